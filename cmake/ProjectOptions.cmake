@@ -1,0 +1,35 @@
+# Compiler flags live on INTERFACE targets that our own targets link PRIVATEly, so
+# third-party code (gtest, benchmark, Boost headers seen as system headers) never gets them.
+
+add_library(canhose_warnings INTERFACE)
+target_compile_options(canhose_warnings INTERFACE
+  -Wall -Wextra -Wpedantic
+  -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  -Wmisleading-indentation -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
+if(CANHOSE_WERROR)
+  target_compile_options(canhose_warnings INTERFACE -Werror)
+endif()
+
+add_library(canhose_hardening INTERFACE)
+target_compile_options(canhose_hardening INTERFACE
+  -fstack-protector-strong
+  $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+target_link_options(canhose_hardening INTERFACE -Wl,-z,relro -Wl,-z,now)
+
+add_library(canhose_sanitizers INTERFACE)
+if(CANHOSE_SANITIZE)
+  target_compile_options(canhose_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(canhose_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Everything our own targets need, in one name.
+add_library(canhose_project_options INTERFACE)
+target_link_libraries(canhose_project_options INTERFACE
+  canhose_warnings canhose_hardening canhose_sanitizers)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()

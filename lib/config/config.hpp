@@ -1,0 +1,46 @@
+#pragma once
+// The typed configuration, one struct per section of /etc/canhose/canhose.yaml. Each
+// member holds its default; conf/canhose.yaml documents every key and
+// config_schema.cpp says how each is read and checked.
+
+#include <filesystem>
+#include <string>
+
+#include "config/units.hpp"
+#include "log/severity.hpp"
+
+namespace canhose::config {
+
+using namespace std::chrono_literals;
+
+struct DeviceConfig {
+  // Names this box in records and logs. Empty: the host name.
+  std::string id;
+  // The vehicle's 17-character VIN. Empty: unknown (read over OBD-II where enabled).
+  std::string vin;
+};
+
+struct ServiceConfig {
+  // Where the queue, the delivery cursor and dead letters live. Must survive reboots.
+  std::filesystem::path state_dir = "/var/lib/canhose";
+  // On SIGTERM: how long in-flight work may take to finish before canhosed exits.
+  Duration shutdown_grace = 10s;
+  // How often the one-line status (systemd STATUS=, the log at debug) is refreshed.
+  Duration status_interval = 10s;
+};
+
+struct LogConfig {
+  log::Severity level = log::Severity::info;
+  // The same message from the same component at most `rate_limit_burst` times per
+  // `rate_limit_interval`; the rest are counted and the count is logged.
+  std::uint32_t rate_limit_burst = 10;
+  Duration rate_limit_interval = 30s;
+};
+
+struct Config {
+  DeviceConfig device;
+  ServiceConfig service;
+  LogConfig log;
+};
+
+}  // namespace canhose::config

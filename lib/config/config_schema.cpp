@@ -1,0 +1,61 @@
+#include "config/config_schema.hpp"
+
+#include <algorithm>
+
+namespace canhose::config {
+namespace {
+
+std::optional<std::string> check_vin(const std::string& vin) {
+  if (vin.empty()) {
+    return std::nullopt;
+  }
+  // ISO 3779: 17 characters, digits and capital letters except I, O and Q.
+  const bool valid_chars = std::all_of(vin.begin(), vin.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+  });
+  if (vin.size() != 17 || !valid_chars) {
+    return "expected a 17-character VIN (digits and capital letters except I, O, Q) or nothing";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_absolute_path(const std::string& path) {
+  if (path.empty() || path.front() != '/') {
+    return std::string("expected an absolute path such as /var/lib/canhose");
+  }
+  return std::nullopt;
+}
+
+void read_device(MappingReader& r, DeviceConfig& c) {
+  r.value("id", c.id);
+  r.value("vin", c.vin, check_vin);
+}
+
+void read_service(MappingReader& r, ServiceConfig& c) {
+  std::string state_dir = c.state_dir.string();
+  r.value("state_dir", state_dir, check_absolute_path);
+  c.state_dir = state_dir;
+  r.value("shutdown_grace", c.shutdown_grace, between<Duration>(0s, 1h));
+  r.value("status_interval", c.status_interval, between<Duration>(1s, 1h));
+}
+
+void read_log(MappingReader& r, LogConfig& c) {
+  r.choice("level", c.level,
+           {{"debug", log::Severity::debug},
+            {"info", log::Severity::info},
+            {"notice", log::Severity::notice},
+            {"warning", log::Severity::warning},
+            {"error", log::Severity::error}});
+  r.value("rate_limit_burst", c.rate_limit_burst, between<std::uint32_t>(1, 100000));
+  r.value("rate_limit_interval", c.rate_limit_interval, between<Duration>(1s, 24h));
+}
+
+}  // namespace
+
+void read_config(MappingReader& root, Config& config) {
+  root.section("device", [&](MappingReader& r) { read_device(r, config.device); });
+  root.section("service", [&](MappingReader& r) { read_service(r, config.service); });
+  root.section("log", [&](MappingReader& r) { read_log(r, config.log); });
+}
+
+}  // namespace canhose::config

@@ -1,0 +1,15 @@
+#include "config/secret.hpp"
+
+#include <openssl/crypto.h>
+
+namespace canhose::config {
+
+void Secret::wipe() noexcept {
+  if (!value_.empty()) {
+    // OPENSSL_cleanse is not optimised away, unlike a plain memset before free.
+    OPENSSL_cleanse(value_.data(), value_.size());
+    value_.clear();
+  }
+}
+
+}  // namespace canhose::config

@@ -1,0 +1,81 @@
+#include "log/logger.hpp"
+
+#include "log/journal_sink.hpp"
+#include "log/stderr_sink.hpp"
+
+namespace canhose::log {
+namespace {
+constexpr std::uint32_t kDefaultBurst = 10;
+constexpr auto kDefaultInterval = std::chrono::seconds(30);
+constexpr char kSeparator = '\x1f';
+}  // namespace
+
+Logger::Logger()
+    : level_(static_cast<int>(Severity::info)),
+      sink_(std::make_shared<StderrSink>()),
+      limiter_(kDefaultBurst, kDefaultInterval) {}
+
+void Logger::set_sink(std::shared_ptr<LogSink> sink) {
+  std::lock_guard lock(mutex_);
+  sink_ = std::move(sink);
+}
+
+void Logger::set_level(Severity level) { level_.store(static_cast<int>(level), std::memory_order_relaxed); }
+
+Severity Logger::level() const { return static_cast<Severity>(level_.load(std::memory_order_relaxed)); }
+
+void Logger::set_rate_limit(std::uint32_t burst, std::chrono::steady_clock::duration interval) {
+  std::lock_guard lock(mutex_);
+  limiter_.reconfigure(burst, interval);
+}
+
+void Logger::emit_locked(Severity s, std::string_view component, std::string_view message) {
+  sink_->write(LogRecord{s, component, message, std::chrono::system_clock::now()});
+}
+
+void Logger::write(Severity s, std::string_view component, std::string_view message) {
+  if (!enabled(s)) {
+    return;
+  }
+  std::string key;
+  key.reserve(component.size() + 1 + message.size());
+  key.append(component).push_back(kSeparator);
+  key.append(message);
+  std::lock_guard lock(mutex_);
+  const RepeatLimiter::Decision d = limiter_.admit(key, std::chrono::steady_clock::now());
+  if (d.suppressed_before > 0) {
+    emit_locked(s, component,
+                "previous message repeated " + std::to_string(d.suppressed_before) +
+                    " more times (suppressed): " + std::string(message));
+  }
+  if (d.emit) {
+    emit_locked(s, component, message);
+  }
+}
+
+void Logger::flush_suppressed() {
+  std::lock_guard lock(mutex_);
+  for (const RepeatLimiter::Expired& e : limiter_.expire(std::chrono::steady_clock::now())) {
+    const std::size_t sep = e.key.find(kSeparator);
+    const std::string_view component = std::string_view(e.key).substr(0, sep);
+    const std::string_view message = std::string_view(e.key).substr(sep + 1);
+    emit_locked(Severity::notice, component,
+                "message repeated " + std::to_string(e.suppressed) +
+                    " more times (suppressed): " + std::string(message));
+  }
+}
+
+Logger& logger() {
+  static Logger instance;
+  return instance;
+}
+
+void use_default_sink() {
+  if (stderr_is_journal()) {
+    logger().set_sink(std::make_shared<JournalSink>());
+  } else {
+    logger().set_sink(std::make_shared<StderrSink>());
+  }
+}
+
+}  // namespace canhose::log

@@ -1,0 +1,62 @@
+#pragma once
+// Daemon runs the service lifecycle on one io_context: starts the components in the
+// order they were added, tells systemd READY=1, pets the watchdog from the event loop,
+// refreshes STATUS=, reloads the configuration on SIGHUP (keeping the running one if the
+// new file has mistakes) and on SIGTERM/SIGINT stops the components one by one in reverse
+// order within the shutdown grace period, then returns 0.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "asio/asio.hpp"
+#include "config/config.hpp"
+#include "service/component.hpp"
+#include "service/systemd_notifier.hpp"
+
+namespace canhose::service {
+
+class Daemon {
+ public:
+  Daemon(asio::io_context& io, std::filesystem::path config_path, config::Config config);
+
+  // Components start in the order added and stop in the reverse order.
+  void add(std::unique_ptr<Component> component);
+
+  // Runs until shut down; returns the process exit code.
+  int run();
+
+  const config::Config& config() const { return config_; }
+
+  // Applies the process-wide settings of a configuration (log level, rate limits).
+  static void apply_logging(const config::Config& config);
+
+ private:
+  void wait_for_signal();
+  void on_signal(int signal_number);
+  void reload();
+  void begin_shutdown(std::string_view reason);
+  void stop_next(std::size_t remaining);
+  void finish();
+  void arm_watchdog(std::chrono::microseconds period);
+  void arm_status();
+  std::string status_line() const;
+
+  asio::io_context& io_;
+  std::filesystem::path config_path_;
+  config::Config config_;
+  std::vector<std::unique_ptr<Component>> components_;
+  SystemdNotifier notifier_;
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_timer_;
+  asio::steady_timer status_timer_;
+  asio::steady_timer grace_timer_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  std::size_t started_ = 0;  // components_[0, started_) were started
+  bool stopping_ = false;
+  bool finished_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace canhose::service

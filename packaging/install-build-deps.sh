@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything needed to build canhose and run its tests on Debian 12 /
+# Raspberry Pi OS (bookworm). Safe to run again: quiet when all is installed.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config ccache clang-format
+  # libraries
+  libboost-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev libgps-dev libsocketcan-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers the tests talk to
+  gpsd gpsd-clients can-utils openssl python3 python3-botocore systemd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=sudo
+else
+  sudo=
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
