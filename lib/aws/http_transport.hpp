@@ -1,0 +1,57 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "aws/signable_request.hpp"
+
+namespace canhose::aws {
+
+// Where requests go: "https://firehose.eu-west-1.amazonaws.com" parsed once.
+// Plain http is accepted only for loopback hosts (tests).
+struct Endpoint {
+  std::string scheme;  // "https" or "http"
+  std::string host;    // "firehose.eu-west-1.amazonaws.com", "127.0.0.1", "::1"
+  std::uint16_t port = 443;
+  // The Host header value: host, plus ":port" when it is not the scheme's default.
+  std::string host_header() const;
+};
+
+struct HttpResponse {
+  unsigned status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  const std::string* header(std::string_view name) const;  // case-insensitive
+};
+
+// Which phase failed, so a log line and the retry policy can tell a DNS failure from
+// a certificate problem or a reset.
+enum class HttpPhase { none, resolve, connect, proxy, tls_handshake, write, read, timeout };
+
+struct HttpResult {
+  std::error_code error;  // empty when a response (of any status) was received
+  HttpPhase phase = HttpPhase::none;
+  std::string message;    // e.g. "TLS handshake with x:443: certificate verify failed (...)"
+  HttpResponse response;
+  std::chrono::steady_clock::time_point sent_at;      // when the request started
+  std::chrono::steady_clock::time_point received_at;  // when the response ended
+  bool ok() const { return !error; }
+};
+
+// Sends one signed request and delivers the response on the event loop. The request's
+// headers are sent as they are (they were signed); the transport may add only
+// Content-Length and Connection-management headers that are not signed.
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+                          std::function<void(HttpResult)> done) = 0;
+};
+
+}  // namespace canhose::aws
