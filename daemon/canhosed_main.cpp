@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   std::string config_path = config::kDefaultConfigPath;
   opterr = 0;
   for (;;) {
-    const int opt = getopt_long(argc, argv, "c:hV", kOptions, nullptr);
+    const int opt = getopt_long(argc, argv, ":c:hV", kOptions, nullptr);
     if (opt == -1) {
       break;
     }
@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
         std::printf("canhosed %s\n", CANHOSE_VERSION);
         return 0;
       case ':':
-        return usage_error((std::string("option '") + argv[optind - 1] + "' needs a value").c_str());
+        return usage_error(
+            (std::string("option '") + argv[optind - 1] + "' needs a value").c_str());
       default:
         return usage_error((std::string("unknown option '") + argv[optind - 1] + "'").c_str());
     }

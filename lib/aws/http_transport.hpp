@@ -37,7 +37,7 @@ enum class HttpPhase { none, resolve, connect, proxy, tls_handshake, write, read
 struct HttpResult {
   std::error_code error;  // empty when a response (of any status) was received
   HttpPhase phase = HttpPhase::none;
-  std::string message;    // e.g. "TLS handshake with x:443: certificate verify failed (...)"
+  std::string message;  // e.g. "TLS handshake with x:443: certificate verify failed (...)"
   HttpResponse response;
   std::chrono::steady_clock::time_point sent_at;      // when the request started
   std::chrono::steady_clock::time_point received_at;  // when the response ended

@@ -55,9 +55,12 @@ LoadResult load_config_file(const std::filesystem::path& path) {
   if (!in) {
     const int err = errno;
     LoadResult result;
-    result.errors.push_back(ConfigError{path.string(), 0, 0, {},
-                                        std::string("cannot read the configuration file: ") +
-                                            std::strerror(err)});
+    result.errors.push_back(
+        ConfigError{path.string(),
+                    0,
+                    0,
+                    {},
+                    std::string("cannot read the configuration file: ") + std::strerror(err)});
     return result;
   }
   std::ostringstream text;

@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::size_t kMaxFoundChars = 60;
 
-bool is_absent(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
+bool is_absent(const YAML::Node& node) {
+  return !node.IsDefined() || node.IsNull();
+}
 
 std::string join(const std::vector<std::string_view>& names, std::string_view last_sep) {
   std::string out;
@@ -24,8 +26,10 @@ std::string join(const std::vector<std::string_view>& names, std::string_view la
   return out;
 }
 
-// The closest candidate within a distance that still looks like a typo.
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+// The closest candidate that still looks like a typo: within a small edit distance, or
+// one word a prefix of the other ("warn" for "warning", "loggging" for "log").
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const std::string& c : candidates) {
@@ -38,6 +42,13 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   if (best && best_distance <= limit) {
     return best;
+  }
+  for (const std::string& c : candidates) {
+    const std::string_view shorter = c.size() < word.size() ? std::string_view(c) : word;
+    const std::string_view longer = c.size() < word.size() ? word : std::string_view(c);
+    if (shorter.size() >= 3 && longer.substr(0, shorter.size()) == shorter) {
+      return c;
+    }
   }
   return std::nullopt;
 }
@@ -131,15 +142,17 @@ MappingReader::MappingReader(ReaderContext& context, const YAML::Node& node,
     return;
   }
   if (!node.IsMap()) {
-    context_.add_error(mark_, display_path_,
-                       "expected a mapping of keys (key: value lines), found " + describe_node(node));
+    context_.add_error(
+        mark_, display_path_,
+        "expected a mapping of keys (key: value lines), found " + describe_node(node));
     return;
   }
   std::map<std::string, int> first_line;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node& k = it->first;
     if (!k.IsScalar()) {
-      context_.add_error(k.Mark(), display_path_, "keys must be plain words, found " + describe_node(k));
+      context_.add_error(k.Mark(), display_path_,
+                         "keys must be plain words, found " + describe_node(k));
       continue;
     }
     const std::string key = k.Scalar();
@@ -182,7 +195,8 @@ const MappingReader::Entry* MappingReader::lookup(std::string_view key) {
 }
 
 bool MappingReader::has(std::string_view key) const {
-  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& e) { return e.key == key; });
 }
 
 void MappingReader::error(std::string_view key, std::string message) {
@@ -195,9 +209,11 @@ void MappingReader::error(std::string_view key, std::string message) {
   context_.add_error(mark_, child_display(key), std::move(message));
 }
 
-void MappingReader::type_error(const Entry& entry, std::string_view key, std::string_view expected) {
-  context_.add_error(entry.value_node.Mark(), child_display(key),
-                     "expected " + std::string(expected) + ", found " + describe_node(entry.value_node));
+void MappingReader::type_error(const Entry& entry, std::string_view key,
+                               std::string_view expected) {
+  context_.add_error(
+      entry.value_node.Mark(), child_display(key),
+      "expected " + std::string(expected) + ", found " + describe_node(entry.value_node));
 }
 
 template <class T>
@@ -217,10 +233,9 @@ void MappingReader::value(std::string_view key, bool& out) {
     return;
   }
   if (e->value_node.IsScalar()) {
-    static const std::map<std::string, bool> words{{"true", true},  {"false", false}, {"yes", true},
-                                                   {"no", false},   {"on", true},     {"off", false},
-                                                   {"True", true},  {"False", false}, {"TRUE", true},
-                                                   {"FALSE", false}};
+    static const std::map<std::string, bool> words{
+        {"true", true}, {"false", false}, {"yes", true},    {"no", false},  {"on", true},
+        {"off", false}, {"True", true},   {"False", false}, {"TRUE", true}, {"FALSE", false}};
     if (auto it = words.find(e->value_node.Scalar()); it != words.end()) {
       out = it->second;
       return;
@@ -271,21 +286,25 @@ void MappingReader::integer(std::string_view key, T& out, const Check<T>& check)
       return;
     }
     if (ec == std::errc::result_out_of_range) {
-      type_error(*e, key, "a whole number between " + std::to_string(std::numeric_limits<T>::min()) +
-                              " and " + std::to_string(std::numeric_limits<T>::max()));
+      type_error(*e, key,
+                 "a whole number between " + std::to_string(std::numeric_limits<T>::min()) +
+                     " and " + std::to_string(std::numeric_limits<T>::max()));
       return;
     }
   }
   type_error(*e, key, std::is_signed_v<T> ? "a whole number" : "a whole number (0 or more)");
 }
 
-void MappingReader::value(std::string_view key, std::int64_t& out, const Check<std::int64_t>& check) {
+void MappingReader::value(std::string_view key, std::int64_t& out,
+                          const Check<std::int64_t>& check) {
   integer(key, out, check);
 }
-void MappingReader::value(std::string_view key, std::uint64_t& out, const Check<std::uint64_t>& check) {
+void MappingReader::value(std::string_view key, std::uint64_t& out,
+                          const Check<std::uint64_t>& check) {
   integer(key, out, check);
 }
-void MappingReader::value(std::string_view key, std::uint32_t& out, const Check<std::uint32_t>& check) {
+void MappingReader::value(std::string_view key, std::uint32_t& out,
+                          const Check<std::uint32_t>& check) {
   integer(key, out, check);
 }
 
@@ -307,7 +326,8 @@ void MappingReader::value(std::string_view key, double& out, const Check<double>
   type_error(*e, key, "a number");
 }
 
-std::optional<Duration> MappingReader::duration(std::string_view key, const Check<Duration>& check) {
+std::optional<Duration> MappingReader::duration(std::string_view key,
+                                                const Check<Duration>& check) {
   const Entry* e = lookup(key);
   if (e == nullptr) {
     return std::nullopt;
@@ -390,7 +410,8 @@ std::optional<std::size_t> MappingReader::choice_index(std::string_view key,
       }
     }
   }
-  std::string message = "expected one of " + join(names, " or ") + ", found " + describe_node(e->value_node);
+  std::string message =
+      "expected one of " + join(names, " or ") + ", found " + describe_node(e->value_node);
   if (e->value_node.IsScalar()) {
     std::vector<std::string> candidates(names.begin(), names.end());
     if (auto near = closest(e->value_node.Scalar(), candidates)) {
@@ -431,8 +452,8 @@ bool MappingReader::list_items(std::string_view key,
     return false;
   }
   for (std::size_t i = 0; i < e->value_node.size(); ++i) {
-    MappingReader item(context_, e->value_node[i], child_display(key) + "[" + std::to_string(i) + "]",
-                       schema);
+    MappingReader item(context_, e->value_node[i],
+                       child_display(key) + "[" + std::to_string(i) + "]", schema);
     each_item(item);
   }
   return true;

@@ -128,7 +128,8 @@ std::string format_duration(Duration d) {
     return std::to_string(ms) + "ms";
   }
   std::string out;
-  constexpr std::array<Unit, 4> parts{{{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}}};
+  constexpr std::array<Unit, 4> parts{
+      {{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}}};
   for (const Unit& u : parts) {
     if (ms >= u.factor) {
       out += std::to_string(ms / u.factor);
@@ -140,7 +141,8 @@ std::string format_duration(Duration d) {
 }
 
 std::string format_byte_size(ByteSize s) {
-  constexpr std::array<Unit, 4> binary{{{"TiB", 1ULL << 40}, {"GiB", 1ULL << 30}, {"MiB", 1ULL << 20}, {"KiB", 1ULL << 10}}};
+  constexpr std::array<Unit, 4> binary{
+      {{"TiB", 1ULL << 40}, {"GiB", 1ULL << 30}, {"MiB", 1ULL << 20}, {"KiB", 1ULL << 10}}};
   if (s.bytes != 0) {
     for (const Unit& u : binary) {
       if (s.bytes % u.factor == 0) {

@@ -20,9 +20,13 @@ void Logger::set_sink(std::shared_ptr<LogSink> sink) {
   sink_ = std::move(sink);
 }
 
-void Logger::set_level(Severity level) { level_.store(static_cast<int>(level), std::memory_order_relaxed); }
+void Logger::set_level(Severity level) {
+  level_.store(static_cast<int>(level), std::memory_order_relaxed);
+}
 
-Severity Logger::level() const { return static_cast<Severity>(level_.load(std::memory_order_relaxed)); }
+Severity Logger::level() const {
+  return static_cast<Severity>(level_.load(std::memory_order_relaxed));
+}
 
 void Logger::set_rate_limit(std::uint32_t burst, std::chrono::steady_clock::duration interval) {
   std::lock_guard lock(mutex_);

@@ -31,7 +31,9 @@ class Logger {
   Severity level() const;
   void set_rate_limit(std::uint32_t burst, std::chrono::steady_clock::duration interval);
 
-  bool enabled(Severity s) const { return static_cast<int>(s) <= level_.load(std::memory_order_relaxed); }
+  bool enabled(Severity s) const {
+    return static_cast<int>(s) <= level_.load(std::memory_order_relaxed);
+  }
   void write(Severity s, std::string_view component, std::string_view message);
   // Reports the suppressed repeats of windows that are over. Call periodically.
   void flush_suppressed();

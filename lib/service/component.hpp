@@ -25,7 +25,8 @@ class Component {
                           std::function<void()> done) = 0;
   // A new configuration that passed every check. Apply what can change live; log a
   // warning for each change that takes effect only after a restart.
-  virtual void reconfigure(const config::Config& /*old_config*/, const config::Config& /*new_config*/) {}
+  virtual void reconfigure(const config::Config& /*old_config*/,
+                           const config::Config& /*new_config*/) {}
   // A short fragment for the one-line status, e.g. "queue 1204 records 88KiB".
   virtual std::string status() const { return {}; }
 };

@@ -20,7 +20,9 @@ Daemon::Daemon(asio::io_context& io, std::filesystem::path config_path, config::
       status_timer_(io),
       grace_timer_(io) {}
 
-void Daemon::add(std::unique_ptr<Component> component) { components_.push_back(std::move(component)); }
+void Daemon::add(std::unique_ptr<Component> component) {
+  components_.push_back(std::move(component));
+}
 
 void Daemon::apply_logging(const config::Config& config) {
   log::logger().set_level(config.log.level);
@@ -50,8 +52,8 @@ int Daemon::run() {
     log::debug(kLog, "systemd watchdog on: ", timeout->count() / 1000, "ms");
   }
   notifier_.ready(status_line());
-  log::notice(kLog, "canhosed ", CANHOSE_VERSION, " started with ", config_path_.string(), " (device ",
-              config_.device.id, ")");
+  log::notice(kLog, "canhosed ", CANHOSE_VERSION, " started with ", config_path_.string(),
+              " (device ", config_.device.id, ")");
   arm_status();
   io_.run();
   return exit_code_;
@@ -114,7 +116,8 @@ void Daemon::reload() {
   }
   arm_status();
   notifier_.ready(status_line());
-  log::notice(kLog, "configuration reloaded from ", config_path_.string());
+  log::notice(kLog, "configuration reloaded from ", config_path_.string(), " (log level ",
+              log::to_string(config_.log.level), ")");
 }
 
 void Daemon::begin_shutdown(std::string_view reason) {
@@ -130,7 +133,8 @@ void Daemon::begin_shutdown(std::string_view reason) {
     if (ec || finished_) {
       return;
     }
-    log::warning(kLog, "shutdown grace period ", config::format_duration(config_.service.shutdown_grace),
+    log::warning(kLog, "shutdown grace period ",
+                 config::format_duration(config_.service.shutdown_grace),
                  " is over; exiting without waiting further (queued data stays on disk)");
     finish();
   });
@@ -184,7 +188,9 @@ void Daemon::arm_status() {
     if (ec || stopping_) {
       return;
     }
-    notifier_.status(status_line());
+    const std::string line = status_line();
+    notifier_.status(line);
+    log::debug(kLog, "status: ", line);
     log::logger().flush_suppressed();
     arm_status();
   });

@@ -34,7 +34,9 @@ void SystemdNotifier::ready(std::string_view status) const {
   send("READY=1\nSTATUS=" + one_line(status));
 }
 
-void SystemdNotifier::status(std::string_view status) const { send("STATUS=" + one_line(status)); }
+void SystemdNotifier::status(std::string_view status) const {
+  send("STATUS=" + one_line(status));
+}
 
 void SystemdNotifier::reloading() const {
   timespec now{};
@@ -43,9 +45,13 @@ void SystemdNotifier::reloading() const {
   send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec));
 }
 
-void SystemdNotifier::stopping() const { send("STOPPING=1"); }
+void SystemdNotifier::stopping() const {
+  send("STOPPING=1");
+}
 
-void SystemdNotifier::watchdog() const { send("WATCHDOG=1"); }
+void SystemdNotifier::watchdog() const {
+  send("WATCHDOG=1");
+}
 
 std::optional<std::chrono::microseconds> SystemdNotifier::watchdog_timeout() {
   std::uint64_t usec = 0;

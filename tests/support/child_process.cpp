@@ -116,10 +116,15 @@ std::optional<ExitStatus> ChildProcess::wait_for(std::chrono::milliseconds limit
   }
 }
 
-std::string ChildProcess::stdout_text() const { return read_file(stdout_path_); }
-std::string ChildProcess::stderr_text() const { return read_file(stderr_path_); }
+std::string ChildProcess::stdout_text() const {
+  return read_file(stdout_path_);
+}
+std::string ChildProcess::stderr_text() const {
+  return read_file(stderr_path_);
+}
 
-bool ChildProcess::wait_for_stderr(const std::string& needle, std::chrono::milliseconds limit) const {
+bool ChildProcess::wait_for_stderr(const std::string& needle,
+                                   std::chrono::milliseconds limit) const {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (stderr_text().find(needle) != std::string::npos) {

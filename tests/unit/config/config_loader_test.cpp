@@ -1,0 +1,167 @@
+#include "config/config_loader.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "support/temp_dir.hpp"
+
+namespace canhose::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string errors_of(std::string_view yaml) {
+  return format_errors(parse_config_text(yaml, "test.yaml").errors);
+}
+
+TEST(ConfigLoader, EmptyFileGivesTheDefaults) {
+  const LoadResult r = parse_config_text("", "test.yaml");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  EXPECT_EQ(r.config.service.state_dir, "/var/lib/canhose");
+  EXPECT_EQ(r.config.service.shutdown_grace, 10s);
+  EXPECT_EQ(r.config.log.level, log::Severity::info);
+  EXPECT_EQ(r.config.log.rate_limit_burst, 10u);
+}
+
+TEST(ConfigLoader, ReadsEveryTypedValue) {
+  const LoadResult r = parse_config_text(R"(
+device:
+  id: van-17
+  vin: 1M8GDM9AXKP042788
+service:
+  state_dir: /srv/canhose
+  shutdown_grace: 2500ms
+  status_interval: 1m
+log:
+  level: debug
+  rate_limit_burst: 3
+  rate_limit_interval: 1h30m
+)",
+                                         "test.yaml");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  EXPECT_EQ(r.config.device.id, "van-17");
+  EXPECT_EQ(r.config.device.vin, "1M8GDM9AXKP042788");
+  EXPECT_EQ(r.config.service.state_dir, "/srv/canhose");
+  EXPECT_EQ(r.config.service.shutdown_grace, 2500ms);
+  EXPECT_EQ(r.config.service.status_interval, 1min);
+  EXPECT_EQ(r.config.log.level, log::Severity::debug);
+  EXPECT_EQ(r.config.log.rate_limit_burst, 3u);
+  EXPECT_EQ(r.config.log.rate_limit_interval, 90min);
+}
+
+TEST(ConfigLoader, WrongTypeNamesFileLineColumnKeyExpectedAndFound) {
+  EXPECT_EQ(errors_of("log:\n  rate_limit_burst: many\n"),
+            "test.yaml:2:21: log.rate_limit_burst: expected a whole number (0 or more), found "
+            "\"many\"\n");
+  EXPECT_EQ(errors_of("service:\n  state_dir: [a, b]\n"),
+            "test.yaml:2:14: service.state_dir: expected a string, found a list\n");
+  EXPECT_EQ(
+      errors_of("log: verbose\n"),
+      "test.yaml:1:6: log: expected a mapping of keys (key: value lines), found \"verbose\"\n");
+}
+
+TEST(ConfigLoader, BadDurationSaysWhatADurationLooksLike) {
+  EXPECT_EQ(errors_of("service:\n  shutdown_grace: 10 seconds\n"),
+            "test.yaml:2:19: service.shutdown_grace: expected a duration such as 250ms, 5s, 15m or "
+            "1h30m, found \"10 seconds\"\n");
+}
+
+TEST(ConfigLoader, OutOfRangeValueSaysTheRange) {
+  EXPECT_EQ(errors_of("service:\n  shutdown_grace: 2h\n"),
+            "test.yaml:2:19: service.shutdown_grace: must be between 0s and 1h, found \"2h\"\n");
+  EXPECT_EQ(errors_of("log:\n  rate_limit_burst: 0\n"),
+            "test.yaml:2:21: log.rate_limit_burst: must be between 1 and 100000, found \"0\"\n");
+}
+
+TEST(ConfigLoader, UnknownKeySuggestsTheClosestKnownOne) {
+  EXPECT_EQ(
+      errors_of("service:\n  shutdown_grase: 5s\n"),
+      "test.yaml:2:3: service.shutdown_grase: unknown key; did you mean \"shutdown_grace\"?\n");
+  EXPECT_EQ(errors_of("loggging:\n  level: info\n"),
+            "test.yaml:1:1: loggging: unknown key; did you mean \"log\"?\n");
+}
+
+TEST(ConfigLoader, MisplacedKeyPointsToItsSection) {
+  EXPECT_EQ(errors_of("state_dir: /srv/canhose\n"),
+            "test.yaml:1:1: state_dir: unknown key; \"state_dir\" belongs at service.state_dir\n");
+}
+
+TEST(ConfigLoader, UnknownKeyWithNothingCloseListsTheKnownKeys) {
+  EXPECT_EQ(errors_of("log:\n  colour: red\n"),
+            "test.yaml:2:3: log.colour: unknown key (known keys here: level, rate_limit_burst, "
+            "rate_limit_interval)\n");
+}
+
+TEST(ConfigLoader, BadChoiceListsTheChoicesAndSuggests) {
+  EXPECT_EQ(
+      errors_of("log:\n  level: warn\n"),
+      "test.yaml:2:10: log.level: expected one of debug, info, notice, warning or error, found "
+      "\"warn\"; did you mean \"warning\"?\n");
+}
+
+TEST(ConfigLoader, SeveralMistakesAreReportedTogetherInFileOrder) {
+  const LoadResult r = parse_config_text(R"(service:
+  shutdown_grace: forever
+  stat_dir: /x
+log:
+  level: loud
+  rate_limit_burst: -1
+device:
+  vin: NOT-A-VIN
+)",
+                                         "canhose.yaml");
+  ASSERT_EQ(r.errors.size(), 5u);
+  EXPECT_EQ(
+      format_errors(r.errors),
+      "canhose.yaml:2:19: service.shutdown_grace: expected a duration such as 250ms, 5s, 15m or "
+      "1h30m, found \"forever\"\n"
+      "canhose.yaml:3:3: service.stat_dir: unknown key; did you mean \"state_dir\"?\n"
+      "canhose.yaml:5:10: log.level: expected one of debug, info, notice, warning or error, "
+      "found \"loud\"\n"
+      "canhose.yaml:6:21: log.rate_limit_burst: expected a whole number (0 or more), found "
+      "\"-1\"\n"
+      "canhose.yaml:8:8: device.vin: expected a 17-character VIN (digits and capital letters "
+      "except I, O, Q) or nothing, found \"NOT-A-VIN\"\n");
+}
+
+TEST(ConfigLoader, DuplicateKeyIsAMistake) {
+  EXPECT_EQ(errors_of("log:\n  level: info\n  level: debug\n"),
+            "test.yaml:3:3: log.level: key appears twice (first on line 2); remove one of them\n");
+}
+
+TEST(ConfigLoader, SyntaxErrorHasItsPosition) {
+  const std::string e = errors_of("log:\n  level: [info\n");
+  EXPECT_EQ(e.rfind("test.yaml:", 0), 0u) << e;
+  EXPECT_NE(e.find("YAML syntax error"), std::string::npos) << e;
+}
+
+TEST(ConfigLoader, NullSectionAndNullValueKeepDefaults) {
+  const LoadResult r = parse_config_text("log:\nservice:\n  shutdown_grace:\n", "test.yaml");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  EXPECT_EQ(r.config.service.shutdown_grace, 10s);
+}
+
+TEST(ConfigLoader, RelativeStateDirIsRefused) {
+  EXPECT_EQ(
+      errors_of("service:\n  state_dir: var/lib\n"),
+      "test.yaml:2:14: service.state_dir: expected an absolute path such as /var/lib/canhose, "
+      "found \"var/lib\"\n");
+}
+
+TEST(ConfigLoader, MissingFileSaysWhy) {
+  const LoadResult r = load_config_file("/nonexistent/canhose.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(
+      r.errors[0].to_string(),
+      "/nonexistent/canhose.yaml: cannot read the configuration file: No such file or directory");
+}
+
+TEST(ConfigLoader, FileLoadFillsDeviceIdFromHostName) {
+  test::TempDir dir;
+  const LoadResult r = load_config_file(dir.write("c.yaml", "log:\n  level: info\n"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.config.device.id.empty());
+}
+
+}  // namespace
+}  // namespace canhose::config

@@ -1,0 +1,119 @@
+#include "log/logger.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include "config/secret.hpp"
+#include "log/journal_sink.hpp"
+#include "log/stderr_sink.hpp"
+#include "support/temp_dir.hpp"
+
+namespace canhose::log {
+namespace {
+
+struct CapturedLine {
+  Severity severity;
+  std::string component;
+  std::string message;
+};
+
+class CapturingSink : public LogSink {
+ public:
+  void write(const LogRecord& r) override {
+    lines.push_back({r.severity, std::string(r.component), std::string(r.message)});
+  }
+  std::vector<CapturedLine> lines;
+};
+
+class LoggerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sink_ = std::make_shared<CapturingSink>();
+    logger().set_sink(sink_);
+    logger().set_level(Severity::info);
+    logger().set_rate_limit(2, std::chrono::hours(1));
+  }
+  void TearDown() override {
+    logger().set_sink(std::make_shared<StderrSink>());
+    logger().set_rate_limit(10, std::chrono::seconds(30));
+  }
+  std::shared_ptr<CapturingSink> sink_;
+};
+
+TEST_F(LoggerTest, MessagesBelowTheLevelAreDropped) {
+  debug("test", "hidden ", 1);
+  info("test", "shown ", 2, " of ", 3.5);
+  ASSERT_EQ(sink_->lines.size(), 1u);
+  EXPECT_EQ(sink_->lines[0].message, "shown 2 of 3.5");
+  EXPECT_EQ(sink_->lines[0].severity, Severity::info);
+  EXPECT_EQ(sink_->lines[0].component, "test");
+}
+
+TEST_F(LoggerTest, RepeatedIdenticalMessagesAreRateLimited) {
+  for (int i = 0; i < 5; ++i) {
+    warning("queue", "disk full");
+  }
+  warning("queue", "another message");
+  ASSERT_EQ(sink_->lines.size(), 3u);
+  EXPECT_EQ(sink_->lines[0].message, "disk full");
+  EXPECT_EQ(sink_->lines[1].message, "disk full");
+  EXPECT_EQ(sink_->lines[2].message, "another message");
+}
+
+TEST_F(LoggerTest, SuppressedRepeatsAreCountedWhenTheWindowEnds) {
+  logger().set_rate_limit(1, std::chrono::milliseconds(1));
+  for (int i = 0; i < 4; ++i) {
+    error("delivery", "stream not found");
+  }
+  usleep(5000);
+  logger().flush_suppressed();
+  ASSERT_EQ(sink_->lines.size(), 2u);
+  EXPECT_EQ(sink_->lines[1].message,
+            "message repeated 3 more times (suppressed): stream not found");
+  EXPECT_EQ(sink_->lines[1].component, "delivery");
+}
+
+// A Secret cannot be streamed into a log line: this must not compile, which the type
+// system checks here at compile time.
+template <class T>
+concept Streamable = requires(std::ostringstream& os, const T& t) {
+  os << t;
+};
+static_assert(!Streamable<config::Secret>, "a Secret must never be streamable into a log line");
+static_assert(Streamable<std::string>);
+
+TEST(StderrSink, WritesTimestampSeverityComponentAndMessage) {
+  test::TempDir dir;
+  const auto path = dir.path() / "out.txt";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  StderrSink sink(f);
+  sink.write(
+      LogRecord{Severity::warning, "queue", "segment 3 ends in a torn record",
+                std::chrono::system_clock::time_point(std::chrono::milliseconds(1764093600123))});
+  std::fclose(f);
+  EXPECT_EQ(test::read_file(path),
+            "2025-11-25T18:00:00.123Z warning queue: segment 3 ends in a torn record\n");
+}
+
+TEST(JournalDetection, OnlyWhenJournalStreamMatchesStderr) {
+  unsetenv("JOURNAL_STREAM");
+  EXPECT_FALSE(stderr_is_journal());
+  setenv("JOURNAL_STREAM", "1:2", 1);
+  EXPECT_FALSE(stderr_is_journal());  // inherited from a parent, but stderr is something else
+  struct stat st {};
+  ASSERT_EQ(fstat(2, &st), 0);
+  const std::string matching = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  setenv("JOURNAL_STREAM", matching.c_str(), 1);
+  EXPECT_TRUE(stderr_is_journal());
+  unsetenv("JOURNAL_STREAM");
+}
+
+}  // namespace
+}  // namespace canhose::log
