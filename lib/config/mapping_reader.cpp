@@ -148,8 +148,9 @@ MappingReader::MappingReader(ReaderContext& context, const YAML::Node& node,
     return;
   }
   std::map<std::string, int> first_line;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& k = it->first;
+  for (const auto& key_value : node) {
+    // Copies: yaml-cpp's iterator yields a temporary pair, references would dangle.
+    const YAML::Node k = key_value.first;
     if (!k.IsScalar()) {
       context_.add_error(k.Mark(), display_path_,
                          "keys must be plain words, found " + describe_node(k));
@@ -162,7 +163,7 @@ MappingReader::MappingReader(ReaderContext& context, const YAML::Node& node,
                              "); remove one of them");
       continue;
     }
-    entries_.push_back(Entry{key, k, it->second, false});
+    entries_.push_back(Entry{key, k, key_value.second, false});
   }
 }
 
