@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <string>
 
-#include "asio/asio.hpp"
 #include "config/config_check.hpp"
 #include "config/config_loader.hpp"
 #include "log/logger.hpp"
-#include "service/daemon.hpp"
+#include "service/composition_root.hpp"
 
 namespace {
 
@@ -87,7 +86,5 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  asio::io_context io(1);
-  service::Daemon daemon(io, config_path, std::move(loaded.config));
-  return daemon.run();
+  return service::run_service(config_path, std::move(loaded.config));
 }

@@ -37,10 +37,16 @@ struct LogConfig {
   Duration rate_limit_interval = 30s;
 };
 
+struct MetricsConfig {
+  // Prometheus text endpoint, e.g. "127.0.0.1:9464" or "[::1]:9464". Empty: off.
+  std::string listen;
+};
+
 struct Config {
   DeviceConfig device;
   ServiceConfig service;
   LogConfig log;
+  MetricsConfig metrics;
 };
 
 }  // namespace canhose::config

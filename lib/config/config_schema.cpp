@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "metrics/metrics_server.hpp"
+
 namespace canhose::config {
 namespace {
 
@@ -50,12 +52,25 @@ void read_log(MappingReader& r, LogConfig& c) {
   r.value("rate_limit_interval", c.rate_limit_interval, between<Duration>(1s, 24h));
 }
 
+std::optional<std::string> check_listen_address(const std::string& text) {
+  std::string error;
+  if (text.empty() || metrics::parse_listen_address(text, error)) {
+    return std::nullopt;
+  }
+  return error;
+}
+
+void read_metrics(MappingReader& r, MetricsConfig& c) {
+  r.value("listen", c.listen, check_listen_address);
+}
+
 }  // namespace
 
 void read_config(MappingReader& root, Config& config) {
   root.section("device", [&](MappingReader& r) { read_device(r, config.device); });
   root.section("service", [&](MappingReader& r) { read_service(r, config.service); });
   root.section("log", [&](MappingReader& r) { read_log(r, config.log); });
+  root.section("metrics", [&](MappingReader& r) { read_metrics(r, config.metrics); });
 }
 
 }  // namespace canhose::config

@@ -100,6 +100,7 @@ void Daemon::reload() {
     for (const config::ConfigError& e : loaded.errors) {
       log::error(kLog, e.to_string());
     }
+    ++reloads_failed_;
     notifier_.ready(status_line());
     return;
   }
@@ -108,6 +109,7 @@ void Daemon::reload() {
                  ": takes effect after a restart");
     loaded.config.service.state_dir = config_.service.state_dir;
   }
+  ++reloads_ok_;
   const config::Config old_config = config_;
   config_ = std::move(loaded.config);
   apply_logging(config_);
@@ -194,6 +196,23 @@ void Daemon::arm_status() {
     log::logger().flush_suppressed();
     arm_status();
   });
+}
+
+void Daemon::collect_metrics(std::vector<metrics::MetricFamily>& out) const {
+  using metrics::MetricType;
+  out.push_back({"canhose_build_info",
+                 "canhosed version",
+                 MetricType::gauge,
+                 {{{{"version", CANHOSE_VERSION}, {"device", config_.device.id}}, 1}}});
+  out.push_back({"canhose_start_time_seconds",
+                 "when canhosed started, Unix time",
+                 MetricType::gauge,
+                 {{{}, std::chrono::duration<double>(started_at_.time_since_epoch()).count()}}});
+  out.push_back({"canhose_config_reloads_total",
+                 "SIGHUP reloads by result",
+                 MetricType::counter,
+                 {{{{"result", "applied"}}, static_cast<double>(reloads_ok_)},
+                  {{{"result", "rejected"}}, static_cast<double>(reloads_failed_)}}});
 }
 
 std::string Daemon::status_line() const {

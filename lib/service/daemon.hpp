@@ -12,6 +12,7 @@
 
 #include "asio/asio.hpp"
 #include "config/config.hpp"
+#include "metrics/metric_family.hpp"
 #include "service/component.hpp"
 #include "service/systemd_notifier.hpp"
 
@@ -28,6 +29,9 @@ class Daemon {
   int run();
 
   const config::Config& config() const { return config_; }
+
+  // canhose_build_info, canhose_start_time_seconds, canhose_config_reloads_total.
+  void collect_metrics(std::vector<metrics::MetricFamily>& out) const;
 
   // Applies the process-wide settings of a configuration (log level, rate limits).
   static void apply_logging(const config::Config& config);
@@ -57,6 +61,9 @@ class Daemon {
   bool stopping_ = false;
   bool finished_ = false;
   int exit_code_ = 0;
+  std::chrono::system_clock::time_point started_at_ = std::chrono::system_clock::now();
+  std::uint64_t reloads_ok_ = 0;
+  std::uint64_t reloads_failed_ = 0;
 };
 
 }  // namespace canhose::service
