@@ -1,0 +1,29 @@
+#pragma once
+// CRC32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8 in portable C++.
+// OpenSSL has no CRC32C and the format must not depend on CPU instructions, so it is
+// written here. Known answer: crc32c::value("123456789") == 0xE3069283.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace canhose::queue::crc32c {
+
+// Continues a CRC: extend(value(a), b) == value(a followed by b).
+std::uint32_t extend(std::uint32_t crc, std::span<const std::byte> data);
+inline std::uint32_t value(std::span<const std::byte> data) {
+  return extend(0, data);
+}
+
+// A CRC stored next to the data it covers is masked, so that computing the CRC of a
+// string that contains embedded CRCs stays well distributed (LevelDB's habit).
+inline constexpr std::uint32_t kMaskDelta = 0xA282EAD8U;
+inline std::uint32_t mask(std::uint32_t crc) {
+  return ((crc >> 15) | (crc << 17)) + kMaskDelta;
+}
+inline std::uint32_t unmask(std::uint32_t masked) {
+  const std::uint32_t rot = masked - kMaskDelta;
+  return (rot >> 17) | (rot << 15);
+}
+
+}  // namespace canhose::queue::crc32c

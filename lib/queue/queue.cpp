@@ -1,0 +1,919 @@
+#include "queue/queue.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+#include "log/logger.hpp"
+#include "queue/cursor_file.hpp"
+#include "queue/frame_codec.hpp"
+#include "queue/posix_file_system.hpp"
+#include "queue/queue_format.hpp"
+#include "queue/segment_header.hpp"
+
+namespace canhose::queue {
+namespace {
+
+constexpr std::string_view kLog = "queue";
+using Clock = std::chrono::steady_clock;
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string segment_name(std::uint64_t first_seq) {
+  std::array<char, 32> buf{};
+  std::snprintf(buf.data(), buf.size(), "%020llu", static_cast<unsigned long long>(first_seq));
+  return std::string(buf.data()) + std::string(format::kSegmentSuffix);
+}
+
+std::optional<std::uint64_t> parse_segment_name(const std::string& name) {
+  const std::size_t digits = format::kSegmentNameDigits;
+  if (name.size() != digits + format::kSegmentSuffix.size() ||
+      name.compare(digits, std::string::npos, format::kSegmentSuffix) != 0) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(name.data(), name.data() + digits, value);
+  if (ec != std::errc{} || ptr != name.data() + digits || value == 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+const char* to_string(DropReason reason) {
+  switch (reason) {
+    case DropReason::queue_full_newest:
+      return "queue_full_newest";
+    case DropReason::queue_full_oldest:
+      return "queue_full_oldest";
+    case DropReason::expired:
+      return "expired";
+    case DropReason::memory_full:
+      return "memory_full";
+    case DropReason::too_large:
+      return "too_large";
+    case DropReason::closed:
+      return "closed";
+  }
+  return "?";
+}
+
+void Queue::CountingReporter::corruption(const std::filesystem::path& segment, std::uint64_t offset,
+                                         std::uint64_t bytes, std::uint64_t records,
+                                         std::string_view reason) {
+  log::warning(kLog, "segment ", segment.filename().string(), ": ", reason, " at offset ", offset,
+               "; skipped ", bytes, " bytes, ", records, " records lost");
+  if (startup_) {
+    queue_.startup_.corrupt_bytes += bytes;
+    queue_.startup_.corrupt_records += records;
+    queue_.startup_.problems.push_back(segment.filename().string() + ": " + std::string(reason) +
+                                       " at offset " + std::to_string(offset) + ", " +
+                                       std::to_string(bytes) + " bytes skipped");
+  } else {
+    std::lock_guard lock(queue_.mutex_);
+    queue_.counters_.read_corrupt_bytes += bytes;
+    queue_.counters_.read_corrupt_records += records;
+  }
+}
+
+// ---------------------------------------------------------------- opening
+
+Queue::Queue(asio::io_context& io, QueueOptions options, std::shared_ptr<FileSystem> fs)
+    : io_(io), options_(std::move(options)), fs_(std::move(fs)) {}
+
+Queue::OpenResult Queue::open(asio::io_context& io, QueueOptions options,
+                              std::shared_ptr<FileSystem> fs) {
+  OpenResult result;
+  if (std::string problem = validate(options); !problem.empty()) {
+    result.error = problem;
+    return result;
+  }
+  if (!fs) {
+    fs = std::make_shared<PosixFileSystem>();
+  }
+  std::unique_ptr<Queue> q(new Queue(io, std::move(options), std::move(fs)));
+  if (std::string error = q->recover(); !error.empty()) {
+    result.error = error;
+    return result;
+  }
+  q->worker_ = std::thread([raw = q.get()] { raw->worker_main(); });
+  result.queue = std::move(q);
+  return result;
+}
+
+std::string Queue::recover() {
+  const auto& dir = options_.dir;
+  if (auto ec = fs_->create_directories(dir, 0750)) {
+    return "cannot create queue directory " + dir.string() + ": " + ec.message();
+  }
+  if (auto ec = fs_->lock(dir / format::kLockName, lock_file_)) {
+    if (ec == std::errc::resource_unavailable_try_again || ec == std::errc::operation_would_block) {
+      return "queue directory " + dir.string() + " is in use by another canhose process";
+    }
+    return "queue directory " + dir.string() + " is not writable: " + ec.message();
+  }
+  (void)fs_->remove(dir / format::kCursorTmpName);  // a cursor write that never finished
+
+  std::vector<std::string> names;
+  if (auto ec = fs_->list(dir, names)) {
+    return "cannot list queue directory " + dir.string() + ": " + ec.message();
+  }
+  std::vector<std::uint64_t> firsts;
+  for (const auto& name : names) {
+    if (auto first = parse_segment_name(name)) {
+      firsts.push_back(*first);
+    }
+  }
+  std::sort(firsts.begin(), firsts.end());
+
+  // Headers of every segment: cheap (32 bytes each) and they decide whether we may open.
+  for (std::size_t i = 0; i < firsts.size(); ++i) {
+    const bool newest = i + 1 == firsts.size();
+    SegmentInfo info;
+    info.first_seq = firsts[i];
+    info.path = dir / segment_name(firsts[i]);
+    std::unique_ptr<File> file;
+    if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
+      return "cannot open queue segment " + info.path.string() + ": " + ec.message();
+    }
+    if (auto ec = file->size(info.file_bytes)) {
+      return "cannot stat queue segment " + info.path.string() + ": " + ec.message();
+    }
+    std::array<std::byte, format::kSegmentHeaderSize> raw{};
+    const IoResult r = file->read_at(0, raw);
+    if (r.error) {
+      return "cannot read queue segment " + info.path.string() + ": " + r.error.message();
+    }
+    const DecodedSegmentHeader h = decode_segment_header(std::span(raw).first(r.bytes));
+    switch (h.status) {
+      case SegmentHeaderStatus::ok:
+        break;
+      case SegmentHeaderStatus::too_short: {
+        // Torn while being created: it cannot hold a record.
+        startup_.corrupt_bytes += info.file_bytes;
+        startup_.problems.push_back(info.path.filename().string() +
+                                    ": shorter than a segment header, removed");
+        log::warning(kLog, "segment ", info.path.filename().string(), " has only ", info.file_bytes,
+                     " bytes (torn while created); removing it");
+        (void)fs_->remove(info.path);
+        continue;
+      }
+      case SegmentHeaderStatus::unknown_version:
+        return "queue segment " + info.path.string() + " was written by format version " +
+               std::to_string(h.header.version) + ", newer than this canhose reads (up to " +
+               std::to_string(format::kNewestVersion) +
+               "); upgrade canhose or move the queue directory away. Nothing was deleted.";
+      case SegmentHeaderStatus::bad_magic:
+        return "file " + info.path.string() +
+               " is named like a queue segment but is not one (bad magic number); move it away. "
+               "Nothing was deleted.";
+      case SegmentHeaderStatus::bad_checksum:
+        if (h.header.version == format::kVersion1 && h.header.first_seq == info.first_seq) {
+          startup_.problems.push_back(info.path.filename().string() +
+                                      ": header checksum mismatch, frames still read");
+          log::warning(kLog, "segment ", info.path.filename().string(),
+                       " has a damaged header; its frames carry their own checksums and are kept");
+          break;
+        }
+        return "queue segment " + info.path.string() +
+               " has a damaged header whose version cannot be trusted; move it away. Nothing "
+               "was deleted.";
+    }
+    info.created_ms = h.header.created_ms;
+    info.readable_bytes = info.file_bytes;
+    if (newest) {
+      // Verify the newest segment in full: its tail is where a crash leaves damage.
+      SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
+                           info.file_bytes, &startup_reporter_);
+      FrameView frame;
+      SegmentReader::Status st;
+      while ((st = reader.next(frame)) == SegmentReader::Status::record) {
+      }
+      if (st == SegmentReader::Status::io_error) {
+        return "cannot read queue segment " + info.path.string() + ": " +
+               reader.io_error().message();
+      }
+      if (const auto& tail = reader.tail_damage()) {
+        std::unique_ptr<File> rw;
+        std::error_code ec = fs_->open(info.path, OpenMode::read_write, rw);
+        if (!ec) {
+          ec = rw->truncate(reader.valid_end());
+        }
+        if (!ec) {
+          ec = rw->sync();
+        }
+        if (ec) {
+          return "cannot truncate the damaged tail of queue segment " + info.path.string() + ": " +
+                 ec.message();
+        }
+        startup_.corrupt_bytes += tail->bytes;
+        startup_.corrupt_records += 1;
+        startup_.problems.push_back(info.path.filename().string() + ": " + tail->reason +
+                                    " at offset " + std::to_string(tail->offset) + ", " +
+                                    std::to_string(tail->bytes) + " bytes truncated");
+        log::warning(kLog, "segment ", info.path.filename().string(), ": ", tail->reason,
+                     " at offset ", tail->offset, "; truncated ", tail->bytes, " bytes (1 record)");
+        info.file_bytes = reader.valid_end();
+        info.readable_bytes = reader.valid_end();
+      }
+      next_seq_ = std::max(next_seq_, reader.last_seq() + 1);
+    }
+    next_seq_ = std::max(next_seq_, info.first_seq);
+    disk_bytes_ += info.file_bytes;
+    segments_.push_back(std::move(info));
+  }
+
+  CursorFile cursor_file(*fs_, dir);
+  const CursorFile::LoadResult cursor = cursor_file.load();
+  const std::uint64_t oldest = segments_.empty() ? next_seq_ : segments_.front().first_seq;
+  switch (cursor.status) {
+    case CursorFile::LoadStatus::ok:
+      next_seq_ = std::max(next_seq_, cursor.cursor.next_seq);
+      ack_seq_ = std::min(cursor.cursor.ack_seq, next_seq_);
+      break;
+    case CursorFile::LoadStatus::missing:
+      startup_.cursor_missing = true;
+      ack_seq_ = oldest;
+      if (!segments_.empty()) {
+        startup_.problems.push_back("cursor file missing: delivering from the oldest segment");
+        log::warning(kLog, "no cursor file in ", dir.string(),
+                     "; every record on disk will be delivered again");
+      }
+      break;
+    case CursorFile::LoadStatus::corrupt:
+      startup_.cursor_corrupt = true;
+      ack_seq_ = oldest;
+      startup_.problems.push_back(cursor.message + ": delivering from the oldest segment");
+      log::warning(kLog, cursor.message, "; every record on disk will be delivered again");
+      break;
+    case CursorFile::LoadStatus::unknown_version:
+      return "queue cursor in " + dir.string() + ": " + cursor.message +
+             "; upgrade canhose or move the queue directory away. Nothing was deleted.";
+    case CursorFile::LoadStatus::io_error:
+      return "queue cursor: " + cursor.message;
+  }
+  ack_seq_ = std::max<std::uint64_t>(ack_seq_, 1);
+  persisted_ack_ = cursor.status == CursorFile::LoadStatus::ok ? ack_seq_ : 0;
+  durable_seq_ = next_seq_ - 1;
+  read_next_seq_ = ack_seq_;
+
+  // Segments wholly below the cursor were acknowledged before a crash; the newest stays.
+  while (segments_.size() >= 2 && segments_[1].first_seq <= ack_seq_) {
+    (void)fs_->remove(segments_.front().path);
+    disk_bytes_ -= segments_.front().file_bytes;
+    segments_.pop_front();
+  }
+  counters_.startup_corrupt_bytes = startup_.corrupt_bytes;
+  counters_.startup_corrupt_records = startup_.corrupt_records;
+  log::info(kLog, "opened ", dir.string(), ": ", segments_.size(), " segments, ", disk_bytes_,
+            " bytes, records ", ack_seq_, "..", next_seq_ - 1, " pending delivery, fsync ",
+            to_string(options_.fsync));
+  const auto now = Clock::now();
+  last_sync_ = now;
+  last_cursor_write_ = now;
+  next_expiry_check_ = now;
+  retry_delay_ = options_.retry_initial;
+  return {};
+}
+
+Queue::~Queue() {
+  close();
+}
+
+// ---------------------------------------------------------------- loop thread API
+
+AppendResult Queue::append(std::span<const std::byte> payload) {
+  AppendResult result;
+  std::lock_guard lock(mutex_);
+  auto drop = [&](DropReason reason) {
+    count_drop_locked(reason, 1);
+    log::warning(kLog, "record dropped: ", to_string(reason));
+    result.dropped = reason;
+    return result;
+  };
+  if (closed_) {
+    return drop(DropReason::closed);
+  }
+  if (payload.size() > format::kMaxRecordBytes) {
+    return drop(DropReason::too_large);
+  }
+  const std::uint64_t cost = payload.size() + format::kFrameHeaderSize;
+  if (options_.when_full == WhenFull::drop_newest &&
+      disk_bytes_ + pending_bytes_ + cost > options_.max_bytes) {
+    return drop(DropReason::queue_full_newest);
+  }
+  if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
+    return drop(DropReason::memory_full);
+  }
+  Pending p;
+  p.seq = next_seq_++;
+  p.data.assign(payload.begin(), payload.end());
+  pending_bytes_ += payload.size();
+  result.seq = p.seq;
+  pending_.push_back(std::move(p));
+  wake_.notify_one();
+  return result;
+}
+
+void Queue::set_durable_handler(std::function<void(std::uint64_t)> handler) {
+  durable_handler_ = std::move(handler);
+}
+
+bool Queue::readable_locked() const {
+  return carried_.has_value() || durable_seq_ >= read_next_seq_;
+}
+
+void Queue::async_wait_readable(std::function<void(std::error_code)> handler) {
+  bool ready = false;
+  {
+    std::lock_guard lock(mutex_);
+    ready = readable_locked();
+  }
+  if (closed_ || ready) {
+    const std::error_code ec =
+        closed_ ? std::make_error_code(std::errc::operation_canceled) : std::error_code();
+    asio::post(io_, [h = std::move(handler), ec] { h(ec); });
+    return;
+  }
+  waiters_.push_back(std::move(handler));
+}
+
+void Queue::on_durable(std::uint64_t durable_seq) {
+  if (durable_handler_) {
+    durable_handler_(durable_seq);
+  }
+  bool ready = false;
+  {
+    std::lock_guard lock(mutex_);
+    ready = readable_locked();
+  }
+  if (ready && !waiters_.empty()) {
+    auto waiters = std::move(waiters_);
+    waiters_.clear();
+    for (auto& w : waiters) {
+      w({});
+    }
+  }
+}
+
+bool Queue::open_reader() {
+  // Segment to read: the last one starting at or before read_next_seq_, else the first.
+  SegmentInfo seg;
+  {
+    std::lock_guard lock(mutex_);
+    if (segments_.empty()) {
+      return false;
+    }
+    auto it =
+        std::upper_bound(segments_.begin(), segments_.end(), read_next_seq_,
+                         [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
+    if (it != segments_.begin()) {
+      --it;
+    }
+    seg = *it;
+  }
+  reader_.reset();
+  reader_file_.reset();
+  if (auto ec = fs_->open(seg.path, OpenMode::read, reader_file_)) {
+    log::error(kLog, "cannot open segment ", seg.path.string(), " for reading: ", ec.message());
+    return false;
+  }
+  reader_segment_ = seg.first_seq;
+  reader_ = std::make_unique<SegmentReader>(*reader_file_, seg.path, seg.first_seq,
+                                            format::kSegmentHeaderSize, seg.readable_bytes,
+                                            &read_reporter_);
+  return true;
+}
+
+ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
+  ReadBatch batch;
+  auto take = [&](QueueRecord&& r) {
+    batch.bytes += r.data.size();
+    read_next_seq_ = r.seq + 1;
+    in_flight_.push_back({r.seq, false});
+    batch.records.push_back(std::move(r));
+  };
+  if (carried_) {
+    take(std::move(*carried_));
+    carried_.reset();
+  }
+  while (batch.records.size() < max_records && batch.bytes < max_bytes) {
+    // Where the current segment stands: still listed? its readable end? a successor?
+    std::uint64_t limit = 0;
+    std::uint64_t durable = 0;
+    bool listed = false;
+    bool has_next = false;
+    {
+      std::lock_guard lock(mutex_);
+      durable = durable_seq_;
+      for (std::size_t i = 0; i < segments_.size(); ++i) {
+        if (segments_[i].first_seq == reader_segment_) {
+          listed = true;
+          limit = segments_[i].readable_bytes;
+          has_next = i + 1 < segments_.size();
+          break;
+        }
+      }
+    }
+    if (!reader_ || !listed) {
+      if (!open_reader()) {
+        break;
+      }
+      continue;
+    }
+    reader_->set_limit(limit);
+    FrameView frame;
+    const auto status = reader_->next(frame);
+    if (status == SegmentReader::Status::io_error) {
+      batch.error = reader_->io_error();
+      log::error(kLog, "read error in segment ", reader_segment_, ": ", batch.error.message());
+      reader_.reset();  // reopen and retry on the next call
+      break;
+    }
+    if (status == SegmentReader::Status::end) {
+      if (has_next) {
+        // Move on to the segment after this one.
+        std::lock_guard lock(mutex_);
+        auto it = std::upper_bound(
+            segments_.begin(), segments_.end(), reader_segment_,
+            [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
+        if (it == segments_.end()) {
+          break;
+        }
+        read_next_seq_ = std::max(read_next_seq_, it->first_seq);
+        reader_.reset();
+        reader_segment_ = it->first_seq;
+        continue;
+      }
+      // Everything durable has been read, even if damage hid some of it.
+      read_next_seq_ = std::max(read_next_seq_, durable + 1);
+      break;
+    }
+    if (frame.seq < read_next_seq_) {
+      continue;  // before the cursor (or a duplicate copy of an earlier record)
+    }
+    QueueRecord r;
+    r.seq = frame.seq;
+    r.data.assign(frame.payload.begin(), frame.payload.end());
+    if (!batch.records.empty() && batch.bytes + r.data.size() > max_bytes) {
+      read_next_seq_ = r.seq + 1;
+      carried_ = std::move(r);
+      break;
+    }
+    take(std::move(r));
+  }
+  return batch;
+}
+
+void Queue::acknowledge(std::uint64_t seq) {
+  auto it = std::lower_bound(in_flight_.begin(), in_flight_.end(), seq,
+                             [](const InFlight& f, std::uint64_t s) { return f.seq < s; });
+  if (it == in_flight_.end() || it->seq != seq || it->acked) {
+    return;
+  }
+  it->acked = true;
+  while (!in_flight_.empty() && in_flight_.front().acked) {
+    in_flight_.pop_front();
+  }
+  std::uint64_t first_unacked = in_flight_.empty() ? read_next_seq_ : in_flight_.front().seq;
+  if (carried_) {
+    first_unacked = std::min(first_unacked, carried_->seq);
+  }
+  std::lock_guard lock(mutex_);
+  ++acks_since_persist_;
+  if (first_unacked > ack_seq_) {
+    ack_seq_ = first_unacked;
+  }
+  if (acks_since_persist_ >= options_.cursor_write_records) {
+    wake_.notify_one();
+  }
+}
+
+void Queue::close() {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  if (worker_.joinable()) {
+    worker_.join();
+  }
+  std::uint64_t lost = 0;
+  {
+    std::lock_guard lock(mutex_);
+    lost = pending_.size();
+    if (lost > 0) {
+      count_drop_locked(DropReason::closed, lost);
+      pending_.clear();
+      pending_bytes_ = 0;
+    }
+  }
+  if (lost > 0) {
+    log::error(kLog, lost, " records could not be written before shutdown and are lost");
+  }
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& w : waiters) {
+    asio::post(io_, [h = std::move(w)] { h(std::make_error_code(std::errc::operation_canceled)); });
+  }
+  reader_.reset();
+  reader_file_.reset();
+  lock_file_.reset();
+}
+
+QueueMetrics Queue::metrics() const {
+  std::lock_guard lock(mutex_);
+  QueueMetrics m = counters_;
+  m.next_seq = next_seq_;
+  m.durable_seq = durable_seq_;
+  m.ack_seq = ack_seq_;
+  m.records_queued = next_seq_ - std::min(ack_seq_, next_seq_);
+  m.memory_bytes = pending_bytes_;
+  m.bytes_queued = disk_bytes_ + pending_bytes_;
+  m.segments = segments_.size();
+  if (ack_seq_ < next_seq_ && !segments_.empty()) {
+    auto it =
+        std::upper_bound(segments_.begin(), segments_.end(), ack_seq_,
+                         [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
+    if (it != segments_.begin()) {
+      --it;
+    }
+    m.oldest_unacked_age =
+        std::chrono::milliseconds(std::max<std::int64_t>(0, wall_ms() - it->created_ms));
+  }
+  return m;
+}
+
+void Queue::count_drop_locked(DropReason reason, std::uint64_t records) {
+  counters_.drops[static_cast<std::size_t>(reason)] += records;
+}
+
+// ---------------------------------------------------------------- worker thread
+
+void Queue::publish_durable_locked(std::uint64_t durable_seq) {
+  if (durable_seq <= durable_seq_) {
+    return;
+  }
+  durable_seq_ = durable_seq;
+  asio::post(io_, [guard = std::weak_ptr<int>(alive_), this, durable_seq] {
+    if (guard.lock()) {
+      on_durable(durable_seq);
+    }
+  });
+}
+
+void Queue::worker_main() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    const auto now = Clock::now();
+    const bool stopping = stop_;
+    const bool backoff = !stopping && now < retry_at_;
+    bool progressed = false;
+
+    if (!backoff) {
+      progressed |= write_pending_locked(lock);
+      const bool unsynced = written_count_ > 0;
+      std::uint64_t unsynced_bytes = 0;
+      for (std::size_t i = 0; i < written_count_ && i < pending_.size(); ++i) {
+        unsynced_bytes += pending_[i].data.size();
+      }
+      const bool sync_due = unsynced && (stopping || options_.fsync == FsyncMode::always ||
+                                         Clock::now() >= last_sync_ + options_.fsync_interval ||
+                                         unsynced_bytes * 2 >= options_.memory_buffer_bytes);
+      if (sync_due) {
+        sync_active_locked(lock);
+        progressed = true;
+      }
+    }
+    progressed |= persist_cursor_locked(lock, stopping);
+    if (options_.max_age && Clock::now() >= next_expiry_check_) {
+      next_expiry_check_ = Clock::now() + std::min<std::chrono::milliseconds>(
+                                              *options_.max_age / 10, std::chrono::seconds(10));
+      const std::int64_t cutoff = wall_ms() - options_.max_age->count();
+      // A sealed segment's last record is older than the next segment's creation.
+      while (segments_.size() >= 2 && segments_[1].created_ms < cutoff && !segments_[0].active) {
+        evict_oldest_locked(lock, DropReason::expired);
+      }
+    }
+    if (stopping) {
+      // One last attempt (no backoff): write everything in memory, fsync, persist.
+      for (int i = 0; i < 64 && pending_.size() > written_count_; ++i) {
+        write_pending_locked(lock);
+        if (Clock::now() < retry_at_) {
+          break;
+        }
+      }
+      if (written_count_ > 0) {
+        sync_active_locked(lock);
+      }
+      persist_cursor_locked(lock, true);
+      if (active_ && active_synced_ == active_written_) {
+        active_.reset();
+      }
+      return;
+    }
+    if (progressed) {
+      continue;
+    }
+    // Sleep until there is work or a deadline passes.
+    auto deadline = Clock::now() + std::chrono::seconds(1);
+    if (written_count_ > 0) {
+      deadline = std::min(deadline, last_sync_ + options_.fsync_interval);
+    }
+    if (Clock::now() < retry_at_) {
+      deadline = std::min(deadline, retry_at_);
+    }
+    if (ack_seq_ != persisted_ack_) {
+      deadline = std::min(deadline, last_cursor_write_ + options_.cursor_write_interval);
+    }
+    if (options_.max_age) {
+      deadline = std::min(deadline, next_expiry_check_);
+    }
+    wake_.wait_until(lock, deadline, [&] {
+      return stop_ || (pending_.size() > written_count_ && Clock::now() >= retry_at_) ||
+             acks_since_persist_ >= options_.cursor_write_records;
+    });
+  }
+}
+
+bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
+  if (pending_.size() <= written_count_) {
+    return false;
+  }
+  // Roll to a new segment when the active one is full, old, or can no longer be trusted.
+  const std::uint64_t next_seq = pending_[written_count_].seq;
+  if (active_) {
+    const auto& seg = segments_.back();
+    const bool roll = active_written_ >= options_.segment_bytes ||
+                      Clock::now() - active_opened_ >= options_.segment_max_age ||
+                      next_seq - seg.first_seq >= format::kMaxSeqDelta;
+    if (roll) {
+      if (written_count_ > 0 && !sync_active_locked(lock)) {
+        return true;
+      }
+      seal_active_locked();
+    }
+  }
+  std::uint64_t incoming = 0;
+  for (std::size_t i = written_count_; i < pending_.size(); ++i) {
+    incoming += pending_[i].data.size() + format::kFrameHeaderSize;
+  }
+  enforce_bounds_locked(lock, incoming);
+  if (pending_.size() <= written_count_) {
+    return false;
+  }
+  if (!active_ && !create_segment_locked(lock, pending_[written_count_].seq)) {
+    return true;
+  }
+  // Encode a batch of frames (bounded, so a burst does not hold a huge buffer).
+  constexpr std::size_t kMaxWriteBytes = 4 * 1024 * 1024;
+  const std::uint64_t first_seq = segments_.back().first_seq;
+  write_buffer_.clear();
+  std::size_t count = 0;
+  std::uint64_t last_seq = 0;
+  for (std::size_t i = written_count_; i < pending_.size(); ++i) {
+    const Pending& p = pending_[i];
+    if (count > 0 && write_buffer_.size() + p.data.size() > kMaxWriteBytes) {
+      break;
+    }
+    append_frame(write_buffer_, static_cast<std::uint32_t>(p.seq - first_seq), p.data);
+    last_seq = p.seq;
+    ++count;
+  }
+  lock.unlock();
+  const IoResult r = active_->append(write_buffer_);
+  lock.lock();
+  if (r.error) {
+    active_written_ += r.bytes;
+    disk_failure_locked(lock, "write", r.error);
+    return true;
+  }
+  active_written_ += r.bytes;
+  written_count_ += count;
+  segments_.back().file_bytes = active_written_;
+  disk_bytes_ += r.bytes;
+  retry_delay_ = options_.retry_initial;
+  if (options_.fsync == FsyncMode::never) {
+    // Written counts as durable in this mode.
+    active_synced_ = active_written_;
+    segments_.back().readable_bytes = active_synced_;
+    for (std::size_t i = 0; i < written_count_; ++i) {
+      pending_bytes_ -= pending_.front().data.size();
+      pending_.pop_front();
+    }
+    written_count_ = 0;
+    publish_durable_locked(last_seq);
+  }
+  return true;
+}
+
+bool Queue::sync_active_locked(std::unique_lock<std::mutex>& lock) {
+  if (!active_) {
+    return false;
+  }
+  lock.unlock();
+  const std::error_code ec = active_->sync();
+  lock.lock();
+  last_sync_ = Clock::now();
+  if (ec) {
+    ++counters_.fsync_errors;
+    disk_failure_locked(lock, "fsync", ec);
+    return false;
+  }
+  ++counters_.fsyncs;
+  active_synced_ = active_written_;
+  segments_.back().readable_bytes = active_synced_;
+  std::uint64_t last = 0;
+  for (std::size_t i = 0; i < written_count_; ++i) {
+    last = pending_.front().seq;
+    pending_bytes_ -= pending_.front().data.size();
+    pending_.pop_front();
+  }
+  written_count_ = 0;
+  if (last != 0) {
+    publish_durable_locked(last);
+  }
+  return true;
+}
+
+void Queue::seal_active_locked() {
+  if (!active_) {
+    return;
+  }
+  segments_.back().active = false;
+  active_.reset();
+}
+
+bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq) {
+  SegmentInfo info;
+  info.first_seq = first_seq;
+  info.path = options_.dir / segment_name(first_seq);
+  info.created_ms = wall_ms();
+  info.file_bytes = format::kSegmentHeaderSize;
+  info.readable_bytes = format::kSegmentHeaderSize;
+  info.active = true;
+  std::array<std::byte, format::kSegmentHeaderSize> header{};
+  encode_segment_header({format::kVersion1, first_seq, info.created_ms}, header);
+
+  lock.unlock();
+  std::unique_ptr<File> file;
+  std::error_code ec = fs_->open(info.path, OpenMode::create_truncate, file);
+  const char* what = "create segment";
+  if (!ec) {
+    const IoResult r = file->append(header);
+    ec = r.error;
+    what = "write segment header";
+  }
+  if (!ec) {
+    ec = file->sync();
+    what = "fsync new segment";
+  }
+  if (!ec) {
+    ec = fs_->sync_directory(options_.dir);
+    what = "fsync queue directory";
+  }
+  if (ec && file) {
+    file.reset();
+    (void)fs_->remove(info.path);
+  }
+  lock.lock();
+  if (ec) {
+    ++counters_.write_errors;
+    log::error(kLog, "cannot ", what, " ", info.path.string(), ": ", ec.message(),
+               "; keeping records in memory and retrying");
+    retry_at_ = Clock::now() + retry_delay_;
+    retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+    return false;
+  }
+  ++counters_.fsyncs;
+  if (!segments_.empty() && segments_.back().first_seq == first_seq) {
+    disk_bytes_ -= segments_.back().file_bytes;  // an emptied leftover with the same name
+    segments_.pop_back();
+  }
+  active_ = std::move(file);
+  active_written_ = format::kSegmentHeaderSize;
+  active_synced_ = format::kSegmentHeaderSize;
+  active_opened_ = Clock::now();
+  disk_bytes_ += info.file_bytes;
+  segments_.push_back(std::move(info));
+  return true;
+}
+
+void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
+                                std::error_code ec) {
+  if (std::string_view(what) == "write") {
+    ++counters_.write_errors;
+  }
+  log::error(kLog, what, " failed on ", segments_.back().path.filename().string(), ": ",
+             ec.message(), "; segment abandoned, records kept in memory, retrying in ",
+             retry_delay_.count(), "ms");
+  // The file is not trusted past its last successful fsync: cut it back there (best
+  // effort) and rewrite everything not yet durable into a new segment.
+  SegmentInfo& seg = segments_.back();
+  const std::uint64_t keep = active_synced_;
+  std::unique_ptr<File> file = std::move(active_);
+  const auto path = seg.path;
+  const bool empty = keep <= format::kSegmentHeaderSize;
+  lock.unlock();
+  if (empty) {
+    file.reset();
+    (void)fs_->remove(path);
+  } else {
+    (void)file->truncate(keep);
+    file.reset();
+  }
+  lock.lock();
+  disk_bytes_ -= segments_.back().file_bytes;
+  if (empty) {
+    segments_.pop_back();
+  } else {
+    segments_.back().file_bytes = keep;
+    segments_.back().readable_bytes = keep;
+    segments_.back().active = false;
+    disk_bytes_ += keep;
+  }
+  written_count_ = 0;
+  retry_at_ = Clock::now() + retry_delay_;
+  retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+}
+
+void Queue::enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming) {
+  if (options_.when_full != WhenFull::drop_oldest) {
+    return;
+  }
+  while (disk_bytes_ + incoming > options_.max_bytes && segments_.size() >= 2 &&
+         !segments_.front().active) {
+    evict_oldest_locked(lock, DropReason::queue_full_oldest);
+  }
+}
+
+void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason reason) {
+  const SegmentInfo oldest = segments_.front();
+  const std::uint64_t end = segments_[1].first_seq;  // first seq after this segment
+  const std::uint64_t from = std::max(ack_seq_, oldest.first_seq);
+  const std::uint64_t lost = end > from ? end - from : 0;
+  if (lost > 0) {
+    count_drop_locked(reason, lost);
+    log::warning(kLog, "dropped ", lost, " unacknowledged records (", to_string(reason),
+                 ") by deleting segment ", oldest.path.filename().string());
+  }
+  ack_seq_ = std::max(ack_seq_, end);
+  disk_bytes_ -= oldest.file_bytes;
+  segments_.pop_front();
+  lock.unlock();
+  (void)fs_->remove(oldest.path);
+  lock.lock();
+}
+
+bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force) {
+  if (ack_seq_ == persisted_ack_) {
+    return false;
+  }
+  const auto now = Clock::now();
+  if (!force && now < last_cursor_write_ + options_.cursor_write_interval &&
+      acks_since_persist_ < options_.cursor_write_records) {
+    return false;
+  }
+  const Cursor cursor{ack_seq_, next_seq_};
+  last_cursor_write_ = now;
+  lock.unlock();
+  CursorFile file(*fs_, options_.dir);
+  const std::error_code ec = file.store(cursor);
+  lock.lock();
+  if (ec) {
+    ++counters_.write_errors;
+    log::error(kLog, "cannot write the queue cursor: ", ec.message(), "; retrying");
+    return false;
+  }
+  ++counters_.cursor_writes;
+  persisted_ack_ = cursor.ack_seq;
+  acks_since_persist_ = 0;
+  // Sealed segments wholly below the persisted cursor are delivered: delete them.
+  std::vector<std::filesystem::path> doomed;
+  while (segments_.size() >= 2 && segments_[1].first_seq <= persisted_ack_ &&
+         !segments_.front().active) {
+    doomed.push_back(segments_.front().path);
+    disk_bytes_ -= segments_.front().file_bytes;
+    segments_.pop_front();
+  }
+  if (!doomed.empty()) {
+    lock.unlock();
+    for (const auto& p : doomed) {
+      (void)fs_->remove(p);
+    }
+    lock.lock();
+  }
+  return true;
+}
+
+}  // namespace canhose::queue

@@ -1,0 +1,207 @@
+#pragma once
+// The durable write-ahead queue between the sources and delivery.
+//
+// Threads and lifetimes: every public member is called on the thread that runs `io`
+// (the event loop). One worker thread, owned by the Queue, does all writing, fsync,
+// cursor persistence and segment deletion; it never runs user code. Notifications
+// (durability handler, readable waiters) are posted to `io` and run there. The Queue must
+// be destroyed on the loop thread; close() (also run by the destructor) joins the worker.
+//
+// Contracts:
+// - append() never touches the disk: it copies the payload into the memory buffer and
+//   returns the record's sequence number (its id: unique on this device for ever).
+// - A record is durable once fsynced (fsync=never: once written). The durable handler is
+//   told the highest sequence number below which every accepted record is durable.
+// - Readers see durable records only, so an acknowledgement always names a record on disk.
+// - acknowledge() may come in any order; the persisted cursor is the first sequence number
+//   not yet acknowledged. After a restart reading resumes there: records acknowledged above
+//   a gap are delivered again (at-least-once).
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "asio/asio.hpp"
+#include "queue/corruption_reporter.hpp"
+#include "queue/file_system.hpp"
+#include "queue/queue_metrics.hpp"
+#include "queue/queue_options.hpp"
+#include "queue/segment_reader.hpp"
+
+namespace canhose::queue {
+
+struct AppendResult {
+  std::uint64_t seq = 0;  // 0 when the record was dropped
+  std::optional<DropReason> dropped;
+  bool accepted() const { return seq != 0; }
+};
+
+struct QueueRecord {
+  std::uint64_t seq = 0;
+  std::vector<std::byte> data;
+};
+
+struct ReadBatch {
+  std::vector<QueueRecord> records;
+  std::uint64_t bytes = 0;  // payload bytes in `records`
+  std::error_code error;    // a read error ended the batch early (it is logged)
+};
+
+// What opening found wrong on disk (also logged, and in the metrics).
+struct StartupReport {
+  std::uint64_t corrupt_bytes = 0;
+  std::uint64_t corrupt_records = 0;
+  std::vector<std::string> problems;  // one line per finding
+  bool cursor_missing = false;
+  bool cursor_corrupt = false;
+};
+
+class Queue {
+ public:
+  struct OpenResult {
+    std::unique_ptr<Queue> queue;
+    std::string error;  // set when queue is null: a clear, operator-facing message
+  };
+  // Opens (creating if needed) the queue in options.dir. `fs` defaults to the real disk.
+  static OpenResult open(asio::io_context& io, QueueOptions options,
+                         std::shared_ptr<FileSystem> fs = nullptr);
+
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
+  ~Queue();
+
+  AppendResult append(std::span<const std::byte> payload);
+  AppendResult append(std::string_view payload) {
+    return append(std::as_bytes(std::span(payload.data(), payload.size())));
+  }
+  // Called on the loop each time the durable sequence number advances.
+  void set_durable_handler(std::function<void(std::uint64_t durable_seq)> handler);
+
+  // Up to max_records records and max_bytes payload bytes (at least one record if any is
+  // readable, whatever its size), in sequence order, continuing after the last one read.
+  ReadBatch read(std::size_t max_records, std::size_t max_bytes);
+  // Completes (on the loop) once read() would return a record; std::errc::operation_canceled at close.
+  void async_wait_readable(std::function<void(std::error_code)> handler);
+  // Marks a record returned by read() as delivered; unknown sequence numbers are ignored.
+  void acknowledge(std::uint64_t seq);
+
+  // Stops accepting records, writes and fsyncs what is in memory (one attempt), persists
+  // the cursor and joins the worker. Blocks: call it at shutdown. Idempotent.
+  void close();
+
+  QueueMetrics metrics() const;
+  const StartupReport& startup_report() const { return startup_; }
+  const QueueOptions& options() const { return options_; }
+
+ private:
+  struct SegmentInfo {
+    std::uint64_t first_seq = 0;
+    std::filesystem::path path;
+    std::int64_t created_ms = 0;
+    std::uint64_t file_bytes = 0;      // bytes on disk, counted against max_bytes
+    std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
+    bool active = false;               // the worker appends to it
+  };
+  struct Pending {
+    std::uint64_t seq = 0;
+    std::vector<std::byte> data;
+  };
+  struct InFlight {
+    std::uint64_t seq = 0;
+    bool acked = false;
+  };
+  class CountingReporter final : public CorruptionReporter {
+   public:
+    explicit CountingReporter(Queue& queue, bool startup) : queue_(queue), startup_(startup) {}
+    void corruption(const std::filesystem::path& segment, std::uint64_t offset, std::uint64_t bytes,
+                    std::uint64_t records, std::string_view reason) override;
+
+   private:
+    Queue& queue_;
+    bool startup_;
+  };
+
+  Queue(asio::io_context& io, QueueOptions options, std::shared_ptr<FileSystem> fs);
+  std::string recover();  // open-time scan; returns an error message or ""
+
+  // Worker thread; the *_locked functions are called with mutex_ held and may release it
+  // around I/O.
+  void worker_main();
+  bool write_pending_locked(std::unique_lock<std::mutex>& lock);
+  bool sync_active_locked(std::unique_lock<std::mutex>& lock);
+  void seal_active_locked();
+  bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
+  void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
+                           std::error_code ec);
+  bool persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force);
+  void evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason reason);
+  void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
+  void publish_durable_locked(std::uint64_t durable_seq);
+  void count_drop_locked(DropReason reason, std::uint64_t records);
+
+  // Loop thread.
+  void on_durable(std::uint64_t durable_seq);
+  bool readable_locked() const;
+  bool open_reader();
+
+  asio::io_context& io_;
+  const QueueOptions options_;
+  std::shared_ptr<FileSystem> fs_;
+  std::unique_ptr<File> lock_file_;
+  StartupReport startup_;
+  CountingReporter startup_reporter_{*this, true};
+  CountingReporter read_reporter_{*this, false};
+  // Posted handlers hold a weak_ptr to this; they do nothing once the Queue is gone.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+
+  // --- shared between loop and worker, guarded by mutex_ ---
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<SegmentInfo> segments_;  // by first_seq; only the back one can be active
+  std::deque<Pending> pending_;       // accepted, not yet durable, in seq order
+  std::uint64_t pending_bytes_ = 0;
+  std::uint64_t disk_bytes_ = 0;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t durable_seq_ = 0;
+  std::uint64_t ack_seq_ = 1;  // first unacknowledged (acks and evictions)
+  std::uint64_t persisted_ack_ = 0;
+  std::uint64_t acks_since_persist_ = 0;
+  bool stop_ = false;
+  QueueMetrics counters_;
+
+  // --- worker thread only ---
+  std::unique_ptr<File> active_;
+  std::uint64_t active_written_ = 0;  // bytes written to the active segment
+  std::uint64_t active_synced_ = 0;   // of which fsynced (never mode: == written)
+  std::chrono::steady_clock::time_point active_opened_;
+  std::size_t written_count_ = 0;  // pending_ front records written but not durable
+  std::chrono::steady_clock::time_point retry_at_;
+  std::chrono::milliseconds retry_delay_{0};
+  std::chrono::steady_clock::time_point last_sync_;
+  std::chrono::steady_clock::time_point last_cursor_write_;
+  std::chrono::steady_clock::time_point next_expiry_check_;
+  std::vector<std::byte> write_buffer_;
+  std::thread worker_;
+
+  // --- loop thread only ---
+  bool closed_ = false;
+  std::function<void(std::uint64_t)> durable_handler_;
+  std::vector<std::function<void(std::error_code)>> waiters_;
+  std::deque<InFlight> in_flight_;  // returned by read(), not yet contiguously acknowledged
+  std::uint64_t read_next_seq_ = 1;
+  std::uint64_t reader_segment_ = 0;  // first_seq of the segment reader_ reads
+  std::unique_ptr<File> reader_file_;
+  std::unique_ptr<SegmentReader> reader_;
+  std::optional<QueueRecord> carried_;  // read but did not fit the previous batch
+};
+
+}  // namespace canhose::queue

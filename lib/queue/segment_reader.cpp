@@ -1,0 +1,146 @@
+#include "queue/segment_reader.hpp"
+
+#include <algorithm>
+
+#include "queue/frame_codec.hpp"
+#include "queue/queue_format.hpp"
+
+namespace canhose::queue {
+namespace {
+
+constexpr std::size_t kReadChunk = 256 * 1024;
+
+bool all_zero(std::span<const std::byte> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](std::byte b) { return b == std::byte{0}; });
+}
+
+}  // namespace
+
+SegmentReader::SegmentReader(File& file, std::filesystem::path path, std::uint64_t first_seq,
+                             std::uint64_t start_offset, std::uint64_t limit,
+                             CorruptionReporter* reporter)
+    : file_(file),
+      path_(std::move(path)),
+      first_seq_(first_seq),
+      pos_(start_offset),
+      limit_(limit),
+      reporter_(reporter),
+      last_seq_(first_seq - 1) {}
+
+std::span<const std::byte> SegmentReader::fetch(std::uint64_t offset, std::size_t n) {
+  const std::uint64_t available = offset < limit_ ? limit_ - offset : 0;
+  n = static_cast<std::size_t>(std::min<std::uint64_t>(n, available));
+  if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_.size()) {
+    return {buffer_.data() + (offset - buffer_offset_), n};
+  }
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(std::max(n, kReadChunk), available));
+  buffer_.resize(want);
+  const IoResult r = file_.read_at(offset, buffer_);
+  buffer_.resize(r.bytes);
+  buffer_offset_ = offset;
+  if (r.error) {
+    io_error_ = r.error;
+  }
+  return {buffer_.data(), std::min(n, buffer_.size())};
+}
+
+bool SegmentReader::valid_frame_at(std::uint64_t offset, std::uint64_t damage_start,
+                                   std::size_t& frame_bytes, std::uint64_t& seq) {
+  const auto header = fetch(offset, format::kFrameHeaderSize);
+  if (header.size() < format::kFrameHeaderSize) {
+    return false;
+  }
+  const FrameHeader h = decode_frame_header(header.data());
+  if (h.length > format::kMaxRecordBytes) {
+    return false;
+  }
+  seq = first_seq_ + h.seq_delta;
+  // Within a segment sequence numbers are consecutive; only lost records leave a gap, and
+  // each lost record took at least a frame header of the damaged bytes. This bound keeps
+  // random bytes from passing as a frame before their checksum is even computed.
+  const std::uint64_t max_gap = (offset - damage_start) / format::kFrameHeaderSize + 1;
+  if (seq <= last_seq_ || seq > last_seq_ + max_gap) {
+    return false;
+  }
+  frame_bytes = format::kFrameHeaderSize + h.length;
+  const auto frame = fetch(offset, frame_bytes);
+  return frame.size() == frame_bytes && frame_checksum_matches(h, frame);
+}
+
+SegmentReader::Status SegmentReader::next(FrameView& out) {
+  while (true) {
+    if (pos_ >= limit_) {
+      return Status::end;
+    }
+    const auto header = fetch(pos_, format::kFrameHeaderSize);
+    if (io_error_) {
+      return Status::io_error;
+    }
+    std::string reason;
+    bool torn = false;
+    std::size_t frame_bytes = 0;
+    FrameHeader h{};
+    if (header.size() < format::kFrameHeaderSize) {
+      torn = true;
+      reason = "truncated frame header at end of segment";
+    } else {
+      h = decode_frame_header(header.data());
+      frame_bytes = format::kFrameHeaderSize + h.length;
+      if (h.length > format::kMaxRecordBytes) {
+        reason = "impossible frame length";
+      } else if (pos_ + frame_bytes > limit_) {
+        torn = true;
+        reason = "truncated frame at end of segment";
+      } else {
+        const auto frame = fetch(pos_, frame_bytes);
+        if (io_error_) {
+          return Status::io_error;
+        }
+        if (all_zero(frame)) {
+          reason = "zeroed bytes";
+        } else if (!frame_checksum_matches(h, frame)) {
+          reason = "checksum mismatch";
+        } else {
+          const std::uint64_t seq = first_seq_ + h.seq_delta;
+          pos_ += frame_bytes;
+          if (seq <= last_seq_) {
+            continue;  // a duplicate left by a rewrite; the first copy was returned
+          }
+          last_seq_ = seq;
+          ++records_;
+          out.seq = seq;
+          out.offset = pos_ - frame_bytes;
+          // fetch() may have moved the buffer; take the payload from the current one.
+          const auto whole = fetch(out.offset, frame_bytes);
+          out.payload = whole.subspan(format::kFrameHeaderSize);
+          return Status::record;
+        }
+      }
+    }
+    // Damage at pos_: look for the next valid frame that continues the sequence.
+    const std::uint64_t damage_start = pos_;
+    for (std::uint64_t q = pos_ + 1; q + format::kFrameHeaderSize <= limit_; ++q) {
+      std::size_t bytes = 0;
+      std::uint64_t seq = 0;
+      if (valid_frame_at(q, damage_start, bytes, seq)) {
+        if (reporter_ != nullptr) {
+          reporter_->corruption(
+              path_, damage_start, q - damage_start, seq - last_seq_ - 1,
+              torn ? std::string("frame overlapping the next valid frame") : reason);
+        }
+        pos_ = q;
+        break;
+      }
+      if (io_error_) {
+        return Status::io_error;
+      }
+    }
+    if (pos_ == damage_start) {
+      tail_ = TailDamage{damage_start, limit_ - damage_start, reason};
+      return Status::end;
+    }
+  }
+}
+
+}  // namespace canhose::queue

@@ -1,0 +1,84 @@
+#pragma once
+// Reads the version-1 frames of one segment in order, through a bounded buffer (at most
+// one maximal frame plus a read chunk), never the whole file.
+//
+// Damage handling, as in LevelDB's log reader:
+// - A frame cut short by the end of the readable range (a torn tail: the writer died while
+//   appending) ends the segment cleanly; it is described by tail_damage(), not reported.
+// - A frame that is whole but wrong (checksum mismatch, impossible length, zeroed bytes)
+//   makes the reader search forward, byte by byte, for the next frame that checks out and
+//   continues the sequence; the skipped bytes and the records lost are reported. If no
+//   valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
+// - A valid frame whose sequence number is not above the previous one (a duplicate that a
+//   rewrite after an fsync error left behind) is skipped silently.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "queue/corruption_reporter.hpp"
+#include "queue/file_system.hpp"
+
+namespace canhose::queue {
+
+struct FrameView {
+  std::uint64_t seq = 0;
+  std::uint64_t offset = 0;            // where the frame starts in the file
+  std::span<const std::byte> payload;  // valid until the next call to next()
+};
+
+struct TailDamage {
+  std::uint64_t offset = 0;  // first byte that is not part of a valid frame
+  std::uint64_t bytes = 0;   // from there to the end of the readable range
+  std::string reason;
+};
+
+class SegmentReader {
+ public:
+  enum class Status { record, end, io_error };
+
+  // Reads [start_offset, limit) of `file`, whose frames count from `first_seq`.
+  // `file` and `reporter` (may be null) must outlive the reader.
+  SegmentReader(File& file, std::filesystem::path path, std::uint64_t first_seq,
+                std::uint64_t start_offset, std::uint64_t limit, CorruptionReporter* reporter);
+
+  // The readable range may grow while the segment is appended to.
+  void set_limit(std::uint64_t limit) { limit_ = limit; }
+  std::uint64_t limit() const { return limit_; }
+
+  Status next(FrameView& out);
+
+  // Offset just past the last valid frame (or start_offset): where the valid data ends.
+  std::uint64_t valid_end() const { return pos_; }
+  // Highest sequence number read so far; first_seq - 1 before any.
+  std::uint64_t last_seq() const { return last_seq_; }
+  std::uint64_t records_read() const { return records_; }
+  const std::optional<TailDamage>& tail_damage() const { return tail_; }
+  const std::error_code& io_error() const { return io_error_; }
+
+ private:
+  // Makes [offset, offset + n) available; returns it, or fewer bytes at the limit.
+  std::span<const std::byte> fetch(std::uint64_t offset, std::size_t n);
+  // Whether a valid, sequence-continuing frame starts at `offset`; sets its length.
+  bool valid_frame_at(std::uint64_t offset, std::uint64_t damage_start, std::size_t& frame_bytes,
+                      std::uint64_t& seq);
+
+  File& file_;
+  std::filesystem::path path_;
+  std::uint64_t first_seq_;
+  std::uint64_t pos_;
+  std::uint64_t limit_;
+  CorruptionReporter* reporter_;
+  std::uint64_t last_seq_;
+  std::uint64_t records_ = 0;
+  std::vector<std::byte> buffer_;
+  std::uint64_t buffer_offset_ = 0;
+  std::optional<TailDamage> tail_;
+  std::error_code io_error_;
+};
+
+}  // namespace canhose::queue
