@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/units.hpp"
+#include "delivery/delivery_options.hpp"
 #include "log/severity.hpp"
 
 namespace canhose::config {
@@ -47,6 +48,7 @@ struct Config {
   ServiceConfig service;
   LogConfig log;
   MetricsConfig metrics;
+  delivery::DeliveryOptions delivery;
 };
 
 }  // namespace canhose::config

@@ -1,0 +1,39 @@
+#pragma once
+// Settings of delivery (the `delivery:` section of canhose.yaml; defaults here).
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "config/units.hpp"
+
+namespace canhose::delivery {
+
+using namespace std::chrono_literals;
+
+struct DeliveryOptions {
+  // The Firehose delivery stream records go to.
+  std::string stream;
+  // Concatenate newline-terminated records into one Firehose record of up to pack_bytes.
+  // Firehose bills each record in 5 KB steps, so packing cuts the bill for small lines
+  // many times over; S3 objects stay byte-identical. Set false for destinations that need
+  // one document per Firehose record (OpenSearch, a per-record Lambda transform).
+  bool pack = true;
+  std::uint64_t pack_bytes = 1'024'000;  // at most Firehose's 1,000 KiB per record
+  // A partly filled batch is sent once its oldest record has waited this long.
+  config::Duration flush_interval = 1s;
+  // Requests in flight at most (reduced automatically while throttled).
+  std::uint32_t concurrency = 1;
+  // Backoff between retries: full jitter between 0 and base*2^n, capped at max.
+  config::Duration retry_base = 100ms;
+  config::Duration retry_max = 60s;
+  // While the stream is missing or access is denied: how often to try again.
+  config::Duration permanent_error_retry = 5min;
+  // Records Firehose rejects as invalid are kept here (JSON lines), never discarded.
+  std::filesystem::path dead_letter_dir = "/var/lib/canhose/dead-letter";
+  std::uint64_t dead_letter_max_bytes = 64ULL << 20;
+  // How often a one-line delivery summary is logged (info).
+  config::Duration summary_interval = 5min;
+};
+
+}  // namespace canhose::delivery

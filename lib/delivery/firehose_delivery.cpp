@@ -1,0 +1,506 @@
+#include "delivery/firehose_delivery.hpp"
+
+#include <algorithm>
+
+#include "aws/put_record_batch_body.hpp"
+#include "config/config.hpp"
+#include "log/logger.hpp"
+
+namespace canhose::delivery {
+namespace {
+
+constexpr std::string_view kLog = "delivery";
+using Clock = std::chrono::steady_clock;
+
+std::string_view view(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// What an operator should do about a permanent error.
+std::string_view hint_for(aws::FirehoseErrorKind kind) {
+  switch (kind) {
+    case aws::FirehoseErrorKind::not_found:
+      return "create the stream or correct delivery.stream and delivery.region";
+    case aws::FirehoseErrorKind::auth:
+      return "check the credentials and that their IAM policy allows firehose:PutRecordBatch on "
+             "the "
+             "stream";
+    case aws::FirehoseErrorKind::invalid_kms_resource:
+      return "the stream's KMS key cannot be used: fix the key or its policy";
+    case aws::FirehoseErrorKind::invalid_source:
+      return "the stream is not a Direct PUT stream: use a Direct PUT stream";
+    case aws::FirehoseErrorKind::limit_exceeded:
+      return "an account quota was reached: raise it or wait";
+    default:
+      return "see the error above";
+  }
+}
+
+}  // namespace
+
+FirehoseDelivery::FirehoseDelivery(asio::io_context& io, queue::Queue& queue,
+                                   DeliveryOptions options, SendBatch send,
+                                   std::uint64_t random_seed)
+    : io_(io),
+      queue_(queue),
+      options_(std::move(options)),
+      send_(std::move(send)),
+      backoff_(options_.retry_base, options_.retry_max, random_seed),
+      window_(options_.concurrency, options_.retry_base, options_.retry_max),
+      dead_letters_(io, options_.dead_letter_dir, options_.dead_letter_max_bytes),
+      timer_(io),
+      summary_timer_(io) {}
+
+FirehoseDelivery::~FirehoseDelivery() = default;
+
+void FirehoseDelivery::start() {
+  started_ = true;
+  log::info(kLog, "delivering to Firehose stream ", options_.stream, " (",
+            options_.pack ? "packing lines into records of up to " +
+                                std::to_string(options_.pack_bytes) + " bytes"
+                          : "one record per line",
+            ", concurrency ", options_.concurrency, ")");
+  log_summary();
+  pump();
+}
+
+void FirehoseDelivery::pump() {
+  if (!started_) {
+    return;
+  }
+  const auto now = Clock::now();
+  while (in_flight_ < window_.window() && now >= next_send_allowed_) {
+    if (!retries_.empty() && retries_.front().due <= now) {
+      OutgoingBatch batch = std::move(retries_.front().batch);
+      retries_.pop_front();
+      send(std::move(batch));
+      continue;
+    }
+    if (!paused_reason_.empty()) {
+      break;  // only the probe (a due retry) goes out while paused
+    }
+    const bool full = fill_open_batch();
+    if (open_ && !open_->empty() &&
+        (full || stopping_ || now - open_since_ >= options_.flush_interval)) {
+      OutgoingBatch batch = std::move(*open_);
+      open_.reset();
+      send(std::move(batch));
+      continue;
+    }
+    break;
+  }
+  arm_timer();
+  maybe_finish_stop();
+}
+
+bool FirehoseDelivery::fill_open_batch() {
+  if (!open_) {
+    open_.emplace(options_.stream, options_.pack ? options_.pack_bytes : 0);
+  }
+  const auto add = [this](queue::QueueRecord& record) {
+    if (open_->empty()) {
+      open_since_ = Clock::now();
+    }
+    return open_->add(record.seq, view(record.data));
+  };
+  while (!held_.empty()) {
+    if (!add(held_.front())) {
+      return true;
+    }
+    held_.pop_front();
+  }
+  for (;;) {
+    // Read about what still fits, so at most a few records are held over.
+    const std::size_t room_bytes =
+        (aws::max_batch_body_bytes - std::min(open_->encoded_bytes(), aws::max_batch_body_bytes)) *
+        3 / 4;
+    queue::ReadBatch read =
+        queue_.read(aws::max_batch_records, std::max<std::size_t>(room_bytes, 1));
+    if (read.records.empty()) {
+      wait_readable();
+      return false;
+    }
+    for (std::size_t i = 0; i < read.records.size(); ++i) {
+      if (!add(read.records[i])) {
+        for (std::size_t j = i; j < read.records.size(); ++j) {
+          held_.push_back(std::move(read.records[j]));
+        }
+        return true;
+      }
+    }
+  }
+}
+
+void FirehoseDelivery::wait_readable() {
+  if (waiting_readable_) {
+    return;
+  }
+  waiting_readable_ = true;
+  std::weak_ptr<int> alive = alive_;
+  queue_.async_wait_readable([this, alive](std::error_code ec) {
+    if (alive.expired()) {
+      return;
+    }
+    waiting_readable_ = false;
+    if (!ec) {
+      pump();
+    }
+  });
+}
+
+void FirehoseDelivery::send(OutgoingBatch batch) {
+  ++in_flight_;
+  std::string body = batch.body();
+  counters_.wire_bytes += body.size();
+  counters_.firehose_records_sent += batch.firehose_records();
+  if (window_.spacing().count() > 0) {
+    next_send_allowed_ = Clock::now() + window_.spacing();
+  }
+  const std::size_t count = batch.firehose_records();
+  std::weak_ptr<int> alive = alive_;
+  send_(std::move(body), count, [this, alive, batch = std::move(batch)](Outcome outcome) mutable {
+    if (alive.expired()) {
+      return;
+    }
+    --in_flight_;
+    on_outcome(std::move(batch), std::move(outcome));
+    pump();
+  });
+}
+
+void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
+  if (outcome.ok()) {
+    ++counters_.requests_ok;
+    window_.on_success();
+    last_success_ = std::chrono::system_clock::now();
+    if (!paused_reason_.empty()) {
+      log::notice(kLog, "stream ", options_.stream, " accepts records again: delivery resumed");
+      paused_reason_.clear();
+    }
+    if (outcome.value.failed_put_count == 0) {
+      backoff_.reset();
+      for (const FirehoseRecord& r : batch.records()) {
+        acknowledge(r, true);
+      }
+      return;
+    }
+    on_partial_failure(batch, outcome.value);
+    return;
+  }
+
+  ++counters_.requests_failed;
+  const aws::FirehoseError& e = outcome.error;
+  last_error_ = e.describe();
+  switch (aws::action_for(e.kind)) {
+    case aws::ErrorAction::slow_down:
+      ++counters_.retries_throttled;
+      window_.on_throttle();
+      log::warning(kLog, "throttled by Firehose; slowing down: ", e.describe());
+      retry_later(std::move(batch), backoff_.next());
+      return;
+    case aws::ErrorAction::none:
+    case aws::ErrorAction::retry:
+    case aws::ErrorAction::refresh_credentials:
+    case aws::ErrorAction::correct_clock:
+      ++counters_.retries_transient;
+      log::warning(kLog, "PutRecordBatch failed, will retry: ", e.describe());
+      retry_later(std::move(batch), backoff_.next());
+      return;
+    case aws::ErrorAction::give_up:
+      break;
+  }
+  if (e.kind == aws::FirehoseErrorKind::invalid_argument) {
+    // The request was refused as invalid: find the record at fault by halving.
+    if (batch.firehose_records() > 1) {
+      auto [first, second] = batch.split();
+      retry_later(std::move(first), std::chrono::milliseconds(0));
+      retry_later(std::move(second), std::chrono::milliseconds(0));
+    } else {
+      dead_letter(batch.records(), e.code, e.message);
+    }
+    return;
+  }
+  // The stream, the credentials or the account is wrong: nothing sent now can succeed.
+  // Records keep queueing on disk; a probe every permanent_error_retry resumes delivery
+  // as soon as the operator has fixed the cause.
+  ++counters_.retries_permanent;
+  if (paused_reason_.empty()) {
+    log::error(kLog, "delivery paused: ", e.describe(), ". ", hint_for(e.kind),
+               ". Records keep queueing on disk; retrying every ",
+               config::format_duration(options_.permanent_error_retry));
+  }
+  paused_reason_ = e.describe();
+  retry_later(std::move(batch), options_.permanent_error_retry);
+}
+
+void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
+                                          const aws::PutRecordBatchResult& result) {
+  std::vector<std::size_t> resend;
+  bool throttled = false;
+  for (std::size_t i = 0; i < result.records.size() && i < batch.firehose_records(); ++i) {
+    const aws::RecordResult& r = result.records[i];
+    if (r.ok()) {
+      acknowledge(batch.records()[i], true);
+      continue;
+    }
+    ++counters_.record_failures;
+    const aws::FirehoseErrorKind kind = aws::kind_for_code(r.error_code, r.error_message, 200);
+    if (aws::retryable(kind)) {
+      resend.push_back(i);
+      throttled = throttled || kind == aws::FirehoseErrorKind::throttled;
+    } else {
+      dead_letter({batch.records()[i]}, r.error_code, r.error_message);
+    }
+  }
+  if (resend.empty()) {
+    return;
+  }
+  if (throttled) {
+    window_.on_throttle();
+    ++counters_.retries_throttled;
+  } else {
+    ++counters_.retries_transient;
+  }
+  log::warning(kLog, "Firehose refused some records of a batch (", result.failed_put_count, " of ",
+               result.records.size(), "); resending only those");
+  retry_later(batch.subset(resend), backoff_.next());
+}
+
+void FirehoseDelivery::retry_later(OutgoingBatch batch, std::chrono::milliseconds delay) {
+  const auto due = Clock::now() + delay;
+  auto at =
+      std::find_if(retries_.begin(), retries_.end(), [&](const Pending& p) { return p.due > due; });
+  retries_.insert(at, Pending{std::move(batch), due});
+}
+
+void FirehoseDelivery::dead_letter(const std::vector<FirehoseRecord>& records,
+                                   const std::string& code, const std::string& message) {
+  for (const FirehoseRecord& record : records) {
+    ++dead_letters_in_flight_;
+    DeadLetter letter{options_.stream, record.seqs, code, message, record.data};
+    std::weak_ptr<int> alive = alive_;
+    dead_letters_.append(
+        std::move(letter), [this, alive, record, code, message](std::error_code ec) {
+          if (alive.expired()) {
+            return;
+          }
+          --dead_letters_in_flight_;
+          if (ec) {
+            ++counters_.dead_letter_errors;
+            log::error(kLog, "cannot write the dead-letter file ", dead_letters_.path().string(),
+                       ": ", ec.message(), "; the record stays queued and is retried");
+            // Not acknowledged: the record stays on disk. Writing it is tried again later (and
+            // after a restart the record is sent, rejected and dead-lettered again).
+            auto retry = std::make_shared<asio::steady_timer>(io_, options_.permanent_error_retry);
+            retry->async_wait([this, alive, retry, record, code,
+                               message](const boost::system::error_code& wait_ec) {
+              if (!wait_ec && !alive.expired() && !stopping_) {
+                dead_letter({record}, code, message);
+              }
+            });
+          } else {
+            counters_.dead_lettered += record.seqs.size();
+            log::error(kLog, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (",
+                       code, "); kept in ", dead_letters_.path().string());
+            acknowledge(record, false);
+          }
+          pump();
+        });
+  }
+}
+
+void FirehoseDelivery::acknowledge(const FirehoseRecord& record, bool delivered) {
+  for (std::uint64_t seq : record.seqs) {
+    queue_.acknowledge(seq);
+  }
+  if (delivered) {
+    counters_.records_delivered += record.seqs.size();
+    counters_.payload_bytes_delivered += record.data.size();
+  }
+}
+
+void FirehoseDelivery::arm_timer() {
+  auto next = Clock::time_point::max();
+  if (!retries_.empty()) {
+    next = std::min(next, retries_.front().due);
+  }
+  if (open_ && !open_->empty() && paused_reason_.empty()) {
+    next = std::min(next, open_since_ + options_.flush_interval);
+  }
+  if (next_send_allowed_ > Clock::now() && next != Clock::time_point::max()) {
+    next = std::max(next, next_send_allowed_);
+  }
+  if (next == Clock::time_point::max()) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(next);
+  std::weak_ptr<int> alive = alive_;
+  timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (!ec && !alive.expired()) {
+      pump();
+    }
+  });
+}
+
+void FirehoseDelivery::async_stop(std::chrono::steady_clock::time_point deadline,
+                                  std::function<void()> done) {
+  stopping_ = true;
+  stop_deadline_ = deadline;
+  stop_done_ = std::move(done);
+  summary_timer_.cancel();
+  log::info(kLog, "stopping: sending what is queued until ",
+            "the grace period ends; the rest stays on disk for the next start");
+  pump();
+}
+
+void FirehoseDelivery::maybe_finish_stop() {
+  if (!stopping_ || !stop_done_) {
+    return;
+  }
+  // pump() sent the open batch if anything was readable: an empty one means the queue
+  // is drained (or delivery is paused).
+  // Records appended but not yet durable are not readable yet: wait for them too.
+  const queue::QueueMetrics q = queue_.metrics();
+  const bool all_read = q.durable_seq + 1 >= q.next_seq || !paused_reason_.empty();
+  const bool nothing_to_send = (!open_ || open_->empty()) && held_.empty() && all_read;
+  const bool retries_too_late =
+      retries_.empty() || retries_.front().due > stop_deadline_ || !paused_reason_.empty();
+  if (in_flight_ == 0 && dead_letters_in_flight_ == 0 && nothing_to_send && retries_too_late) {
+    timer_.cancel();
+    log::info(kLog, "stopped: ", counters_.records_delivered, " records delivered since start");
+    auto done = std::move(stop_done_);
+    stop_done_ = nullptr;
+    done();
+  }
+}
+
+void FirehoseDelivery::reconfigure(const config::Config& old_config,
+                                   const config::Config& new_config) {
+  const DeliveryOptions& next = new_config.delivery;
+  if (next.stream != old_config.delivery.stream) {
+    log::notice(kLog, "delivery.stream is now ", next.stream,
+                " (batches already built keep the old one)");
+  }
+  options_.stream = next.stream;
+  options_.pack = next.pack;
+  options_.pack_bytes = next.pack_bytes;
+  options_.flush_interval = next.flush_interval;
+  options_.concurrency = next.concurrency;
+  options_.permanent_error_retry = next.permanent_error_retry;
+  options_.summary_interval = next.summary_interval;
+  window_.set_max_window(next.concurrency);
+  if (next.retry_base != options_.retry_base || next.retry_max != options_.retry_max) {
+    options_.retry_base = next.retry_base;
+    options_.retry_max = next.retry_max;
+    backoff_ = Backoff(next.retry_base, next.retry_max);
+  }
+  if (next.dead_letter_dir != old_config.delivery.dead_letter_dir ||
+      next.dead_letter_max_bytes != old_config.delivery.dead_letter_max_bytes) {
+    log::warning(kLog, "the dead-letter settings take effect after a restart");
+  }
+  if (!paused_reason_.empty()) {
+    // The operator may have fixed the cause: probe now instead of waiting.
+    for (Pending& p : retries_) {
+      p.due = Clock::now();
+    }
+  }
+  pump();
+}
+
+std::string FirehoseDelivery::status() const {
+  if (!paused_reason_.empty()) {
+    return "delivery paused: " + paused_reason_;
+  }
+  std::string s = "delivered " + std::to_string(counters_.records_delivered) + " records";
+  if (window_.throttled()) {
+    s += ", throttled";
+  }
+  if (!retries_.empty()) {
+    s += ", " + std::to_string(retries_.size()) + " batches to retry";
+  }
+  return s;
+}
+
+void FirehoseDelivery::log_summary() {
+  summary_timer_.expires_after(options_.summary_interval);
+  std::weak_ptr<int> alive = alive_;
+  summary_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (ec || alive.expired() || stopping_) {
+      return;
+    }
+    const queue::QueueMetrics q = queue_.metrics();
+    log::info(kLog, "summary: ", counters_.records_delivered, " records (",
+              counters_.payload_bytes_delivered, " bytes) delivered in ", counters_.requests_ok,
+              " requests, ", counters_.requests_failed, " failed requests, ",
+              counters_.record_failures, " record failures, ", counters_.dead_lettered,
+              " dead letters; queue ", q.records_queued, " records, oldest ",
+              config::format_duration(q.oldest_unacked_age));
+    log_summary();
+  });
+}
+
+void FirehoseDelivery::collect_metrics(std::vector<metrics::MetricFamily>& out) const {
+  using metrics::MetricType;
+  const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+  out.push_back({"canhose_delivery_records_total",
+                 "queue records Firehose accepted",
+                 MetricType::counter,
+                 {{{}, d(counters_.records_delivered)}}});
+  out.push_back({"canhose_delivery_payload_bytes_total",
+                 "payload bytes Firehose accepted",
+                 MetricType::counter,
+                 {{{}, d(counters_.payload_bytes_delivered)}}});
+  out.push_back({"canhose_delivery_wire_bytes_total",
+                 "PutRecordBatch request body bytes sent",
+                 MetricType::counter,
+                 {{{}, d(counters_.wire_bytes)}}});
+  out.push_back({"canhose_delivery_firehose_records_total",
+                 "Firehose records sent (packed lines count once)",
+                 MetricType::counter,
+                 {{{}, d(counters_.firehose_records_sent)}}});
+  out.push_back({"canhose_delivery_requests_total",
+                 "PutRecordBatch requests by result",
+                 MetricType::counter,
+                 {{{{"result", "ok"}}, d(counters_.requests_ok)},
+                  {{{"result", "failed"}}, d(counters_.requests_failed)}}});
+  out.push_back({"canhose_delivery_retries_total",
+                 "batches resent, by cause",
+                 MetricType::counter,
+                 {{{{"cause", "throttled"}}, d(counters_.retries_throttled)},
+                  {{{"cause", "transient"}}, d(counters_.retries_transient)},
+                  {{{"cause", "permanent"}}, d(counters_.retries_permanent)}}});
+  out.push_back({"canhose_delivery_record_failures_total",
+                 "per-record failures in HTTP 200 responses",
+                 MetricType::counter,
+                 {{{}, d(counters_.record_failures)}}});
+  out.push_back({"canhose_delivery_dead_letters_total",
+                 "queue records written to the dead-letter file",
+                 MetricType::counter,
+                 {{{}, d(counters_.dead_lettered)}}});
+  out.push_back({"canhose_delivery_in_flight_requests",
+                 "requests in flight",
+                 MetricType::gauge,
+                 {{{}, d(in_flight_)}}});
+  out.push_back({"canhose_delivery_window",
+                 "requests allowed in flight now (AIMD)",
+                 MetricType::gauge,
+                 {{{}, d(window_.window())}}});
+  out.push_back({"canhose_delivery_backoff_seconds",
+                 "upper bound of the next retry wait",
+                 MetricType::gauge,
+                 {{{}, std::chrono::duration<double>(backoff_.cap()).count()}}});
+  out.push_back({"canhose_delivery_paused",
+                 "1 while a permanent error pauses delivery",
+                 MetricType::gauge,
+                 {{{}, paused_reason_.empty() ? 0.0 : 1.0}}});
+  if (last_success_) {
+    out.push_back(
+        {"canhose_delivery_last_success_time_seconds",
+         "Unix time of the last accepted request",
+         MetricType::gauge,
+         {{{}, std::chrono::duration<double>(last_success_->time_since_epoch()).count()}}});
+  }
+}
+
+}  // namespace canhose::delivery

@@ -1,0 +1,290 @@
+// FirehoseDelivery's decisions, with the real write-ahead queue on real files and a
+// scripted network: each test answers the PutRecordBatch calls the way Firehose can
+// (success, per-record failures, throttling, missing stream, invalid request) and
+// checks what was acknowledged, resent, paused or dead-lettered. The end-to-end tests
+// against the Firehose emulator over HTTPS are in tests/integration.
+
+#include "delivery/firehose_delivery.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <nlohmann/json.hpp>
+
+#include "aws/crypto.hpp"
+#include "support/temp_dir.hpp"
+
+namespace canhose::delivery {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A PutRecordBatch call waiting for the test's answer.
+struct Call {
+  std::vector<std::string> records;  // decoded Data of each Firehose record
+  std::function<void(FirehoseDelivery::Outcome)> done;
+};
+
+class ScriptedFirehose {
+ public:
+  FirehoseDelivery::SendBatch sender() {
+    return [this](std::string body, std::size_t count,
+                  std::function<void(FirehoseDelivery::Outcome)> done) {
+      const auto j = nlohmann::json::parse(body);
+      Call call;
+      for (const auto& r : j["Records"]) {
+        call.records.push_back(*aws::crypto::base64_decode(r["Data"].get<std::string>()));
+      }
+      EXPECT_EQ(call.records.size(), count);
+      call.done = std::move(done);
+      calls.push_back(std::move(call));
+    };
+  }
+  std::deque<Call> calls;
+};
+
+FirehoseDelivery::Outcome all_ok(std::size_t n) {
+  FirehoseDelivery::Outcome o;
+  o.value.records.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    o.value.records[i].record_id = "id" + std::to_string(i);
+  }
+  return o;
+}
+
+FirehoseDelivery::Outcome failed(aws::FirehoseErrorKind kind, std::string code, unsigned status) {
+  FirehoseDelivery::Outcome o;
+  o.error.kind = kind;
+  o.error.code = std::move(code);
+  o.error.http_status = status;
+  o.error.message = "scripted";
+  return o;
+}
+
+class FirehoseDeliveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    queue::QueueOptions q;
+    q.dir = dir_.path() / "queue";
+    q.fsync = queue::FsyncMode::never;
+    auto opened = queue::Queue::open(io_, q);
+    ASSERT_TRUE(opened.queue) << opened.error;
+    queue_ = std::move(opened.queue);
+    options_.stream = "fleet";
+    options_.flush_interval = 20ms;
+    options_.retry_base = 1ms;
+    options_.retry_max = 5ms;
+    options_.permanent_error_retry = 30ms;
+    options_.dead_letter_dir = dir_.path() / "dead-letter";
+  }
+  void TearDown() override {
+    delivery_.reset();
+    queue_->close();
+  }
+
+  void start(bool pack = false) {
+    options_.pack = pack;
+    delivery_ = std::make_unique<FirehoseDelivery>(io_, *queue_, options_, firehose_.sender(), 1);
+    delivery_->start();
+  }
+  void append_lines(int n, int first = 1) {
+    for (int i = first; i < first + n; ++i) {
+      ASSERT_TRUE(queue_->append("line " + std::to_string(i) + "\n").accepted());
+    }
+  }
+  // Runs the loop until `done` holds or 10 s pass (a hang guard, not a timing check).
+  bool run_until(const std::function<bool()>& done) {
+    const auto limit = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < limit) {
+      io_.restart();
+      io_.run_for(5ms);
+    }
+    return done();
+  }
+  Call next_call() {
+    EXPECT_TRUE(run_until([&] { return !firehose_.calls.empty(); }))
+        << "no PutRecordBatch was sent";
+    Call c = std::move(firehose_.calls.front());
+    firehose_.calls.pop_front();
+    return c;
+  }
+  std::uint64_t queued() const { return queue_->metrics().records_queued; }
+
+  test::TempDir dir_;
+  asio::io_context io_;
+  std::unique_ptr<queue::Queue> queue_;
+  DeliveryOptions options_;
+  ScriptedFirehose firehose_;
+  std::unique_ptr<FirehoseDelivery> delivery_;
+};
+
+TEST_F(FirehoseDeliveryTest, AcceptedBatchAcknowledgesEveryRecord) {
+  append_lines(3);
+  start();
+  Call c = next_call();
+  EXPECT_EQ(c.records, (std::vector<std::string>{"line 1\n", "line 2\n", "line 3\n"}));
+  c.done(all_ok(3));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 3; }));
+  EXPECT_EQ(queued(), 0u);
+}
+
+TEST_F(FirehoseDeliveryTest, PackingPutsManyLinesIntoOneFirehoseRecord) {
+  append_lines(50);
+  start(true);
+  Call c = next_call();
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_EQ(c.records[0].substr(0, 14), "line 1\nline 2\n");
+  c.done(all_ok(1));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 50; }));
+}
+
+TEST_F(FirehoseDeliveryTest, OnlyTheRecordsFirehoseRefusedAreSentAgain) {
+  append_lines(4);
+  start();
+  Call c = next_call();
+  auto o = all_ok(4);
+  o.value.failed_put_count = 2;
+  o.value.records[1] = {"", "ServiceUnavailableException", "Slow down."};
+  o.value.records[3] = {"", "InternalFailure", "oops"};
+  c.done(o);
+  Call again = next_call();
+  EXPECT_EQ(again.records, (std::vector<std::string>{"line 2\n", "line 4\n"}));
+  EXPECT_EQ(delivery_->counters().records_delivered, 2u);
+  again.done(all_ok(2));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 4; }));
+  EXPECT_EQ(delivery_->counters().record_failures, 2u);
+  EXPECT_EQ(queued(), 0u);
+}
+
+TEST_F(FirehoseDeliveryTest, ThrottlingResendsTheSameBatchAfterBackoff) {
+  append_lines(2);
+  start();
+  next_call().done(failed(aws::FirehoseErrorKind::throttled, "ServiceUnavailableException", 503));
+  Call again = next_call();
+  EXPECT_EQ(again.records, (std::vector<std::string>{"line 1\n", "line 2\n"}));
+  again.done(all_ok(2));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 2; }));
+  EXPECT_EQ(delivery_->counters().retries_throttled, 1u);
+}
+
+TEST_F(FirehoseDeliveryTest, TransportErrorsNeverLoseRecords) {
+  append_lines(1);
+  start();
+  for (int i = 0; i < 5; ++i) {
+    next_call().done(failed(aws::FirehoseErrorKind::transport, "", 0));
+  }
+  next_call().done(all_ok(1));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 1; }));
+  EXPECT_EQ(delivery_->counters().retries_transient, 5u);
+}
+
+TEST_F(FirehoseDeliveryTest, MissingStreamPausesSendingKeepsQueueingAndResumesWhenFixed) {
+  append_lines(2);
+  start();
+  next_call().done(failed(aws::FirehoseErrorKind::not_found, "ResourceNotFoundException", 400));
+  ASSERT_TRUE(run_until([&] { return !delivery_->paused_reason().empty(); }));
+  EXPECT_NE(delivery_->status().find("delivery paused: ResourceNotFoundException"),
+            std::string::npos)
+      << delivery_->status();
+  append_lines(3, 3);  // records keep arriving while paused
+  // The probe resends the first batch after permanent_error_retry; the stream now exists.
+  Call probe = next_call();
+  EXPECT_EQ(probe.records.size(), 2u);
+  probe.done(all_ok(2));
+  Call rest = next_call();
+  EXPECT_EQ(rest.records, (std::vector<std::string>{"line 3\n", "line 4\n", "line 5\n"}));
+  rest.done(all_ok(3));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 5; }));
+  EXPECT_TRUE(delivery_->paused_reason().empty());
+}
+
+TEST_F(FirehoseDeliveryTest, InvalidRequestIsSplitUntilTheBadRecordIsDeadLettered) {
+  append_lines(4);
+  start();
+  next_call().done(
+      failed(aws::FirehoseErrorKind::invalid_argument, "InvalidArgumentException", 400));
+  // Halves: [1,2] and [3,4]; the bad record is line 3.
+  for (int round = 0;
+       round < 8 &&
+       delivery_->counters().records_delivered + delivery_->counters().dead_lettered < 4;
+       ++round) {
+    Call c = next_call();
+    const bool has_bad =
+        std::find(c.records.begin(), c.records.end(), "line 3\n") != c.records.end();
+    c.done(has_bad
+               ? failed(aws::FirehoseErrorKind::invalid_argument, "InvalidArgumentException", 400)
+               : all_ok(c.records.size()));
+    run_until([&] {
+      return !firehose_.calls.empty() ||
+             delivery_->counters().records_delivered + delivery_->counters().dead_lettered == 4;
+    });
+  }
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().dead_lettered == 1; }));
+  EXPECT_EQ(delivery_->counters().records_delivered, 3u);
+  const std::string dead = test::read_file(options_.dead_letter_dir / "dead-letters.jsonl");
+  const auto j = nlohmann::json::parse(dead);
+  EXPECT_EQ(j["record_ids"], nlohmann::json::array({3}));
+  EXPECT_EQ(*aws::crypto::base64_decode(j["data_base64"].get<std::string>()), "line 3\n");
+  ASSERT_TRUE(run_until([&] { return queued() == 0; }));
+}
+
+TEST_F(FirehoseDeliveryTest, PerRecordInvalidErrorGoesToTheDeadLetterFile) {
+  append_lines(2);
+  start();
+  auto o = all_ok(2);
+  o.value.failed_put_count = 1;
+  o.value.records[0] = {"", "InvalidArgumentException", "Record is malformed"};
+  next_call().done(o);
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().dead_lettered == 1; }));
+  EXPECT_EQ(delivery_->counters().records_delivered, 1u);
+  EXPECT_TRUE(firehose_.calls.empty());
+}
+
+TEST_F(FirehoseDeliveryTest, StopSendsWhatIsQueuedThenFinishes) {
+  start();
+  append_lines(3);
+  bool stopped = false;
+  delivery_->async_stop(std::chrono::steady_clock::now() + 5s, [&] { stopped = true; });
+  Call c = next_call();  // sent at once, without waiting for flush_interval
+  EXPECT_EQ(c.records.size(), 3u);
+  EXPECT_FALSE(stopped);
+  c.done(all_ok(3));
+  ASSERT_TRUE(run_until([&] { return stopped; }));
+  EXPECT_EQ(queued(), 0u);
+}
+
+TEST_F(FirehoseDeliveryTest, StopDoesNotWaitForRetriesDueAfterTheDeadline) {
+  append_lines(1);
+  start();
+  next_call().done(failed(aws::FirehoseErrorKind::not_found, "ResourceNotFoundException", 400));
+  ASSERT_TRUE(run_until([&] { return !delivery_->paused_reason().empty(); }));
+  bool stopped = false;
+  delivery_->async_stop(std::chrono::steady_clock::now() + 1ms, [&] { stopped = true; });
+  ASSERT_TRUE(run_until([&] { return stopped; }));
+  EXPECT_EQ(queued(), 1u);  // still on disk for the next start
+}
+
+TEST_F(FirehoseDeliveryTest, ConcurrencyLimitsRequestsInFlight) {
+  options_.concurrency = 2;
+  options_.pack = false;
+  start();
+  for (int i = 0; i < 1500; ++i) {
+    queue_->append("r\n");
+  }
+  ASSERT_TRUE(run_until([&] { return firehose_.calls.size() == 2; }));
+  io_.restart();
+  io_.run_for(50ms);
+  EXPECT_EQ(firehose_.calls.size(), 2u);
+  EXPECT_EQ(delivery_->in_flight(), 2u);
+  while (delivery_->counters().records_delivered < 1500) {
+    Call c = next_call();
+    c.done(all_ok(c.records.size()));
+    run_until([&] {
+      return !firehose_.calls.empty() || delivery_->counters().records_delivered == 1500;
+    });
+  }
+  EXPECT_EQ(delivery_->counters().requests_ok, 3u);
+}
+
+}  // namespace
+}  // namespace canhose::delivery
