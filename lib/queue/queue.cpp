@@ -304,8 +304,13 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
     return drop(DropReason::too_large);
   }
   const std::uint64_t cost = payload.size() + format::kFrameHeaderSize;
+  // What the records in memory will take on disk once written, segment headers included.
+  const std::uint64_t in_memory =
+      pending_bytes_ + pending_.size() * format::kFrameHeaderSize + cost;
+  const std::uint64_t headers =
+      (in_memory / options_.segment_bytes + 1) * format::kSegmentHeaderSize;
   if (options_.when_full == WhenFull::drop_newest &&
-      disk_bytes_ + pending_bytes_ + cost > options_.max_bytes) {
+      disk_bytes_ + in_memory + headers > options_.max_bytes) {
     return drop(DropReason::queue_full_newest);
   }
   if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
@@ -683,8 +688,12 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   std::uint64_t last_seq = 0;
   for (std::size_t i = written_count_; i < pending_.size(); ++i) {
     const Pending& p = pending_[i];
-    if (count > 0 && write_buffer_.size() + p.data.size() > kMaxWriteBytes) {
-      break;
+    const std::size_t frame_bytes = format::kFrameHeaderSize + p.data.size();
+    if (count > 0 &&
+        (write_buffer_.size() + frame_bytes > kMaxWriteBytes ||
+         active_written_ + write_buffer_.size() + frame_bytes > options_.segment_bytes ||
+         p.seq - first_seq >= format::kMaxSeqDelta)) {
+      break;  // the rest goes to the next batch (and segment)
     }
     append_frame(write_buffer_, static_cast<std::uint32_t>(p.seq - first_seq), p.data);
     last_seq = p.seq;
