@@ -134,7 +134,6 @@ std::string Queue::recover() {
 
   // Headers of every segment: cheap (32 bytes each) and they decide whether we may open.
   for (std::size_t i = 0; i < firsts.size(); ++i) {
-    const bool newest = i + 1 == firsts.size();
     SegmentInfo info;
     info.first_seq = firsts[i];
     info.path = dir / segment_name(firsts[i]);
@@ -187,46 +186,53 @@ std::string Queue::recover() {
     }
     info.created_ms = h.header.created_ms;
     info.readable_bytes = info.file_bytes;
-    if (newest) {
-      // Verify the newest segment in full: its tail is where a crash leaves damage.
-      SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
-                           info.file_bytes, &startup_reporter_);
-      FrameView frame;
-      SegmentReader::Status st;
-      while ((st = reader.next(frame)) == SegmentReader::Status::record) {
-      }
-      if (st == SegmentReader::Status::io_error) {
-        return "cannot read queue segment " + info.path.string() + ": " +
-               reader.io_error().message();
-      }
-      if (const auto& tail = reader.tail_damage()) {
-        std::unique_ptr<File> rw;
-        std::error_code ec = fs_->open(info.path, OpenMode::read_write, rw);
-        if (!ec) {
-          ec = rw->truncate(reader.valid_end());
-        }
-        if (!ec) {
-          ec = rw->sync();
-        }
-        if (ec) {
-          return "cannot truncate the damaged tail of queue segment " + info.path.string() + ": " +
-                 ec.message();
-        }
-        startup_.corrupt_bytes += tail->bytes;
-        startup_.corrupt_records += 1;
-        startup_.problems.push_back(info.path.filename().string() + ": " + tail->reason +
-                                    " at offset " + std::to_string(tail->offset) + ", " +
-                                    std::to_string(tail->bytes) + " bytes truncated");
-        log::warning(kLog, "segment ", info.path.filename().string(), ": ", tail->reason,
-                     " at offset ", tail->offset, "; truncated ", tail->bytes, " bytes (1 record)");
-        info.file_bytes = reader.valid_end();
-        info.readable_bytes = reader.valid_end();
-      }
-      next_seq_ = std::max(next_seq_, reader.last_seq() + 1);
-    }
     next_seq_ = std::max(next_seq_, info.first_seq);
     disk_bytes_ += info.file_bytes;
     segments_.push_back(std::move(info));
+  }
+
+  if (!segments_.empty()) {
+    // Verify the newest segment in full: its tail is where a crash leaves damage.
+    SegmentInfo& info = segments_.back();
+    disk_bytes_ -= info.file_bytes;
+    std::unique_ptr<File> file;
+    if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
+      return "cannot open queue segment " + info.path.string() + ": " + ec.message();
+    }
+    SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
+                         info.file_bytes, &startup_reporter_);
+    FrameView frame;
+    SegmentReader::Status st;
+    while ((st = reader.next(frame)) == SegmentReader::Status::record) {
+    }
+    if (st == SegmentReader::Status::io_error) {
+      return "cannot read queue segment " + info.path.string() + ": " + reader.io_error().message();
+    }
+    if (const auto& tail = reader.tail_damage()) {
+      std::unique_ptr<File> rw;
+      std::error_code ec = fs_->open(info.path, OpenMode::read_write, rw);
+      if (!ec) {
+        ec = rw->truncate(reader.valid_end());
+      }
+      if (!ec) {
+        ec = rw->sync();
+      }
+      if (ec) {
+        return "cannot truncate the damaged tail of queue segment " + info.path.string() + ": " +
+               ec.message();
+      }
+      startup_.corrupt_bytes += tail->bytes;
+      startup_.corrupt_records += 1;
+      startup_.problems.push_back(info.path.filename().string() + ": " + tail->reason +
+                                  " at offset " + std::to_string(tail->offset) + ", " +
+                                  std::to_string(tail->bytes) + " bytes truncated");
+      log::warning(kLog, "segment ", info.path.filename().string(), ": ", tail->reason,
+                   " at offset ", tail->offset, "; truncated ", tail->bytes, " bytes (1 record)");
+      info.file_bytes = reader.valid_end();
+      info.readable_bytes = reader.valid_end();
+    }
+    next_seq_ = std::max(next_seq_, reader.last_seq() + 1);
+    disk_bytes_ += info.file_bytes;
   }
 
   CursorFile cursor_file(*fs_, dir);
