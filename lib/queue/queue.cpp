@@ -686,26 +686,33 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   if (!active_ && !create_segment_locked(lock, pending_[written_count_].seq)) {
     return true;
   }
-  // Encode a batch of frames (bounded, so a burst does not hold a huge buffer).
+  // Choose a batch (bounded, so a burst does not hold a huge buffer) under the lock, then
+  // encode and checksum it without the lock so append() on the loop never waits for it.
+  // The Pending records stay put: only this thread removes them, and deque::push_back
+  // does not move existing elements.
   constexpr std::size_t kMaxWriteBytes = 4 * 1024 * 1024;
   const std::uint64_t first_seq = segments_.back().first_seq;
-  write_buffer_.clear();
-  std::size_t count = 0;
-  std::uint64_t last_seq = 0;
+  batch_.clear();
+  std::size_t batch_bytes = 0;
   for (std::size_t i = written_count_; i < pending_.size(); ++i) {
     const Pending& p = pending_[i];
     const std::size_t frame_bytes = format::kFrameHeaderSize + p.data.size();
-    if (count > 0 &&
-        (write_buffer_.size() + frame_bytes > kMaxWriteBytes ||
-         active_written_ + write_buffer_.size() + frame_bytes > options_.segment_bytes ||
-         p.seq - first_seq >= format::kMaxSeqDelta)) {
+    if (!batch_.empty() && (batch_bytes + frame_bytes > kMaxWriteBytes ||
+                            active_written_ + batch_bytes + frame_bytes > options_.segment_bytes ||
+                            p.seq - first_seq >= format::kMaxSeqDelta)) {
       break;  // the rest goes to the next batch (and segment)
     }
-    append_frame(write_buffer_, static_cast<std::uint32_t>(p.seq - first_seq), p.data);
-    last_seq = p.seq;
-    ++count;
+    batch_.push_back(&p);
+    batch_bytes += frame_bytes;
   }
+  const std::size_t count = batch_.size();
+  const std::uint64_t last_seq = batch_.back()->seq;
   lock.unlock();
+  write_buffer_.clear();
+  write_buffer_.reserve(batch_bytes);
+  for (const Pending* p : batch_) {
+    append_frame(write_buffer_, static_cast<std::uint32_t>(p->seq - first_seq), p->data);
+  }
   const IoResult r = active_->append(write_buffer_);
   lock.lock();
   if (r.error) {
