@@ -296,6 +296,11 @@ Queue::~Queue() {
 
 AppendResult Queue::append(std::span<const std::byte> payload) {
   AppendResult result;
+  // Copy before taking the lock: the worker should never wait for a memcpy.
+  Pending p;
+  if (payload.size() <= format::kMaxRecordBytes) {
+    p.data.assign(payload.begin(), payload.end());
+  }
   std::lock_guard lock(mutex_);
   auto drop = [&](DropReason reason) {
     count_drop_locked(reason, 1);
@@ -322,9 +327,7 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
   if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
     return drop(DropReason::memory_full);
   }
-  Pending p;
   p.seq = next_seq_++;
-  p.data.assign(payload.begin(), payload.end());
   pending_bytes_ += payload.size();
   result.seq = p.seq;
   pending_.push_back(std::move(p));

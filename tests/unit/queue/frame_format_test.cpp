@@ -75,6 +75,42 @@ TEST(FrameFormatTest, WorkedExampleFromTheFormatDocument) {
   EXPECT_EQ("2d309729", hex(std::span(out).first(4)));
 }
 
+// The whole segment and cursor of the worked example in docs/queue-format.md.
+TEST(FrameFormatTest, WholeWorkedExampleSegmentAndCursorMatchTheDocument) {
+  std::vector<std::byte> seg(format::kSegmentHeaderSize);
+  encode_segment_header({format::kVersion1, 40, 1700000000000}, seg);
+  append_frame(seg, 0, bytes_of("ok"));
+  append_frame(seg, 1, bytes_of(""));
+  append_frame(seg, 2, bytes_of("hi"));
+  EXPECT_EQ(
+      "4348515545554500"
+      "01000000"
+      "2800000000000000"
+      "0068e5cf8b010000"
+      "86fe0946"
+      "b39335e3"
+      "00000000"
+      "020000"
+      "6f6b"
+      "5291ce2f"
+      "01000000"
+      "000000"
+      "2d309729"
+      "02000000"
+      "020000"
+      "6869",
+      hex(seg));
+
+  test::TempDir dir;
+  PosixFileSystem fs;
+  ASSERT_FALSE(CursorFile(fs, dir.path()).store({41, 43}));
+  const std::string cursor = testing::slurp(dir.path() / "cursor");
+  EXPECT_EQ(
+      "51435552010000002900000000000000"
+      "2b00000000000000f7b4009c",
+      hex(bytes_of(cursor)));
+}
+
 TEST(FrameFormatTest, EmptyAndLargestRecordsRoundTrip) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, format::kMaxRecordBytes}) {
     std::vector<std::byte> out;
