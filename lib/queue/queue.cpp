@@ -597,10 +597,7 @@ void Queue::worker_main() {
     if (!backoff) {
       progressed |= write_pending_locked(lock);
       const bool unsynced = written_count_ > 0;
-      std::uint64_t unsynced_bytes = 0;
-      for (std::size_t i = 0; i < written_count_ && i < pending_.size(); ++i) {
-        unsynced_bytes += pending_[i].data.size();
-      }
+      const std::uint64_t unsynced_bytes = active_written_ - active_synced_;
       const bool sync_due = unsynced && (stopping || options_.fsync == FsyncMode::always ||
                                          Clock::now() >= last_sync_ + options_.fsync_interval ||
                                          unsynced_bytes * 2 >= options_.memory_buffer_bytes);
@@ -678,10 +675,13 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
       seal_active_locked();
     }
   }
-  std::uint64_t incoming = 0;
-  for (std::size_t i = written_count_; i < pending_.size(); ++i) {
-    incoming += pending_[i].data.size() + format::kFrameHeaderSize;
-  }
+  // Bytes the records not yet written will take (written ones are in disk_bytes_ already).
+  const std::uint64_t written_frames = active_written_ - active_synced_;
+  const std::uint64_t written_payload =
+      written_frames -
+      std::min<std::uint64_t>(written_frames, written_count_ * format::kFrameHeaderSize);
+  const std::uint64_t incoming = pending_bytes_ - std::min(pending_bytes_, written_payload) +
+                                 (pending_.size() - written_count_) * format::kFrameHeaderSize;
   enforce_bounds_locked(lock, incoming);
   if (pending_.size() <= written_count_) {
     return false;
@@ -868,6 +868,7 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
     disk_bytes_ += keep;
   }
   written_count_ = 0;
+  active_written_ = active_synced_;  // no active segment: nothing written and unsynced
   retry_at_ = Clock::now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
 }

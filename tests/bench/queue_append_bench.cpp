@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "asio/asio.hpp"
 #include "log/logger.hpp"
@@ -67,13 +68,15 @@ void BM_QueueAppend(benchmark::State& state) {
     // A source faster than the disk: let the queue catch up before memory fills.
     if ((++n & 255U) == 0 && q.metrics().memory_bytes > options.memory_buffer_bytes / 2) {
       while (q.metrics().memory_bytes > options.memory_buffer_bytes / 4) {
-        io.run_for(std::chrono::milliseconds(1));
+        io.poll();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
       }
     }
   }
   // Count the time until the last record is durable.
   while (q.metrics().durable_seq < last) {
-    io.run_for(std::chrono::milliseconds(1));
+    io.poll();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
