@@ -134,7 +134,6 @@ std::string Queue::recover() {
 
   // Headers of every segment: cheap (32 bytes each) and they decide whether we may open.
   for (std::size_t i = 0; i < firsts.size(); ++i) {
-    const bool newest = i + 1 == firsts.size();
     SegmentInfo info;
     info.first_seq = firsts[i];
     info.path = dir / segment_name(firsts[i]);
@@ -187,46 +186,53 @@ std::string Queue::recover() {
     }
     info.created_ms = h.header.created_ms;
     info.readable_bytes = info.file_bytes;
-    if (newest) {
-      // Verify the newest segment in full: its tail is where a crash leaves damage.
-      SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
-                           info.file_bytes, &startup_reporter_);
-      FrameView frame;
-      SegmentReader::Status st;
-      while ((st = reader.next(frame)) == SegmentReader::Status::record) {
-      }
-      if (st == SegmentReader::Status::io_error) {
-        return "cannot read queue segment " + info.path.string() + ": " +
-               reader.io_error().message();
-      }
-      if (const auto& tail = reader.tail_damage()) {
-        std::unique_ptr<File> rw;
-        std::error_code ec = fs_->open(info.path, OpenMode::read_write, rw);
-        if (!ec) {
-          ec = rw->truncate(reader.valid_end());
-        }
-        if (!ec) {
-          ec = rw->sync();
-        }
-        if (ec) {
-          return "cannot truncate the damaged tail of queue segment " + info.path.string() + ": " +
-                 ec.message();
-        }
-        startup_.corrupt_bytes += tail->bytes;
-        startup_.corrupt_records += 1;
-        startup_.problems.push_back(info.path.filename().string() + ": " + tail->reason +
-                                    " at offset " + std::to_string(tail->offset) + ", " +
-                                    std::to_string(tail->bytes) + " bytes truncated");
-        log::warning(kLog, "segment ", info.path.filename().string(), ": ", tail->reason,
-                     " at offset ", tail->offset, "; truncated ", tail->bytes, " bytes (1 record)");
-        info.file_bytes = reader.valid_end();
-        info.readable_bytes = reader.valid_end();
-      }
-      next_seq_ = std::max(next_seq_, reader.last_seq() + 1);
-    }
     next_seq_ = std::max(next_seq_, info.first_seq);
     disk_bytes_ += info.file_bytes;
     segments_.push_back(std::move(info));
+  }
+
+  if (!segments_.empty()) {
+    // Verify the newest segment in full: its tail is where a crash leaves damage.
+    SegmentInfo& info = segments_.back();
+    disk_bytes_ -= info.file_bytes;
+    std::unique_ptr<File> file;
+    if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
+      return "cannot open queue segment " + info.path.string() + ": " + ec.message();
+    }
+    SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
+                         info.file_bytes, &startup_reporter_);
+    FrameView frame;
+    SegmentReader::Status st;
+    while ((st = reader.next(frame)) == SegmentReader::Status::record) {
+    }
+    if (st == SegmentReader::Status::io_error) {
+      return "cannot read queue segment " + info.path.string() + ": " + reader.io_error().message();
+    }
+    if (const auto& tail = reader.tail_damage()) {
+      std::unique_ptr<File> rw;
+      std::error_code ec = fs_->open(info.path, OpenMode::read_write, rw);
+      if (!ec) {
+        ec = rw->truncate(reader.valid_end());
+      }
+      if (!ec) {
+        ec = rw->sync();
+      }
+      if (ec) {
+        return "cannot truncate the damaged tail of queue segment " + info.path.string() + ": " +
+               ec.message();
+      }
+      startup_.corrupt_bytes += tail->bytes;
+      startup_.corrupt_records += 1;
+      startup_.problems.push_back(info.path.filename().string() + ": " + tail->reason +
+                                  " at offset " + std::to_string(tail->offset) + ", " +
+                                  std::to_string(tail->bytes) + " bytes truncated");
+      log::warning(kLog, "segment ", info.path.filename().string(), ": ", tail->reason,
+                   " at offset ", tail->offset, "; truncated ", tail->bytes, " bytes (1 record)");
+      info.file_bytes = reader.valid_end();
+      info.readable_bytes = reader.valid_end();
+    }
+    next_seq_ = std::max(next_seq_, reader.last_seq() + 1);
+    disk_bytes_ += info.file_bytes;
   }
 
   CursorFile cursor_file(*fs_, dir);
@@ -290,6 +296,11 @@ Queue::~Queue() {
 
 AppendResult Queue::append(std::span<const std::byte> payload) {
   AppendResult result;
+  // Copy before taking the lock: the worker should never wait for a memcpy.
+  Pending p;
+  if (payload.size() <= format::kMaxRecordBytes) {
+    p.data.assign(payload.begin(), payload.end());
+  }
   std::lock_guard lock(mutex_);
   auto drop = [&](DropReason reason) {
     count_drop_locked(reason, 1);
@@ -304,16 +315,19 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
     return drop(DropReason::too_large);
   }
   const std::uint64_t cost = payload.size() + format::kFrameHeaderSize;
+  // What the records in memory will take on disk once written, segment headers included.
+  const std::uint64_t in_memory =
+      pending_bytes_ + pending_.size() * format::kFrameHeaderSize + cost;
+  const std::uint64_t headers =
+      (in_memory / options_.segment_bytes + 1) * format::kSegmentHeaderSize;
   if (options_.when_full == WhenFull::drop_newest &&
-      disk_bytes_ + pending_bytes_ + cost > options_.max_bytes) {
+      disk_bytes_ + in_memory + headers > options_.max_bytes) {
     return drop(DropReason::queue_full_newest);
   }
   if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
     return drop(DropReason::memory_full);
   }
-  Pending p;
   p.seq = next_seq_++;
-  p.data.assign(payload.begin(), payload.end());
   pending_bytes_ += payload.size();
   result.seq = p.seq;
   pending_.push_back(std::move(p));
@@ -583,10 +597,7 @@ void Queue::worker_main() {
     if (!backoff) {
       progressed |= write_pending_locked(lock);
       const bool unsynced = written_count_ > 0;
-      std::uint64_t unsynced_bytes = 0;
-      for (std::size_t i = 0; i < written_count_ && i < pending_.size(); ++i) {
-        unsynced_bytes += pending_[i].data.size();
-      }
+      const std::uint64_t unsynced_bytes = active_written_ - active_synced_;
       const bool sync_due = unsynced && (stopping || options_.fsync == FsyncMode::always ||
                                          Clock::now() >= last_sync_ + options_.fsync_interval ||
                                          unsynced_bytes * 2 >= options_.memory_buffer_bytes);
@@ -664,10 +675,13 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
       seal_active_locked();
     }
   }
-  std::uint64_t incoming = 0;
-  for (std::size_t i = written_count_; i < pending_.size(); ++i) {
-    incoming += pending_[i].data.size() + format::kFrameHeaderSize;
-  }
+  // Bytes the records not yet written will take (written ones are in disk_bytes_ already).
+  const std::uint64_t written_frames = active_written_ - active_synced_;
+  const std::uint64_t written_payload =
+      written_frames -
+      std::min<std::uint64_t>(written_frames, written_count_ * format::kFrameHeaderSize);
+  const std::uint64_t incoming = pending_bytes_ - std::min(pending_bytes_, written_payload) +
+                                 (pending_.size() - written_count_) * format::kFrameHeaderSize;
   enforce_bounds_locked(lock, incoming);
   if (pending_.size() <= written_count_) {
     return false;
@@ -675,22 +689,33 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   if (!active_ && !create_segment_locked(lock, pending_[written_count_].seq)) {
     return true;
   }
-  // Encode a batch of frames (bounded, so a burst does not hold a huge buffer).
+  // Choose a batch (bounded, so a burst does not hold a huge buffer) under the lock, then
+  // encode and checksum it without the lock so append() on the loop never waits for it.
+  // The Pending records stay put: only this thread removes them, and deque::push_back
+  // does not move existing elements.
   constexpr std::size_t kMaxWriteBytes = 4 * 1024 * 1024;
   const std::uint64_t first_seq = segments_.back().first_seq;
-  write_buffer_.clear();
-  std::size_t count = 0;
-  std::uint64_t last_seq = 0;
+  batch_.clear();
+  std::size_t batch_bytes = 0;
   for (std::size_t i = written_count_; i < pending_.size(); ++i) {
     const Pending& p = pending_[i];
-    if (count > 0 && write_buffer_.size() + p.data.size() > kMaxWriteBytes) {
-      break;
+    const std::size_t frame_bytes = format::kFrameHeaderSize + p.data.size();
+    if (!batch_.empty() && (batch_bytes + frame_bytes > kMaxWriteBytes ||
+                            active_written_ + batch_bytes + frame_bytes > options_.segment_bytes ||
+                            p.seq - first_seq >= format::kMaxSeqDelta)) {
+      break;  // the rest goes to the next batch (and segment)
     }
-    append_frame(write_buffer_, static_cast<std::uint32_t>(p.seq - first_seq), p.data);
-    last_seq = p.seq;
-    ++count;
+    batch_.push_back(&p);
+    batch_bytes += frame_bytes;
   }
+  const std::size_t count = batch_.size();
+  const std::uint64_t last_seq = batch_.back()->seq;
   lock.unlock();
+  write_buffer_.clear();
+  write_buffer_.reserve(batch_bytes);
+  for (const Pending* p : batch_) {
+    append_frame(write_buffer_, static_cast<std::uint32_t>(p->seq - first_seq), p->data);
+  }
   const IoResult r = active_->append(write_buffer_);
   lock.lock();
   if (r.error) {
@@ -843,6 +868,7 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
     disk_bytes_ += keep;
   }
   written_count_ = 0;
+  active_written_ = active_synced_;  // no active segment: nothing written and unsynced
   retry_at_ = Clock::now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
 }

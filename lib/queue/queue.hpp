@@ -89,7 +89,8 @@ class Queue {
   // Up to max_records records and max_bytes payload bytes (at least one record if any is
   // readable, whatever its size), in sequence order, continuing after the last one read.
   ReadBatch read(std::size_t max_records, std::size_t max_bytes);
-  // Completes (on the loop) once read() would return a record; std::errc::operation_canceled at close.
+  // Completes (on the loop) once read() would return a record; std::errc::operation_canceled at
+  // close.
   void async_wait_readable(std::function<void(std::error_code)> handler);
   // Marks a record returned by read() as delivered; unknown sequence numbers are ignored.
   void acknowledge(std::uint64_t seq);
@@ -190,6 +191,7 @@ class Queue {
   std::chrono::steady_clock::time_point last_cursor_write_;
   std::chrono::steady_clock::time_point next_expiry_check_;
   std::vector<std::byte> write_buffer_;
+  std::vector<const Pending*> batch_;
   std::thread worker_;
 
   // --- loop thread only ---

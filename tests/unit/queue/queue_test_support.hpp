@@ -1,0 +1,111 @@
+#pragma once
+// Shared by the queue tests: an in-memory File (LevelDB's StringSource habit, so frame
+// damage can be made byte by byte), a reporter that collects what it is told, and small
+// helpers to drive an io_context and to read and write whole files.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "asio/asio.hpp"
+#include "queue/corruption_reporter.hpp"
+#include "queue/file_system.hpp"
+
+namespace canhose::queue::testing {
+
+class StringFile final : public File {
+ public:
+  std::string contents;
+
+  IoResult append(std::span<const std::byte> data) override {
+    contents.append(reinterpret_cast<const char*>(data.data()), data.size());
+    return {data.size(), {}};
+  }
+  IoResult read_at(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset >= contents.size()) {
+      return {0, {}};
+    }
+    const std::size_t n = std::min<std::size_t>(out.size(), contents.size() - offset);
+    std::memcpy(out.data(), contents.data() + offset, n);
+    return {n, {}};
+  }
+  std::error_code sync() override { return {}; }
+  std::error_code truncate(std::uint64_t size) override {
+    contents.resize(size);
+    return {};
+  }
+  std::error_code size(std::uint64_t& out) override {
+    out = contents.size();
+    return {};
+  }
+};
+
+class CollectingReporter final : public CorruptionReporter {
+ public:
+  std::uint64_t bytes = 0;
+  std::uint64_t records = 0;
+  std::string reasons;
+  void corruption(const std::filesystem::path&, std::uint64_t, std::uint64_t b, std::uint64_t r,
+                  std::string_view reason) override {
+    bytes += b;
+    records += r;
+    reasons.append(reason).append(";");
+  }
+};
+
+inline std::span<const std::byte> bytes_of(const std::string& s) {
+  return std::as_bytes(std::span(s.data(), s.size()));
+}
+inline std::string string_of(std::span<const std::byte> b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+// Runs `io` until `done()` is true or `limit` passes; returns done().
+inline bool run_until(asio::io_context& io, const std::function<bool()>& done,
+                      std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+inline void spit(const std::filesystem::path& p, const std::string& data) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << data;
+}
+
+// The segment files of a queue directory, oldest first.
+inline std::vector<std::filesystem::path> segment_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".seg") {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// "record-<n>" padded with a pattern to `size` bytes: checkable content.
+inline std::string payload_for(std::uint64_t n, std::size_t size) {
+  std::string s = "record-" + std::to_string(n) + "-";
+  while (s.size() < size) {
+    s.push_back(static_cast<char>('a' + (s.size() + n) % 26));
+  }
+  s.resize(size);
+  return s;
+}
+
+}  // namespace canhose::queue::testing
