@@ -99,6 +99,38 @@ class RobustnessTest(EmulatorTestCase):
         status, _, answer = self.raw(headers, body)
         self.assertEqual(status, 200, answer)
 
+    def test_concurrent_clients_lose_no_record(self):
+        import threading
+        before = self.emulator.stats()["records_accepted"]
+        errors = []
+
+        def send(worker):
+            client = self.emulator.client()
+            try:
+                for batch in range(10):
+                    records = [{"Data": f"{worker} {batch} {i}\n".encode()} for i in range(50)]
+                    answer = client.put_record_batch(DeliveryStreamName=STREAM, Records=records)
+                    if answer["FailedPutCount"]:
+                        errors.append(answer)
+            except Exception as error:  # reported below; a thread cannot fail the test
+                errors.append(error)
+            finally:
+                client.close()
+
+        threads = [threading.Thread(target=send, args=(w,)) for w in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(errors, [])
+        self.assertEqual(self.emulator.stats()["records_accepted"] - before, 6 * 10 * 50)
+        lines = []
+        for path in self.emulator.flush():
+            with open(path, "rb") as f:
+                lines += f.read().splitlines()
+        self.assertEqual(len(lines), 3000)
+        self.assertEqual(len(set(lines)), 3000)
+
     def test_get_on_the_service_path_is_refused(self):
         status, _, body = self.emulator._send("GET", "/", [], None)
         self.assertEqual((status, json.loads(body)["__type"]), (400, "UnknownOperationException"))
