@@ -29,6 +29,16 @@ STREAM = "edge-gw"
 
 _pki_dir = None
 
+# The tests talk only to the emulator on 127.0.0.1: no proxy, no profile, no config or
+# credentials file of the machine, no instance metadata.
+for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY",
+              "all_proxy", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
+              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_name, None)
+os.environ.update({"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
+                   "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                   "AWS_EC2_METADATA_DISABLED": "true"})
+
 
 def test_pki():
     """One PKI per test process, made by make_test_pki.sh."""

@@ -95,7 +95,11 @@ TEST(FirehoseEmulatorProcess, BufferedRecordsAreWrittenOnSigterm) {
   TempDir dir;
   FirehoseEmulatorProcess emulator(FirehoseEmulatorOptions{}, dir.path());
   const std::string script =
-      "import sys, botocore.session\n"
+      "import os, sys, botocore.session\n"
+      "for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'AWS_PROFILE'):\n"
+      "    os.environ.pop(name, None)\n"
+      "os.environ.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,\n"
+      "                  AWS_EC2_METADATA_DISABLED='true')\n"
       "s = botocore.session.get_session()\n"
       "s.set_credentials('AKIDEXAMPLE', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY')\n"
       "c = s.create_client('firehose', region_name='us-east-1', endpoint_url=sys.argv[1])\n"
