@@ -173,6 +173,12 @@ class EmulatorProcess:
         return self.control("POST", "flush", {})[1]["objects"]
 
 
+def error_code(body):
+    """The error code of an AWS JSON error body, as botocore reads it: '__type' after the
+    last '#' ('com.amazon.coral.service#UnrecognizedClientException' -> the name)."""
+    return json.loads(body).get("__type", "").rsplit("#", 1)[-1]
+
+
 def _sign_at(signer, request, when):
     """SigV4Auth.add_auth with a chosen signing time (botocore reads the clock itself)."""
     import datetime
@@ -218,6 +224,6 @@ class EmulatorTestCase(unittest.TestCase):
     def assertAwsError(self, response, status, code, message_part=""):
         got_status, headers, body = response
         decoded = json.loads(body)
-        self.assertEqual((got_status, decoded.get("__type")), (status, code), decoded)
-        self.assertEqual(headers.get("x-amzn-ErrorType"), code)
+        self.assertEqual((got_status, error_code(body)), (status, code), decoded)
+        self.assertEqual(headers.get("x-amzn-ErrorType").split(":")[0], code)
         self.assertIn(message_part, decoded.get("message", ""))

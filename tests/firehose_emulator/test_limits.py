@@ -8,7 +8,7 @@ import unittest
 
 import botocore.exceptions
 
-from emulator_fixture import STREAM, EmulatorTestCase
+from emulator_fixture import error_code, STREAM, EmulatorTestCase
 
 
 class LimitsTest(EmulatorTestCase):
@@ -120,7 +120,7 @@ class LimitsTest(EmulatorTestCase):
         status, _, body = self.emulator.signed_request(
             "PutRecordBatch", {"DeliveryStreamName": STREAM, "Records": [{"Data": "eA=="}]},
             headers={"X-Amz-Target": "Kinesis_20131202.PutRecords"})
-        self.assertEqual(json.loads(body)["__type"], "UnknownOperationException")
+        self.assertEqual(error_code(body), "UnknownOperationException")
 
     def test_stream_name_longer_than_64_is_a_validation_error(self):
         code, _, message = self.error(self.client.describe_delivery_stream,

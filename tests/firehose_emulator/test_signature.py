@@ -54,6 +54,17 @@ class SignatureTest(EmulatorTestCase):
                             400, "UnrecognizedClientException",
                             "The security token included in the request is invalid.")
 
+    def test_framework_errors_have_a_namespaced_type_and_model_errors_a_bare_one(self):
+        status, headers, body = self.emulator.signed_request("PutRecordBatch", BATCH,
+                                                             key="AKIDNOPE")
+        self.assertEqual(json.loads(body)["__type"],
+                         "com.amazon.coral.service#UnrecognizedClientException")
+        self.assertEqual(headers["x-amzn-ErrorType"], "UnrecognizedClientException:"
+                         "http://internal.amazon.com/coral/com.amazon.coral.service/")
+        status, headers, body = self.emulator.signed_request(
+            "DescribeDeliveryStream", {"DeliveryStreamName": "missing"})
+        self.assertEqual(json.loads(body)["__type"], "ResourceNotFoundException")
+
     def test_missing_authorization_is_missing_authentication_token(self):
         self.assertAwsError(self.emulator.signed_request("PutRecordBatch", BATCH, sign=False),
                             400, "MissingAuthenticationTokenException")

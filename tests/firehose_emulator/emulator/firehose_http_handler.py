@@ -85,7 +85,7 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
 
     def _send_error(self, error):
         self.server.app.stats.error(error.code)
-        self._send(error.status, error.body(), extra=[("x-amzn-ErrorType", error.code)])
+        self._send(error.status, error.body(), extra=[("x-amzn-ErrorType", error.error_type_header)])
 
     def _send_json(self, status, value):
         self._send(status, json.dumps(value).encode(), content_type="application/json")
