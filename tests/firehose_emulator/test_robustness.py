@@ -30,12 +30,28 @@ class RobustnessTest(EmulatorTestCase):
     def test_malformed_authorization_headers_are_incomplete_signature(self):
         body = json.dumps(ONE).encode()
         good = signed_headers(self.emulator.endpoint, body)
-        for authorization in ("garbage", "AWS4-HMAC-SHA256 ",
+        self.assertAwsError(self.raw(dict(good, Authorization="garbage"), body), 400,
+                            "MissingAuthenticationTokenException",
+                            "Request is missing Authentication Token")
+        for authorization in ("AWS4-HMAC-SHA256 ",
                               "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1, "
                               "SignedHeaders=host;x-amz-date, Signature=00",
                               good["Authorization"].replace("SignedHeaders=", "Signed=")):
             headers = dict(good, Authorization=authorization)
             self.assertAwsError(self.raw(headers, body), 400, "IncompleteSignatureException")
+
+    def test_http_date_header_instead_of_x_amz_date_is_accepted(self):
+        body = json.dumps(ONE).encode()
+        request = AWSRequest(method="POST", url=self.emulator.endpoint + "/", data=body,
+                             headers={"Content-Type": "application/x-amz-json-1.1",
+                                      "X-Amz-Target": "Firehose_20150804.PutRecordBatch",
+                                      "Date": "Thu, 01 Jan 1970 00:00:00 GMT"})
+        # botocore replaces the Date value with the signing time and signs with it.
+        SigV4Auth(Credentials(AKID, SECRET), "firehose", "us-east-1").add_auth(request)
+        headers = dict(request.headers.items())
+        headers.pop("X-Amz-Date", None)
+        self.assertIn("date", headers["Authorization"])
+        self.assertEqual(self.raw(headers, body)[0], 200)
 
     def test_malformed_date_is_incomplete_signature(self):
         body = json.dumps(ONE).encode()
@@ -43,13 +59,13 @@ class RobustnessTest(EmulatorTestCase):
         self.assertAwsError(self.raw(headers, body), 400, "IncompleteSignatureException",
                             "ISO-8601")
 
-    def test_signed_header_missing_from_the_request_is_incomplete_signature(self):
+    def test_signed_header_missing_from_the_request_is_invalid_signature(self):
         body = json.dumps(ONE).encode()
         headers = signed_headers(self.emulator.endpoint, body, {"X-Custom": "1"})
         self.assertIn("x-custom", headers["Authorization"])
         del headers["X-Custom"]
-        self.assertAwsError(self.raw(headers, body), 400, "IncompleteSignatureException",
-                            "x-custom")
+        self.assertAwsError(self.raw(headers, body), 400, "InvalidSignatureException",
+                            "does not match")
 
     def test_body_that_is_not_utf8_is_a_serialization_error(self):
         body = b"\xff\xfe{}"
