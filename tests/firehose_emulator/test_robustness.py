@@ -9,7 +9,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from emulator_fixture import error_code, AKID, SECRET, STREAM, EmulatorTestCase
+from emulator_fixture import AKID, SECRET, STREAM, EmulatorTestCase
 
 ONE = {"DeliveryStreamName": STREAM, "Records": [{"Data": "eA=="}]}
 
@@ -148,8 +148,9 @@ class RobustnessTest(EmulatorTestCase):
         self.assertEqual(len(set(lines)), 3000)
 
     def test_get_on_the_service_path_is_refused(self):
-        status, _, body = self.emulator._send("GET", "/", [], None)
-        self.assertEqual((status, error_code(body)), (400, "UnknownOperationException"))
+        for method in ("GET", "PUT", "DELETE"):
+            status, _, body = self.emulator._send(method, "/", [], None)
+            self.assertEqual((status, body), (404, b"<UnknownOperationException/>\n"))
 
     def test_unknown_control_route_is_404(self):
         self.assertEqual(self.emulator.control("GET", "nothing")[0], 404)

@@ -46,7 +46,10 @@ class AwsError(Exception):
         return f"{self.code}:http://internal.amazon.com/coral/{namespace}/"
 
     def body(self):
-        return json.dumps({"__type": self.type_name, "message": self.message}).encode()
+        value = {"__type": self.type_name}
+        if self.message is not None:  # UnknownOperationException comes without one
+            value["message"] = self.message
+        return json.dumps(value).encode()
 
 
 # Constructors for the errors the emulator returns, named as the service names them.
