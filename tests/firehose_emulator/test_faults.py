@@ -161,6 +161,23 @@ class RunTimeFaultsTest(EmulatorTestCase):
         self.assertEqual(self.emulator.control("GET", "stats")[0], 200)
 
 
+class TlsFaultsTest(EmulatorTestCase):
+    EMULATOR_OPTIONS = {"tls": True}
+
+    def test_reset_and_throttle_over_tls_then_success_on_a_new_connection(self):
+        client = self.new_client()
+        self.emulator.set_faults(reset_next=1, throttle_next=1)
+        with self.assertRaises(botocore.exceptions.ConnectionClosedError):
+            client.put_record_batch(DeliveryStreamName=STREAM, Records=[{"Data": b"x"}])
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            client.put_record_batch(DeliveryStreamName=STREAM, Records=[{"Data": b"x"}])
+        self.assertEqual(caught.exception.response["Error"]["Code"],
+                         "ServiceUnavailableException")
+        answer = client.put_record_batch(DeliveryStreamName=STREAM, Records=[{"Data": b"x"}])
+        self.assertEqual(answer["FailedPutCount"], 0)
+        self.assertEqual(self.emulator.stats()["resets"], 1)
+
+
 class StartOptionFaultsTest(unittest.TestCase):
     def start(self, *args):
         emulator = EmulatorProcess(extra_args=args)
