@@ -8,6 +8,7 @@
 
 #include "config/units.hpp"
 #include "delivery/delivery_options.hpp"
+#include "queue/queue_options.hpp"
 #include "log/severity.hpp"
 
 namespace canhose::config {
@@ -48,6 +49,8 @@ struct Config {
   ServiceConfig service;
   LogConfig log;
   MetricsConfig metrics;
+  // queue.dir and delivery.dead_letter_dir are derived from service.state_dir.
+  queue::QueueOptions queue;
   delivery::DeliveryOptions delivery;
 };
 

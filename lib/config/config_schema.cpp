@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "aws/firehose_api.hpp"
 #include "metrics/metrics_server.hpp"
 
 namespace canhose::config {
@@ -64,6 +65,61 @@ void read_metrics(MappingReader& r, MetricsConfig& c) {
   r.value("listen", c.listen, check_listen_address);
 }
 
+void read_queue(MappingReader& r, queue::QueueOptions& c) {
+  r.choice("fsync", c.fsync,
+           {{"always", queue::FsyncMode::always},
+            {"interval", queue::FsyncMode::interval},
+            {"never", queue::FsyncMode::never}});
+  r.value("fsync_interval", c.fsync_interval, between<Duration>(1ms, 1min));
+  ByteSize max_bytes{c.max_bytes};
+  r.value("max_bytes", max_bytes, between(ByteSize{1 << 20}, ByteSize{1ULL << 40}));
+  c.max_bytes = max_bytes.bytes;
+  r.value("max_age", c.max_age, at_least<Duration>(2s));
+  r.choice("when_full", c.when_full,
+           {{"drop_oldest", queue::WhenFull::drop_oldest}, {"drop_newest", queue::WhenFull::drop_newest}});
+  ByteSize segment_bytes{c.segment_bytes};
+  r.value("segment_bytes", segment_bytes, between(ByteSize{64 << 10}, ByteSize{1 << 30}));
+  c.segment_bytes = segment_bytes.bytes;
+  r.value("segment_max_age", c.segment_max_age, between<Duration>(1s, 24h));
+  ByteSize memory{c.memory_buffer_bytes};
+  r.value("memory_buffer", memory, between(ByteSize{2 << 20}, ByteSize{1 << 30}));
+  c.memory_buffer_bytes = memory.bytes;
+  r.value("cursor_write_interval", c.cursor_write_interval, between<Duration>(1ms, 1h));
+  r.value("cursor_write_records", c.cursor_write_records, between<std::uint64_t>(1, 100'000'000));
+  // Relations between the keys (segments vs max_bytes, ...): one message naming them.
+  if (const std::string problem = queue::validate(c); !problem.empty()) {
+    r.error("max_bytes", problem);
+  }
+}
+
+void read_delivery(MappingReader& r, delivery::DeliveryOptions& c) {
+  r.value("stream", c.stream, [](const std::string& name) -> std::optional<std::string> {
+    if (name.empty()) {
+      return std::nullopt;
+    }
+    std::string problem = aws::validate_stream_name(name);
+    return problem.empty() ? std::nullopt : std::optional<std::string>(problem);
+  });
+  r.value("pack", c.pack);
+  ByteSize pack_bytes{c.pack_bytes};
+  r.value("pack_bytes", pack_bytes, between(ByteSize{1024}, ByteSize{1'024'000}));
+  c.pack_bytes = pack_bytes.bytes;
+  r.value("flush_interval", c.flush_interval, between<Duration>(10ms, 15min));
+  r.value("concurrency", c.concurrency, between<std::uint32_t>(1, 16));
+  r.section("retry", [&](MappingReader& retry) {
+    retry.value("base", c.retry_base, between<Duration>(10ms, 1min));
+    retry.value("max", c.retry_max, between<Duration>(100ms, 1h));
+    retry.value("permanent_error", c.permanent_error_retry, between<Duration>(1s, 24h));
+    if (c.retry_max < c.retry_base) {
+      retry.error("max", "must be at least retry.base (" + format_duration(c.retry_base) + ")");
+    }
+  });
+  ByteSize dead_letter{c.dead_letter_max_bytes};
+  r.value("dead_letter_max_bytes", dead_letter, between(ByteSize{64 << 10}, ByteSize{1ULL << 40}));
+  c.dead_letter_max_bytes = dead_letter.bytes;
+  r.value("summary_interval", c.summary_interval, between<Duration>(10s, 24h));
+}
+
 }  // namespace
 
 void read_config(MappingReader& root, Config& config) {
@@ -71,6 +127,11 @@ void read_config(MappingReader& root, Config& config) {
   root.section("service", [&](MappingReader& r) { read_service(r, config.service); });
   root.section("log", [&](MappingReader& r) { read_log(r, config.log); });
   root.section("metrics", [&](MappingReader& r) { read_metrics(r, config.metrics); });
+  root.section("queue", [&](MappingReader& r) { read_queue(r, config.queue); });
+  root.section("delivery", [&](MappingReader& r) { read_delivery(r, config.delivery); });
+  // Paths that live in the state directory.
+  config.queue.dir = config.service.state_dir / "queue";
+  config.delivery.dead_letter_dir = config.service.state_dir / "dead-letter";
 }
 
 }  // namespace canhose::config
