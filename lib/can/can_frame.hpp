@@ -18,6 +18,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string_view>
 
 namespace canhose::can {
@@ -46,6 +48,11 @@ struct CanFrame {
   // The id with the kernel's flag bits (CAN_EFF_FLAG, CAN_RTR_FLAG, CAN_ERR_FLAG).
   canid_t kernel_id() const;
 };
+
+// How every source delivers frames: in batches, on the event loop. The span is valid only
+// during the call. Error frames are delivered too (check `error`); consumers that only
+// want data frames skip them.
+using FrameBatchHandler = std::function<void(std::span<const CanFrame>)>;
 
 // Converts kernel structures. Lengths beyond the maximum are clamped (the reader counts
 // such records as malformed before it gets here).
