@@ -65,6 +65,7 @@ void CanInterfaceChannel::start() {
     return;
   }
   retry_delay_ = retry_initial_;
+  set_state(State::opening, "");
   try_open();
 }
 
@@ -101,7 +102,7 @@ void CanInterfaceChannel::set_state(State s, const std::string& why) {
 }
 
 void CanInterfaceChannel::try_open() {
-  set_state(State::opening, "");
+  // No state change here: a retry that fails the same way must not log again.
   if (options_.manage_interface && !configured_) {
     const CanControlResult r = controller_.configure(
         options_.bitrate, static_cast<std::uint32_t>(options_.restart_ms.count()));
