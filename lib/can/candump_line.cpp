@@ -1,157 +1,202 @@
 #include "can/candump_line.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace canhose::can {
 
 namespace {
 
+// Hex digit values, -1 for anything else, and which characters are blanks: one table
+// load per character (the parser runs for every replayed frame).
+constexpr std::array<std::int8_t, 256> kHex = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) {
+    v = -1;
+  }
+  for (int c = '0'; c <= '9'; ++c) {
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  }
+  for (int c = 'A'; c <= 'F'; ++c) {
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  }
+  for (int c = 'a'; c <= 'f'; ++c) {
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  }
+  return t;
+}();
+
+constexpr std::array<bool, 256> kBlank = [] {
+  std::array<bool, 256> t{};
+  t[' '] = true;
+  t['\t'] = true;
+  return t;
+}();
+
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  return -1;
+  return kHex[static_cast<unsigned char>(c)];
 }
 
-bool parse_timestamp(std::string_view t, std::int64_t& ns, std::string& error) {
-  // "(seconds.fraction)"
-  if (t.size() < 3 || t.front() != '(' || t.back() != ')') {
+bool is_blank(char c) {
+  return kBlank[static_cast<unsigned char>(c)];
+}
+
+bool is_digit(char c) {
+  return static_cast<unsigned char>(c - '0') < 10;
+}
+
+void skip_blanks(const char*& p, const char* end) {
+  while (p < end && is_blank(*p)) {
+    ++p;
+  }
+}
+
+std::string token_at(const char* p, const char* end) {
+  const char* b = p;
+  while (p < end && !is_blank(*p)) {
+    ++p;
+  }
+  return std::string(b, p);
+}
+
+// "(seconds.fraction)" at p, converted exactly to nanoseconds.
+bool parse_timestamp(const char*& p, const char* end, std::int64_t& ns, std::string& error) {
+  if (*p != '(') {
     error = "expected a timestamp \"(seconds.fraction)\" at the start of the line";
     return false;
   }
-  t = t.substr(1, t.size() - 2);
+  ++p;
   std::int64_t seconds = 0;
-  std::size_t i = 0;
-  for (; i < t.size() && t[i] != '.'; ++i) {
-    if (t[i] < '0' || t[i] > '9' || i >= 12) {
-      error = "timestamp seconds must be 1..12 decimal digits";
-      return false;
-    }
-    seconds = seconds * 10 + (t[i] - '0');
+  int digits = 0;
+  for (; p < end && is_digit(*p); ++p, ++digits) {
+    seconds = seconds * 10 + (*p - '0');
   }
-  if (i == 0) {
-    error = "timestamp has no seconds";
+  // 9e9 s (year 2255) keeps the nanosecond count inside int64.
+  if (digits == 0 || digits > 10 || p == end || (*p != '.' && *p != ')')) {
+    error = "timestamp seconds must be 1..10 decimal digits";
+    return false;
+  }
+  if (seconds > 9'000'000'000) {
+    error = "timestamp seconds above 9000000000";
     return false;
   }
   std::int64_t fraction = 0;
-  int digits = 0;
-  if (i < t.size()) {
-    for (++i; i < t.size(); ++i, ++digits) {
-      if (t[i] < '0' || t[i] > '9' || digits >= 9) {
-        error = "timestamp fraction must be 1..9 decimal digits";
-        return false;
-      }
-      fraction = fraction * 10 + (t[i] - '0');
+  digits = 0;
+  if (*p == '.') {
+    for (++p; p < end && is_digit(*p); ++p, ++digits) {
+      fraction = fraction * 10 + (*p - '0');
     }
-    if (digits == 0) {
-      error = "timestamp has a '.' but no fraction digits";
+    if (digits == 0 || digits > 9) {
+      error = "timestamp fraction must be 1..9 decimal digits";
       return false;
     }
   }
-  for (; digits < 9; ++digits) {
-    fraction *= 10;
+  if (p == end || *p != ')') {
+    error = "expected a timestamp \"(seconds.fraction)\" at the start of the line";
+    return false;
   }
-  ns = seconds * 1'000'000'000 + fraction;
+  ++p;
+  static constexpr std::int64_t kScale[10] = {
+      1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+  ns = seconds * 1'000'000'000 + fraction * kScale[digits];
   return true;
 }
 
-// Reads hex byte pairs (optionally '.'-separated) into data; returns the count or -1.
-int parse_data(std::string_view t, std::uint8_t* data, int max, std::string& error) {
+// Hex byte pairs (optionally '.'-separated) from p up to a blank, '_' or the end; returns
+// the count or -1. The common case (two hex digits) costs one test.
+int parse_data(const char*& p, const char* end, std::uint8_t* data, int max, std::string& error) {
   int n = 0;
-  std::size_t i = 0;
-  while (i < t.size()) {
-    if (t[i] == '.') {
-      ++i;
+  for (;;) {
+    if (end - p >= 2) {
+      const int hi = hex_value(p[0]);
+      const int lo = hex_value(p[1]);
+      if ((hi | lo) >= 0) {
+        if (n >= max) {
+          error = "more than " + std::to_string(max) + " data bytes";
+          return -1;
+        }
+        data[n++] = static_cast<std::uint8_t>(hi * 16 + lo);
+        p += 2;
+        continue;
+      }
+    }
+    if (p == end || is_blank(*p) || *p == '_') {
+      return n;
+    }
+    if (*p == '.') {
+      ++p;
       continue;
     }
-    if (i + 1 >= t.size()) {
+    if (hex_value(*p) >= 0 && (end - p < 2 || is_blank(p[1]) || p[1] == '_')) {
       error = "odd number of hex digits in the data";
       return -1;
     }
-    const int hi = hex_value(t[i]);
-    const int lo = hex_value(t[i + 1]);
-    if (hi < 0 || lo < 0) {
-      error = "expected hex digits in the data, found \"" + std::string(t.substr(i, 2)) + "\"";
-      return -1;
-    }
-    if (n >= max) {
-      error = "more than " + std::to_string(max) + " data bytes";
-      return -1;
-    }
-    data[n++] = static_cast<std::uint8_t>(hi * 16 + lo);
-    i += 2;
+    error = "expected hex digits in the data, found \"" +
+            std::string(p, static_cast<std::size_t>(std::min<std::ptrdiff_t>(end - p, 2))) + "\"";
+    return -1;
   }
-  return n;
-}
-
-std::string_view next_token(std::string_view& rest) {
-  std::size_t b = 0;
-  while (b < rest.size() && (rest[b] == ' ' || rest[b] == '\t')) {
-    ++b;
-  }
-  std::size_t e = b;
-  while (e < rest.size() && rest[e] != ' ' && rest[e] != '\t') {
-    ++e;
-  }
-  const std::string_view token = rest.substr(b, e - b);
-  rest.remove_prefix(e);
-  return token;
 }
 
 }  // namespace
 
+// One pass over the line: every character is looked at once (this runs for every
+// replayed frame).
 bool parse_candump_line(std::string_view line, CandumpLine& out, std::string& error) {
-  if (!line.empty() && line.back() == '\r') {
-    line.remove_suffix(1);
+  const char* p = line.data();
+  const char* end = p + line.size();
+  if (p < end && end[-1] == '\r') {
+    --end;
   }
-  std::string_view rest = line;
-  const std::string_view ts = next_token(rest);
-  const std::string_view iface = next_token(rest);
-  const std::string_view body = next_token(rest);
-  const std::string_view direction = next_token(rest);
-  if (ts.empty()) {
+  skip_blanks(p, end);
+  if (p == end) {
     error = "empty line";
     return false;
   }
-  CanFrame f;
+  CanFrame& f = out.frame;
+  f = CanFrame{};
   f.timestamp_source = TimestampSource::log;
-  if (!parse_timestamp(ts, f.timestamp_ns, error)) {
+  if (!parse_timestamp(p, end, f.timestamp_ns, error)) {
     return false;
   }
-  if (iface.empty() || body.empty()) {
+  if (p < end && !is_blank(*p)) {
+    error = "expected a blank after the timestamp";
+    return false;
+  }
+  skip_blanks(p, end);
+  const char* iface = p;
+  while (p < end && !is_blank(*p)) {
+    ++p;
+  }
+  out.interface = std::string_view(iface, static_cast<std::size_t>(p - iface));
+  skip_blanks(p, end);
+  if (out.interface.empty() || p == end) {
     error = "expected \"(timestamp) interface id#data\"";
     return false;
   }
-  if (!(direction.empty() || direction == "R" || direction == "T") || !next_token(rest).empty()) {
-    error = "unexpected text after the frame";
+
+  const char* id_begin = p;
+  std::uint32_t id = 0;
+  int bad = 0;
+  for (; p < end && *p != '#' && !is_blank(*p); ++p) {
+    const int v = hex_value(*p);
+    bad |= v;
+    id = id * 16 + static_cast<std::uint32_t>(v);
+  }
+  if (p == end || *p != '#') {
+    error = "expected '#' between id and data in \"" + token_at(id_begin, end) + "\"";
     return false;
   }
-  const std::size_t hash = body.find('#');
-  if (hash == std::string_view::npos) {
-    error = "expected '#' between id and data in \"" + std::string(body) + "\"";
-    return false;
-  }
-  const std::string_view id_text = body.substr(0, hash);
-  std::string_view data_text = body.substr(hash + 1);
+  const std::string_view id_text(id_begin, static_cast<std::size_t>(p - id_begin));
+  ++p;
   if (id_text.size() != 3 && id_text.size() != 8) {
     error = "expected a 3-digit (standard) or 8-digit (extended) hex id, found \"" +
             std::string(id_text) + "\"";
     return false;
   }
-  std::uint32_t id = 0;
-  for (char c : id_text) {
-    const int v = hex_value(c);
-    if (v < 0) {
-      error = "id \"" + std::string(id_text) + "\" is not hexadecimal";
-      return false;
-    }
-    id = id * 16 + static_cast<std::uint32_t>(v);
+  if (bad < 0) {
+    error = "id \"" + std::string(id_text) + "\" is not hexadecimal";
+    return false;
   }
   if (id_text.size() == 3) {
     if (id > CAN_SFF_MASK) {
@@ -175,67 +220,69 @@ bool parse_candump_line(std::string_view line, CandumpLine& out, std::string& er
     f.id = id;
   }
 
-  if (!data_text.empty() && data_text.front() == '#') {
+  if (p < end && *p == '#') {
     // CAN FD: flags nibble, then data. "###" would be CAN XL.
-    data_text.remove_prefix(1);
-    if (!data_text.empty() && data_text.front() == '#') {
+    ++p;
+    if (p < end && *p == '#') {
       error = "CAN XL frames (\"###\") are not supported";
       return false;
     }
-    const int flags = data_text.empty() ? -1 : hex_value(data_text.front());
+    const int flags = p < end ? hex_value(*p) : -1;
     if (flags < 0) {
       error = "expected a flags hex digit after \"##\"";
       return false;
     }
-    data_text.remove_prefix(1);
+    ++p;
     f.fd = true;
     f.brs = (flags & CANFD_BRS) != 0;
     f.esi = (flags & CANFD_ESI) != 0;
-    const int n = parse_data(data_text, f.data.data(), CANFD_MAX_DLEN, error);
+    const int n = parse_data(p, end, f.data.data(), CANFD_MAX_DLEN, error);
     if (n < 0) {
       return false;
     }
     f.len = round_up_fd_length(static_cast<std::uint8_t>(n));
-  } else if (!data_text.empty() && (data_text.front() == 'R' || data_text.front() == 'r')) {
-    f.rtr = true;
-    data_text.remove_prefix(1);
-    if (!data_text.empty()) {
-      const char c = data_text.front();
-      if (c < '0' || c > '8') {
-        error = "expected an RTR length digit 0..8 after 'R'";
-        return false;
-      }
-      f.len = static_cast<std::uint8_t>(c - '0');
-      data_text.remove_prefix(1);
-      if (!data_text.empty() && data_text.front() == '_') {
-        data_text = {};  // len8_dlc, ignored
-      }
-      if (!data_text.empty()) {
-        error = "unexpected text after the RTR length";
-        return false;
-      }
-    }
+  } else if (p < end && (*p == 'R' || *p == 'r')) {
     if (f.error) {
       error = "an error frame cannot be an RTR frame";
       return false;
     }
-  } else {
-    if (const auto underscore = data_text.find('_'); underscore != std::string_view::npos) {
-      const std::string_view dlc = data_text.substr(underscore + 1);
-      if (dlc.size() != 1 || hex_value(dlc[0]) < 9) {
-        error = "expected a DLC 9..F after '_'";
+    f.rtr = true;
+    ++p;
+    if (p < end && !is_blank(*p)) {
+      if (*p < '0' || *p > '8') {
+        error = "expected an RTR length digit 0..8 after 'R'";
         return false;
       }
-      data_text = data_text.substr(0, underscore);
+      f.len = static_cast<std::uint8_t>(*p - '0');
+      ++p;
+      if (end - p >= 2 && *p == '_') {
+        p += 2;  // len8_dlc, ignored
+      }
     }
-    const int n = parse_data(data_text, f.data.data(), CAN_MAX_DLEN, error);
+  } else {
+    const int n = parse_data(p, end, f.data.data(), CAN_MAX_DLEN, error);
     if (n < 0) {
       return false;
     }
     f.len = static_cast<std::uint8_t>(n);
+    if (p < end && *p == '_') {
+      if (end - p < 2 || hex_value(p[1]) < 9 || (end - p > 2 && !is_blank(p[2]))) {
+        error = "expected a DLC 9..F after '_'";
+        return false;
+      }
+      p += 2;  // len8_dlc, ignored
+    }
   }
-  out.frame = f;
-  out.interface = iface;
+  // An optional direction token (candump -x), then nothing.
+  skip_blanks(p, end);
+  if (p < end && (*p == 'R' || *p == 'T') && (end - p == 1 || is_blank(p[1]))) {
+    ++p;
+    skip_blanks(p, end);
+  }
+  if (p != end) {
+    error = "unexpected text after the frame";
+    return false;
+  }
   return true;
 }
 

@@ -31,7 +31,7 @@ struct CandumpLine {
 
 // Parses one line (without its newline). On success returns true and fills `out`; on
 // failure returns false and sets `error` to what was wrong and what was expected.
-// Never throws and never reads past `line`.
+// Never throws and never reads past `line`. On failure `out` is left unspecified.
 bool parse_candump_line(std::string_view line, CandumpLine& out, std::string& error);
 
 // Formats a frame as a candump log line (without newline), the inverse of the parser.

@@ -15,11 +15,14 @@ SignalLayout SignalLayout::of(const DbcSignal& s) {
   SignalLayout l;
   l.length = s.length;
   l.byte_order = s.byte_order;
+  l.mask = s.length >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.length) - 1;
   if (s.byte_order == ByteOrder::intel) {
     const unsigned last_bit = s.start_bit + s.length - 1u;
     l.first_byte = static_cast<std::uint8_t>(s.start_bit / 8);
     l.last_byte = static_cast<std::uint8_t>(last_bit / 8);
     l.shift = static_cast<std::uint8_t>(s.start_bit % 8);
+    // Little-endian word of bytes first..first+7: the LSB is at bit `shift`.
+    l.word_shift = l.shift;
   } else {
     // Motorola: the start bit is the MSB in sawtooth numbering. In "linear" big-endian
     // numbering (bit 0 = MSB of byte 0), the MSB is at msb and the LSB at msb + length - 1.
@@ -28,11 +31,15 @@ SignalLayout SignalLayout::of(const DbcSignal& s) {
     l.first_byte = static_cast<std::uint8_t>(msb / 8);
     l.last_byte = static_cast<std::uint8_t>(lsb / 8);
     l.shift = static_cast<std::uint8_t>(7u - lsb % 8u);
+    // Big-endian word of bytes first..first+7: byte `last` holds bits
+    // (first + 7 - last) * 8 .. +7, and the LSB is `shift` above that.
+    l.word_shift = static_cast<std::uint8_t>((l.first_byte + 7u - l.last_byte) * 8u + l.shift);
   }
+  l.one_word = l.first_byte <= 56 && l.last_byte - l.first_byte < 8;
   return l;
 }
 
-std::uint64_t SignalLayout::extract(const std::uint8_t* data) const {
+std::uint64_t SignalLayout::extract_slow(const std::uint8_t* data) const {
   const unsigned bytes = last_byte - first_byte + 1u;
   const std::uint8_t* p = data + first_byte;
   std::uint64_t v = 0;
@@ -56,10 +63,7 @@ std::uint64_t SignalLayout::extract(const std::uint8_t* data) const {
       v >>= shift;
     }
   }
-  if (length < 64) {
-    v &= (std::uint64_t{1} << length) - 1;
-  }
-  return v;
+  return v & mask;
 }
 
 double physical_value(const DbcSignal& s, std::uint64_t raw) {
@@ -104,7 +108,17 @@ DbcDecoder::DbcDecoder(DbcDatabase database, DbcDecoderOptions options)
     plan.signal_count = static_cast<std::uint32_t>(m.signals.size());
     for (std::size_t si = 0; si < m.signals.size(); ++si) {
       const DbcSignal& s = m.signals[si];
-      signals_.push_back({SignalLayout::of(s), &s, static_cast<std::uint32_t>(mi)});
+      SignalPlan sp;
+      sp.layout = SignalLayout::of(s);
+      sp.is_signed = s.is_signed;
+      sp.multiplexed = s.multiplex == MultiplexRole::multiplexed;
+      sp.value_type = s.value_type;
+      sp.multiplex_value = s.multiplex_value;
+      sp.factor = s.factor;
+      sp.offset = s.offset;
+      sp.definition = &s;
+      sp.message = static_cast<std::uint32_t>(mi);
+      signals_.push_back(sp);
       if (s.multiplex == MultiplexRole::multiplexer) {
         plan.multiplexer = static_cast<int>(si);
       }

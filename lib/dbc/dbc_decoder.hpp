@@ -38,17 +38,35 @@ struct DbcDecoderOptions {
 // PDU1 (PF < 240) the PS byte is a destination address and is not part of the PGN.
 std::uint32_t j1939_pgn(std::uint32_t id29);
 
-// Where a signal sits in a frame, computed once from its DBC definition.
+// Where a signal sits in a frame and how to turn its bits into a value, computed once
+// from its DBC definition so the per-frame work is a load, a shift, a mask and a multiply.
 struct SignalLayout {
   std::uint8_t first_byte = 0;  // lowest byte index touched
   std::uint8_t last_byte = 0;   // highest byte index touched (frame.len must exceed it)
-  std::uint8_t shift = 0;
+  std::uint8_t shift = 0;       // of the LSB within last_byte (Motorola) / first_byte (Intel)
   std::uint8_t length = 0;
   ByteOrder byte_order = ByteOrder::intel;
+  // The signal lies within 8 bytes starting at first_byte <= 56: one unaligned 64-bit
+  // load of CanFrame::data (always 64 bytes) holds it, shifted right by word_shift.
+  bool one_word = false;
+  std::uint8_t word_shift = 0;
+  std::uint64_t mask = 0;
 
   static SignalLayout of(const DbcSignal& s);
-  // The raw bits as an unsigned integer; the frame must be long enough (last_byte < len).
-  std::uint64_t extract(const std::uint8_t* data) const;
+  // The raw bits as an unsigned integer. `data` must point to 64 readable bytes
+  // (CanFrame::data); the frame must be long enough (last_byte < len).
+  std::uint64_t extract(const std::uint8_t* data) const {
+    if (one_word) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, data + first_byte, sizeof w);
+      if (byte_order == ByteOrder::motorola) {
+        w = __builtin_bswap64(w);
+      }
+      return (w >> word_shift) & mask;
+    }
+    return extract_slow(data);
+  }
+  std::uint64_t extract_slow(const std::uint8_t* data) const;
 };
 
 // Sign extension and value type, then factor and offset.
@@ -88,32 +106,56 @@ class DbcDecoder {
       return 0;
     }
     const MessagePlan& m = messages_[static_cast<std::size_t>(index)];
-    std::optional<std::uint64_t> mux;
+    const std::uint8_t* data = f.data.data();
+    std::uint64_t mux = 0;
+    bool mux_valid = false;
     if (m.multiplexer >= 0) {
       const SignalPlan& sp = signals_[m.first_signal + static_cast<std::uint32_t>(m.multiplexer)];
       if (sp.layout.last_byte < f.len) {
-        mux = sp.layout.extract(f.data.data());
+        mux = sp.layout.extract(data);
+        mux_valid = true;
       }
     }
     std::size_t n = 0;
-    for (std::uint32_t i = m.first_signal; i < m.first_signal + m.signal_count; ++i) {
+    const std::uint32_t end = m.first_signal + m.signal_count;
+    for (std::uint32_t i = m.first_signal; i < end; ++i) {
       const SignalPlan& sp = signals_[i];
       if (sp.layout.last_byte >= f.len) {
         continue;
       }
-      if (sp.definition->multiplex == MultiplexRole::multiplexed &&
-          (!mux || *mux != sp.definition->multiplex_value)) {
+      if (sp.multiplexed && (!mux_valid || mux != sp.multiplex_value)) {
         continue;
       }
-      on_value(i, physical_value(*sp.definition, sp.layout.extract(f.data.data())));
+      const std::uint64_t raw = sp.layout.extract(data);
+      double value;
+      if (sp.value_type == ValueType::integer) {
+        if (sp.is_signed) {
+          const unsigned unused = 64u - sp.layout.length;
+          value = static_cast<double>(static_cast<std::int64_t>(raw << unused) >> unused);
+        } else {
+          value = static_cast<double>(raw);
+        }
+        value = value * sp.factor + sp.offset;
+      } else {
+        value = physical_value(*sp.definition, raw);
+      }
+      on_value(i, value);
       ++n;
     }
     return n;
   }
 
  private:
+  // Everything the hot loop needs, copied out of the DbcSignal (which holds strings and
+  // maps) so a frame's signals are read from one compact array.
   struct SignalPlan {
     SignalLayout layout;
+    bool is_signed = false;
+    bool multiplexed = false;
+    ValueType value_type = ValueType::integer;
+    std::uint32_t multiplex_value = 0;
+    double factor = 1.0;
+    double offset = 0.0;
     const DbcSignal* definition = nullptr;  // points into database_ (never reallocated)
     std::uint32_t message = 0;
   };
