@@ -1,6 +1,11 @@
 #include "dbc/dbc_parser.hpp"
 
+#include "dbc/dbc_decoder.hpp"
+
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
 
 namespace canhose::dbc {
 namespace {
@@ -165,6 +170,59 @@ TEST(DbcParser, MissingFileIsOneClearError) {
   const DbcParseResult r = load_dbc_file("/nonexistent/x.dbc");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].to_string(), "/nonexistent/x.dbc:0: cannot open DBC file");
+}
+
+}  // namespace
+}  // namespace canhose::dbc
+
+namespace canhose::dbc {
+namespace {
+
+// Random edits to a real DBC: the parser reports errors or warnings with line numbers but
+// never crashes, hangs or reads out of bounds (ASan build), and decoding whatever it
+// accepted is safe.
+TEST(DbcParser, MutatedToyotaDbcNeverCrashes) {
+  std::ifstream in(kToyota);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string original = buffer.str();
+  ASSERT_GT(original.size(), 10000u);
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  const auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string alphabet = "0123456789|@+-()[],;:\" \nMmxBO_SG_VAL_";
+  std::size_t with_errors = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::string text = original.substr(0, 3000 + next() % 40000);
+    for (int e = 0; e < 40; ++e) {
+      const std::size_t at = next() % text.size();
+      text[at] = alphabet[next() % alphabet.size()];
+    }
+    DbcParseResult r = parse_dbc(text);
+    with_errors += r.errors.empty() ? 0 : 1;
+    if (r.ok()) {
+      const DbcDecoder decoder(std::move(r.database), DbcDecoderOptions{true});
+      for (const DbcMessage& m : decoder.database().messages) {
+        can::CanFrame f;
+        f.id = m.id;
+        f.extended = m.extended;
+        f.len = static_cast<std::uint8_t>(next() % 9);
+        for (auto& b : f.data) {
+          b = static_cast<std::uint8_t>(next());
+        }
+        decoder.decode(f, [](std::uint32_t, double) {});
+      }
+    }
+    for (const DbcDiagnostic& d : r.errors) {
+      EXPECT_GT(d.line, 0u);
+      EXPECT_FALSE(d.message.empty());
+    }
+  }
+  EXPECT_GT(with_errors, 30u);
 }
 
 }  // namespace
