@@ -149,6 +149,15 @@ void CanInterfaceChannel::try_open() {
     reader_->set_user_filter(CanIdFilterSet(options_.filters));
   }
   reader_->start();
+  if (options_.manage_interface) {
+    const CanControlResult st = controller_.read_state();
+    if (st.ok) {
+      log::info("can", options_.name, ": controller state ", to_string(st.state));
+    } else if (st.message != last_control_error_) {
+      last_control_error_ = st.message;
+      log::warning("can", st.message);
+    }
+  }
   if (opened.link_up) {
     set_state(State::running, "");
   } else {

@@ -138,6 +138,27 @@ TEST(SocketCanSource, InterfacesAreIndependentAndUserFiltersApply) {
   EXPECT_EQ(source.channels()[1]->stats().filtered, 2u);
 }
 
+TEST(SocketCanSource, ManagedInterfaceFailureIsLoggedOnceAndReadingGoesOn) {
+  test::RestoreDefaultLog restore;
+  auto logs = test::LogCapture::install();
+  asio::io_context io;
+  SocketpairOpener opener;
+  opener.script = {OpenFailure::interface_missing};
+  CanSourceOptions options = options_for({"canhose-nope0"});
+  options.interfaces[0].manage_interface = true;
+  options.interfaces[0].bitrate = 500000;
+  std::vector<CanFrame> frames;
+  SocketCanSource source(io, options, opener, [&](std::span<const CanFrame> b) {
+    frames.insert(frames.end(), b.begin(), b.end());
+  });
+  source.start();
+  ASSERT_TRUE(run_until(io, [&] { return opener.pipes.size() == 1; }));
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(0x7E8, {1})));
+  ASSERT_TRUE(run_until(io, [&] { return frames.size() == 1; }));
+  // Tried before each open (twice) and the state read after the open: one line.
+  EXPECT_EQ(logs->count("canhose-nope0: no such network interface"), 1u);
+}
+
 TEST(SocketCanSource, StopEndsEverythingAndCallsDone) {
   asio::io_context io;
   SocketpairOpener opener;
