@@ -123,34 +123,55 @@ CandumpFileReader::Status CandumpFileReader::next(CanFrame& frame) {
   }
   Status status = Status::end_of_file;
   std::string_view line;
-  CandumpLine parsed;
   while (next_line(line, status)) {
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-      continue;  // blank lines are not frames, nor errors
-    }
-    if (!parse_candump_line(line, parsed, scratch_error_)) {
+    if (!parse_candump_line(line, parsed_, scratch_error_)) {
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+        continue;  // blank lines are not frames, nor errors
+      }
       ++stats_.malformed;
       report(scratch_error_);
       continue;
     }
-    frame = parsed.frame;
-    frame.interface = intern(parsed.interface);
+    frame = parsed_.frame;
+    frame.interface = intern(parsed_.interface);
     ++stats_.frames;
     return Status::frame;
   }
   return status;
 }
 
+namespace {
+
+// Interface names are a few bytes: an inline loop beats a call to memcmp.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string_view CandumpFileReader::intern(std::string_view name) {
-  // Logs hold one or a few interfaces: the last hit is checked first, then a short scan.
+  // Logs hold one or a few interfaces: the last one first, then a short linear scan.
+  if (same_name(last_name_, name)) {
+    return last_name_;
+  }
   for (const auto& n : names_) {
-    if (*n == name) {
-      return *n;
+    if (same_name(*n, name)) {
+      last_name_ = *n;
+      return last_name_;
     }
   }
   if (names_.size() < kMaxInterfaceNames) {
     names_.push_back(std::make_unique<std::string>(name));
-    return *names_.back();
+    last_name_ = *names_.back();
+    return last_name_;
   }
   static const std::string other = "other";
   return other;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "can/can_frame.hpp"
+#include "can/candump_line.hpp"
 
 namespace canhose::can {
 
@@ -69,6 +70,8 @@ class CandumpFileReader {
   std::string last_error_;
   std::string scratch_error_;
   std::vector<std::unique_ptr<std::string>> names_;
+  std::string_view last_name_;  // one of names_
+  CandumpLine parsed_;          // reused: no per-line construction
 };
 
 }  // namespace canhose::can

@@ -83,7 +83,17 @@ bool parse_timestamp(const char*& p, const char* end, std::int64_t& ns, std::str
   }
   std::int64_t fraction = 0;
   digits = 0;
-  if (*p == '.') {
+  if (*p == '.' && end - p >= 8 && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) &&
+      is_digit(p[4]) && is_digit(p[5]) && is_digit(p[6]) && p[7] == ')') {
+    // candump's own format: exactly six fraction digits.
+    fraction =
+        (((((p[1] - '0') * 10 + (p[2] - '0')) * 10 + (p[3] - '0')) * 10 + (p[4] - '0')) * 10 +
+         (p[5] - '0')) *
+            10 +
+        (p[6] - '0');
+    digits = 6;
+    p += 7;
+  } else if (*p == '.') {
     for (++p; p < end && is_digit(*p); ++p, ++digits) {
       fraction = fraction * 10 + (*p - '0');
     }
