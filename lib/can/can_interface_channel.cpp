@@ -74,8 +74,7 @@ void CanInterfaceChannel::stop() {
   restart_timer_.cancel();
   if (reader_) {
     reader_->stop();
-    add(retired_stats_, reader_->stats());
-    reader_.reset();  // not inside a reader callback: stop() is called by the owner
+    retire_reader();  // safe even when stop() is called from the frame handler
   }
   set_state(State::stopped, "");
 }

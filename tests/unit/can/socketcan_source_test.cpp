@@ -15,6 +15,7 @@ namespace {
 using test::RecordPipe;
 using test::run_until;
 using test::send_record;
+using Clock = std::chrono::steady_clock;
 
 // A real-behaving opener: hands out the reading end of a fresh socketpair (keeping the
 // writing end for the test), or fails as scripted (missing interface, no AF_CAN).
@@ -176,6 +177,27 @@ TEST(SocketCanSource, StopEndsEverythingAndCallsDone) {
   for (const auto& c : source.channels()) {
     EXPECT_EQ(c->state(), CanInterfaceChannel::State::stopped);
   }
+}
+
+TEST(SocketCanSource, StoppingFromInsideTheFrameHandlerIsSafe) {
+  asio::io_context io;
+  SocketpairOpener opener;
+  std::size_t seen = 0;
+  bool done = false;
+  std::unique_ptr<SocketCanSource> source;
+  source = std::make_unique<SocketCanSource>(
+      io, options_for({"can0"}), opener, [&](std::span<const CanFrame> b) {
+        seen += b.size();
+        source->async_stop(Clock::now(), [&] { done = true; });
+      });
+  source->start();
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(0x100, {1})));
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(0x101, {2})));
+  ASSERT_TRUE(run_until(io, [&] { return done; }));
+  io.restart();
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_GE(seen, 1u);
+  EXPECT_EQ(source->channels()[0]->state(), CanInterfaceChannel::State::stopped);
 }
 
 TEST(SocketCanSource, InvalidOptionsAreRefusedAtStartUp) {
