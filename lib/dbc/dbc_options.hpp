@@ -1,0 +1,21 @@
+#pragma once
+// Options of DBC decoding (YAML: sources.can.dbc_file, sources.can.j1939).
+
+#include <string>
+
+#include "dbc/dbc_decoder.hpp"
+
+namespace canhose::dbc {
+
+struct DbcOptions {
+  // sources.can.dbc_file: the DBC to decode frames with; empty = no DBC decoding. A file
+  // with errors refuses start-up (load_dbc_file lists them with line numbers).
+  std::string file;
+  // sources.can.j1939: match extended DBC messages by J1939 PGN, ignoring priority and
+  // source address (see dbc_decoder.hpp).
+  bool j1939 = false;
+
+  DbcDecoderOptions decoder_options() const { return DbcDecoderOptions{j1939}; }
+};
+
+}  // namespace canhose::dbc
