@@ -428,6 +428,39 @@ void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,
   }
 }
 
+void SigV4Signer::presign(SignableRequest& request, const Credentials& credentials,
+                          std::chrono::system_clock::time_point now, std::chrono::seconds expires) {
+  const std::string date_time = amz_date(now);
+  const std::string_view date = std::string_view(date_time).substr(0, 8);
+  erase_header(request, "authorization");
+  const std::string names = signed_headers(request);
+  auto append = [&request](std::string_view name, std::string_view value) {
+    if (!request.query.empty()) {
+      request.query += '&';
+    }
+    request.query += name;
+    request.query += '=';
+    request.query += uri_encode(value, false);
+  };
+  append("X-Amz-Algorithm", algorithm);
+  append("X-Amz-Credential", credentials.access_key_id + "/" + credential_scope(date));
+  append("X-Amz-Date", date_time);
+  append("X-Amz-SignedHeaders", names);
+  append("X-Amz-Expires", std::to_string(expires.count()));
+  const bool has_token = !credentials.session_token.empty();
+  if (has_token && !options_.omit_session_token) {
+    append("X-Amz-Security-Token", credentials.session_token.reveal());
+  }
+  std::string ignored;
+  const std::string creq = build_canonical_request(request, crypto::sha256_hex(request.payload),
+                                                   options_.normalize_path, ignored);
+  const std::string sts = string_to_sign(date_time, creq);
+  append("X-Amz-Signature", signature(credentials.secret_access_key.reveal(), date, sts));
+  if (has_token && options_.omit_session_token) {
+    append("X-Amz-Security-Token", credentials.session_token.reveal());
+  }
+}
+
 void SigV4Signer::wipe_cache() noexcept {
   crypto::cleanse(cached_key_.data(), cached_key_.size());
   crypto::cleanse(cached_secret_hash_.data(), cached_secret_hash_.size());
