@@ -1,7 +1,6 @@
 #include "aws/sigv4_signer.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -381,12 +380,23 @@ std::string SigV4Signer::amz_date(std::chrono::system_clock::time_point t) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{floor<seconds>(t - day)};
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%04d%02u%02uT%02ld%02ld%02ldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return std::string(buffer, 16);
+  // "YYYYMMDDTHHMMSSZ", written digit by digit (no locale, no format-string work).
+  std::string out(16, '0');
+  auto put = [&out](std::size_t pos, unsigned value, std::size_t width) {
+    for (std::size_t i = 0; i < width; ++i) {
+      out[pos + width - 1 - i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(4, static_cast<unsigned>(ymd.month()), 2);
+  put(6, static_cast<unsigned>(ymd.day()), 2);
+  out[8] = 'T';
+  put(9, static_cast<unsigned>(hms.hours().count()), 2);
+  put(11, static_cast<unsigned>(hms.minutes().count()), 2);
+  put(13, static_cast<unsigned>(hms.seconds().count()), 2);
+  out[15] = 'Z';
+  return out;
 }
 
 void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,
@@ -415,6 +425,39 @@ void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,
                                authorization(credentials.access_key_id, names, sig, date));
   if (has_token && options_.omit_session_token) {
     request.set_header("X-Amz-Security-Token", std::string(credentials.session_token.reveal()));
+  }
+}
+
+void SigV4Signer::presign(SignableRequest& request, const Credentials& credentials,
+                          std::chrono::system_clock::time_point now, std::chrono::seconds expires) {
+  const std::string date_time = amz_date(now);
+  const std::string_view date = std::string_view(date_time).substr(0, 8);
+  erase_header(request, "authorization");
+  const std::string names = signed_headers(request);
+  auto append = [&request](std::string_view name, std::string_view value) {
+    if (!request.query.empty()) {
+      request.query += '&';
+    }
+    request.query += name;
+    request.query += '=';
+    request.query += uri_encode(value, false);
+  };
+  append("X-Amz-Algorithm", algorithm);
+  append("X-Amz-Credential", credentials.access_key_id + "/" + credential_scope(date));
+  append("X-Amz-Date", date_time);
+  append("X-Amz-SignedHeaders", names);
+  append("X-Amz-Expires", std::to_string(expires.count()));
+  const bool has_token = !credentials.session_token.empty();
+  if (has_token && !options_.omit_session_token) {
+    append("X-Amz-Security-Token", credentials.session_token.reveal());
+  }
+  std::string ignored;
+  const std::string creq = build_canonical_request(request, crypto::sha256_hex(request.payload),
+                                                   options_.normalize_path, ignored);
+  const std::string sts = string_to_sign(date_time, creq);
+  append("X-Amz-Signature", signature(credentials.secret_access_key.reveal(), date, sts));
+  if (has_token && options_.omit_session_token) {
+    append("X-Amz-Security-Token", credentials.session_token.reveal());
   }
 }
 

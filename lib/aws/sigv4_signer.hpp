@@ -56,6 +56,14 @@ class SigV4Signer {
   void sign(SignableRequest& request, const Credentials& credentials,
             std::chrono::system_clock::time_point now);
 
+  // Query-string signing (a presigned URL): appends X-Amz-Algorithm, X-Amz-Credential,
+  // X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders (X-Amz-Security-Token unless
+  // omit_session_token) and finally X-Amz-Signature to request.query, signing every header
+  // the request holds. No header is added. canhose's own requests use sign(); this is for
+  // handing a time-limited URL to another program.
+  void presign(SignableRequest& request, const Credentials& credentials,
+               std::chrono::system_clock::time_point now, std::chrono::seconds expires);
+
   // The stages, exposed for tests and for reuse.
   static std::string canonical_request(const SignableRequest& request,
                                        std::string_view payload_hash_hex,
