@@ -23,8 +23,11 @@ std::string check_options(const ObdOptions& o) {
     e << "vin_retry_initial must be positive and at most vin_retry_max";
   } else if (o.failures_before_backoff == 0) {
     e << "failures_before_backoff must be at least 1";
-  } else if (o.max_backoff.count() <= 0 || o.discovery_retry_max < std::chrono::seconds(1)) {
-    e << "max_backoff must be positive and discovery_retry_max at least 1s";
+  } else if (o.max_backoff.count() <= 0) {
+    e << "max_backoff must be positive";
+  } else if (o.discovery_retry_initial.count() <= 0 ||
+             o.discovery_retry_max < o.discovery_retry_initial) {
+    e << "discovery_retry_initial must be positive and at most discovery_retry_max";
   } else if (!o.vin.empty() && !is_valid_vin(o.vin)) {
     e << "vin '" << o.vin << "' is not 17 characters of the ISO 3779 set";
   } else {

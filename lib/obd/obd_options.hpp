@@ -49,7 +49,8 @@ struct ObdOptions {
   std::uint32_t failures_before_backoff = 3;
   std::chrono::milliseconds max_backoff{std::chrono::minutes(1)};
   // While no ECU answers the "PIDs supported" request (ignition off), ask again after
-  // 1 s, 2 s, 4 s ... up to this.
+  // discovery_retry_initial, then twice as long each time up to discovery_retry_max.
+  std::chrono::milliseconds discovery_retry_initial{std::chrono::seconds(1)};
   std::chrono::milliseconds discovery_retry_max{std::chrono::seconds(30)};
 };
 

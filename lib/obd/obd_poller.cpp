@@ -46,6 +46,7 @@ ObdPoller::ObdPoller(asio::io_context& io, ObdOptions options, FrameSender send,
       co2_(options_.fuel_type),
       deadline_timer_(io),
       schedule_timer_(io),
+      discovery_retry_(options_.discovery_retry_initial),
       vin_retry_(options_.vin_retry_initial) {
   if (std::string problem = check_options(options_); !problem.empty()) {
     throw std::invalid_argument("sources.obd: " + problem);

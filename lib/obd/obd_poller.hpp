@@ -163,7 +163,7 @@ class ObdPoller final : public service::Component {
   std::optional<Exchange> exchange_;
   asio::steady_timer deadline_timer_;
   asio::steady_timer schedule_timer_;
-  std::chrono::milliseconds discovery_retry_{std::chrono::seconds(1)};
+  std::chrono::milliseconds discovery_retry_{};
   bool discovery_silence_logged_ = false;
   std::optional<std::string> vin_;
   bool vin_wanted_ = false;

@@ -52,6 +52,7 @@ class EcuSimulator {
   void set_pid(std::uint8_t pid, std::vector<std::uint8_t> data) { pids_[pid] = std::move(data); }
   void set_vin(std::string vin) { vin_ = std::move(vin); }
   void set_negative(std::uint8_t pid, std::uint8_t nrc) { negative_[pid] = nrc; }
+  void clear_negative(std::uint8_t pid) { negative_.erase(pid); }
   // Answer `pid` with `count` times 7F 01 78, `interval` apart, then the real answer.
   void set_pending(std::uint8_t pid, int count, std::chrono::milliseconds interval) {
     pending_[pid] = {count, interval};
@@ -59,6 +60,7 @@ class EcuSimulator {
   void set_fault(std::uint8_t mode, std::uint8_t pid, Fault f, int times = 1000000) {
     faults_[{mode, pid}] = {f, times};
   }
+  // Advertises `pid` but never answers it.
   void set_silent_pid(std::uint8_t pid) { silent_pids_[pid] = true; }
   bool silent = false;                          // answers nothing at all
   std::chrono::milliseconds response_delay{1};  // before the first frame of an answer
