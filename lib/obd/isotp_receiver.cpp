@@ -116,7 +116,7 @@ void IsoTpReceiver::on_first(const ObdFrame& f) {
   expected_ = length;
   next_sequence_ = 1;
   send_(isotp::make_flow_control(flow_control_id_, isotp::FlowStatus::clear_to_send, 0, 0));
-  arm_timer();
+  watch_n_cr();
 }
 
 void IsoTpReceiver::on_consecutive(const ObdFrame& f) {
@@ -142,10 +142,10 @@ void IsoTpReceiver::on_consecutive(const ObdFrame& f) {
   buffer_.insert(buffer_.end(), f.data.begin() + 1, f.data.begin() + 1 + static_cast<long>(take));
   next_sequence_ = static_cast<std::uint8_t>((next_sequence_ + 1) & 0x0F);
   if (buffer_.size() < expected_) {
-    arm_timer();
+    last_frame_ = Clock::now();
     return;
   }
-  timer_.cancel();
+  stop_timer();
   expected_ = 0;
   ++stats_.messages;
   if (handlers_.on_message) {
@@ -159,7 +159,7 @@ void IsoTpReceiver::on_consecutive(const ObdFrame& f) {
 }
 
 void IsoTpReceiver::abort(std::string_view reason) {
-  timer_.cancel();
+  stop_timer();
   expected_ = 0;
   buffer_.clear();
   if (handlers_.on_aborted) {
@@ -168,21 +168,44 @@ void IsoTpReceiver::abort(std::string_view reason) {
 }
 
 void IsoTpReceiver::reset() {
-  timer_.cancel();
+  stop_timer();
   expected_ = 0;
   buffer_.clear();
 }
 
-void IsoTpReceiver::arm_timer() {
-  timer_.expires_after(n_cr_);
+void IsoTpReceiver::watch_n_cr() {
+  last_frame_ = Clock::now();
+  if (!timer_armed_) {
+    arm_timer(last_frame_ + n_cr_);
+  }
+}
+
+void IsoTpReceiver::stop_timer() {
+  if (timer_armed_) {
+    timer_.cancel();
+    timer_armed_ = false;
+  }
+}
+
+void IsoTpReceiver::arm_timer(Clock::time_point expiry) {
+  timer_armed_ = true;
+  timer_.expires_at(expiry);
   timer_.async_wait(
       [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
         const auto guard = alive.lock();
         if (ec || !guard || !*guard) {
+          return;  // cancelled (the state that cancelled it is already consistent) or gone
+        }
+        timer_armed_ = false;
+        if (!in_progress()) {
           return;
         }
-        if (timer_.expiry() > asio::steady_timer::clock_type::now()) {
-          return;  // re-armed after this wait completed
+        // The timer is not moved on every consecutive frame (that would cost a timer queue
+        // update, often a timerfd syscall, per frame); it checks the last frame's age instead.
+        const Clock::time_point deadline = last_frame_ + n_cr_;
+        if (deadline > Clock::now()) {
+          arm_timer(deadline);
+          return;
         }
         ++stats_.timeouts;
         abort("N_Cr timeout waiting for a consecutive frame");

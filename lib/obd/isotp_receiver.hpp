@@ -69,7 +69,10 @@ class IsoTpReceiver {
   void on_first(const ObdFrame& f);
   void on_consecutive(const ObdFrame& f);
   void abort(std::string_view reason);
-  void arm_timer();
+  using Clock = std::chrono::steady_clock;
+  void watch_n_cr();
+  void stop_timer();
+  void arm_timer(Clock::time_point expiry);
 
   asio::steady_timer timer_;
   std::uint32_t response_id_;
@@ -81,6 +84,8 @@ class IsoTpReceiver {
   std::vector<std::uint8_t> buffer_;  // capacity reserved once: max_message_
   std::size_t expected_ = 0;          // total length of the transfer in progress, 0 = idle
   std::uint8_t next_sequence_ = 0;
+  Clock::time_point last_frame_{};  // arrival of the transfer's latest frame (for N_Cr)
+  bool timer_armed_ = false;
   IsoTpReceiverStats stats_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

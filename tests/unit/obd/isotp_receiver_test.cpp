@@ -194,6 +194,32 @@ TEST_F(IsoTpReceiverTest, MissingConsecutiveFrameTimesOutAfterNCr) {
   EXPECT_EQ(receiver_->stats().unexpected_frames, 1u);
 }
 
+TEST_F(IsoTpReceiverTest, NCrCountsFromTheLatestFrameNotTheFirst) {
+  // A slow sender: 50 ms between frames, 300 ms in total, with N_Cr 200 ms. Every gap is
+  // within N_Cr, so the message must arrive even though the transfer outlasts N_Cr.
+  make(std::chrono::milliseconds(200), 4095);
+  const Bytes payload(6 + 7 * 6, 0x5A);
+  const auto frames = segment(0x7E8, payload, 0xAA);
+  asio::steady_timer pace(io_);
+  std::size_t next = 0;
+  std::function<void()> feed = [&] {
+    receiver_->on_frame(frames[next++]);
+    if (next < frames.size()) {
+      pace.expires_after(std::chrono::milliseconds(50));
+      pace.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) {
+          feed();
+        }
+      });
+    }
+  };
+  feed();
+  ASSERT_TRUE(test::run_until(io_, [&] { return !messages_.empty() || !aborts_.empty(); }));
+  ASSERT_EQ(messages_.size(), 1u);
+  EXPECT_EQ(messages_[0], payload);
+  EXPECT_EQ(receiver_->stats().timeouts, 0u);
+}
+
 TEST_F(IsoTpReceiverTest, NewFirstFrameReplacesATransferInProgress) {
   receiver_->on_frame(frame(0x7E8, {0x10, 0x14, 9, 9, 9, 9, 9, 9}));
   const Bytes payload(10, 0x42);
