@@ -229,7 +229,8 @@ void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payloa
     return;
   }
   Exchange& x = *exchange_;
-  const std::string ecu_name = hex(static_cast<unsigned>(first_response_id + ecu), 3);
+  // Formatted only when a log line needs it: this is the per-answer path.
+  const auto ecu_name = [ecu] { return hex(static_cast<unsigned>(first_response_id + ecu), 3); };
   if (const auto nr = parse_negative_response(payload)) {
     if (nr->service != x.mode) {
       ++stats_.unsolicited_answers;
@@ -238,7 +239,7 @@ void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payloa
     if (nr->code == nrc_response_pending) {
       // The ECU promises an answer within P2*: wait up to pending_timeout from now.
       ++stats_.pending_answers;
-      log::debug("obd", "ECU ", ecu_name, " response pending for mode ", hex(x.mode), " PID ",
+      log::debug("obd", "ECU ", ecu_name(), " response pending for mode ", hex(x.mode), " PID ",
                  describe_pid(x.pid));
       const Clock::time_point later = Clock::now() + options_.pending_timeout;
       if (later > deadline_timer_.expiry()) {
@@ -249,7 +250,7 @@ void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payloa
     ++stats_.negative_answers;
     x.answered.set(ecu);
     x.last_nrc = nr->code;
-    log::warning("obd", "ECU ", ecu_name, " rejected mode ", hex(x.mode), " PID ",
+    log::warning("obd", "ECU ", ecu_name(), " rejected mode ", hex(x.mode), " PID ",
                  describe_pid(x.pid), ": 7F ", hex_byte(nr->service), " ", hex_byte(nr->code), " ",
                  nrc_name(nr->code));
     maybe_finish();
@@ -283,7 +284,7 @@ void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payloa
           vin_ = std::move(r.vin);
         }
       } else {
-        log::warning("obd", "ECU ", ecu_name, " sent an unusable VIN: ", r.error);
+        log::warning("obd", "ECU ", ecu_name(), " sent an unusable VIN: ", r.error);
       }
       break;
     }
@@ -292,8 +293,8 @@ void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payloa
     ++stats_.positive_answers;
   } else {
     ++stats_.malformed_answers;
-    log::warning("obd", "ECU ", ecu_name, " sent a malformed answer to mode ", hex(x.mode), " PID ",
-                 describe_pid(x.pid), " (", payload.size(), " bytes)");
+    log::warning("obd", "ECU ", ecu_name(), " sent a malformed answer to mode ", hex(x.mode),
+                 " PID ", describe_pid(x.pid), " (", payload.size(), " bytes)");
   }
   maybe_finish();
 }

@@ -28,25 +28,27 @@ void SimulatedCanBus::transmit_from_tester(const obd::ObdFrame& f) {
       if (!port->ecu.awaiting_flow_control()) {
         port->n_bs_timer.cancel();
       }
-      port->queue.insert(port->queue.end(), out.begin(), out.end());
-      pump(*port);
+      if (!out.empty()) {
+        auto reply = std::make_shared<Reply>(io_);
+        reply->queue.assign(out.begin(), out.end());
+        pump(*port, std::move(reply));
+      }
     }
   });
 }
 
-void SimulatedCanBus::pump(Port& port) {
-  if (port.busy || port.queue.empty()) {
+void SimulatedCanBus::pump(Port& port, std::shared_ptr<Reply> reply) {
+  if (reply->queue.empty()) {
     return;
   }
-  port.busy = true;
-  port.timer.expires_after(port.queue.front().delay);
-  port.timer.async_wait([this, &port](const boost::system::error_code& ec) {
+  reply->timer.expires_after(reply->queue.front().delay);
+  Reply& r = *reply;
+  r.timer.async_wait([this, &port, reply = std::move(reply)](const boost::system::error_code& ec) {
     if (ec) {
       return;
     }
-    port.busy = false;
-    obd::ObdFrame f = port.queue.front().frame;
-    port.queue.pop_front();
+    obd::ObdFrame f = reply->queue.front().frame;
+    reply->queue.pop_front();
     f.timestamp_ns = now_ns();
     log.push_back({false, std::chrono::steady_clock::now(), f});
     if ((f.data[0] >> 4) == 1 && port.ecu.awaiting_flow_control()) {
@@ -61,7 +63,7 @@ void SimulatedCanBus::pump(Port& port) {
     if (tester_) {
       tester_(f);
     }
-    pump(port);
+    pump(port, reply);
   });
 }
 

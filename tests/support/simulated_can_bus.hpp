@@ -1,9 +1,11 @@
 #pragma once
 // SimulatedCanBus: connects one tester (the OBD-II poller) and any number of
 // EcuSimulators through an io_context, so every exchange runs on real asio timers: the
-// tester's frames reach the ECUs through asio::post, and each ECU's answers are delivered
-// one after another with the delays the simulator asked for (steady_timer). An ECU waiting
-// for flow control gives the transfer up after N_Bs (1000 ms by default).
+// tester's frames reach the ECUs through asio::post, and the frames an ECU sends in reply
+// to one frame are delivered one after another with the delays the simulator asked for
+// (steady_timer), the first counted from the frame it answers — so a slow ECU answers
+// each request its delay after that request, like a real one. An ECU waiting for flow
+// control gives the transfer up after N_Bs (1000 ms by default).
 //
 // Lifetime: handlers capture `this`; destroy the bus before running the io_context again,
 // or after it stopped (io_context destruction discards pending handlers without calling
@@ -50,16 +52,19 @@ class SimulatedCanBus {
 
  private:
   struct Port {
-    explicit Port(asio::io_context& io, EcuSimulator& e) : ecu(e), timer(io), n_bs_timer(io) {}
+    explicit Port(asio::io_context& io, EcuSimulator& e) : ecu(e), n_bs_timer(io) {}
     EcuSimulator& ecu;
+    asio::steady_timer n_bs_timer;
+  };
+  // The frames one ECU sends in reply to one frame; keeps itself alive through its handler.
+  struct Reply {
+    explicit Reply(asio::io_context& io) : timer(io) {}
     std::deque<EcuSimulator::Output> queue;
     asio::steady_timer timer;
-    asio::steady_timer n_bs_timer;
-    bool busy = false;
   };
 
   void transmit_from_tester(const obd::ObdFrame& f);
-  void pump(Port& port);
+  void pump(Port& port, std::shared_ptr<Reply> reply);
 
   asio::io_context& io_;
   std::function<void(const obd::ObdFrame&)> tester_;
