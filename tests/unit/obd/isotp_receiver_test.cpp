@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -230,6 +232,43 @@ TEST_F(IsoTpReceiverTest, NewFirstFrameReplacesATransferInProgress) {
   EXPECT_EQ(messages_[0], payload);
   EXPECT_EQ(receiver_->stats().interrupted, 1u);
   EXPECT_EQ(aborts_.size(), 1u);
+}
+
+TEST_F(IsoTpReceiverTest, RandomFramesNeverCrashOrOverrunTheLimit) {
+  // Deterministic noise biased towards plausible PCI bytes, so transfers start, run and
+  // break in every way. The invariant: every delivered message respects the PCI length
+  // rules and the limit, and the counters account for the frames.
+  make(std::chrono::milliseconds(1000), 100);
+  std::mt19937 rng(12345);
+  std::size_t frames = 0;
+  for (int i = 0; i < 200000; ++i) {
+    ObdFrame f;
+    f.id = 0x7E8;
+    f.len = static_cast<std::uint8_t>(rng() % 9);
+    for (auto& b : f.data) {
+      b = static_cast<std::uint8_t>(rng());
+    }
+    const unsigned pick = rng() % 10;
+    if (pick < 3) {
+      f.data[0] = static_cast<std::uint8_t>(0x20 | (f.data[0] & 0x0F));  // consecutive
+    } else if (pick < 5) {
+      f.data[0] = static_cast<std::uint8_t>(0x10);  // first frame, length 0..255
+    } else if (pick < 7) {
+      f.data[0] = static_cast<std::uint8_t>(f.data[0] & 0x0F);  // single
+    }
+    receiver_->on_frame(f);
+    ++frames;
+  }
+  for (const Bytes& m : messages_) {
+    ASSERT_GE(m.size(), 1u);
+    ASSERT_LE(m.size(), 100u);
+  }
+  const IsoTpReceiverStats& s = receiver_->stats();
+  EXPECT_EQ(s.messages, messages_.size());
+  EXPECT_GT(s.messages, 0u);
+  EXPECT_GT(s.sequence_errors, 0u);
+  EXPECT_GT(s.overflows, 0u);
+  EXPECT_LE(s.messages + s.malformed_frames + s.unexpected_frames + s.sequence_errors, frames);
 }
 
 TEST_F(IsoTpReceiverTest, FramesForOtherIdsAreIgnored) {

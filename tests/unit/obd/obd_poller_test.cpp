@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -384,6 +386,42 @@ TEST_F(ObdPollerTest, MalformedAnswersAreCountedAndPollingGoesOn) {
   for (const Published& p : all("rpm")) {
     EXPECT_EQ(p.value, 1726.0);
   }
+}
+
+TEST_F(ObdPollerTest, GarbageOnTheResponseIdsDoesNotStopPolling) {
+  start(fast_options({{0x0D, 20ms}, {0x0C, 20ms}}));
+  ASSERT_TRUE(run_until(io, [&] { return poller->discovery_done(); }));
+  // Another node floods 0x7E8-0x7EF with noise, including plausible-looking answers.
+  std::mt19937 rng(777);
+  asio::steady_timer noise(io);
+  std::function<void()> spray = [&] {
+    for (int i = 0; i < 50; ++i) {
+      ObdFrame f;
+      f.id = 0x7E8 + rng() % 8;
+      f.len = static_cast<std::uint8_t>(rng() % 9);
+      for (auto& b : f.data) {
+        b = static_cast<std::uint8_t>(rng());
+      }
+      if (rng() % 2 == 0) {
+        f.data[0] = static_cast<std::uint8_t>(rng() % 8);
+        f.data[1] = 0x41;
+      }
+      poller->on_frame(f);
+    }
+    noise.expires_after(1ms);
+    noise.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) {
+        spray();
+      }
+    });
+  };
+  spray();
+  const std::size_t speed_before = count("speed");
+  ASSERT_TRUE(run_until(io, [&] { return count("speed") >= speed_before + 5; }));
+  noise.cancel();
+  run_for(io, 5ms);
+  // The noise was counted (malformed frames, answers to nothing) and polling went on.
+  EXPECT_GT(poller->isotp_stats().malformed_frames + poller->stats().unsolicited_answers, 0u);
 }
 
 TEST_F(ObdPollerTest, Co2ComesFromFuelRateWhenItIsPolled) {
