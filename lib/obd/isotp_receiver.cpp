@@ -41,6 +41,15 @@ void IsoTpReceiver::on_frame(const ObdFrame& f) {
   if (f.id != response_id_) {
     return;
   }
+  if (f.len > f.data.size()) {
+    // Breaks ObdFrame's invariant (a CAN FD frame passed through unconverted?): never read
+    // past the 8 bytes.
+    ++stats_.malformed_frames;
+    if (in_progress()) {
+      abort("frame longer than 8 bytes");
+    }
+    return;
+  }
   switch (isotp::frame_type(f)) {
     case isotp::FrameType::single:
       on_single(f);

@@ -154,8 +154,11 @@ TEST_F(IsoTpReceiverTest, TruncatedAndMalformedFramesAreCountedNeverDelivered) {
   receiver_->on_frame(frame(0x7E8, {}));                              // no data at all
   receiver_->on_frame(frame(0x7E8, {0x10, 0x05, 1, 2, 3, 4, 5, 6}));  // FF length 5 < 8
   receiver_->on_frame(frame(0x7E8, {0x10, 0x14, 1, 2, 3}));           // FF shorter than 8 bytes
+  ObdFrame too_long = frame(0x7E8, {0x03, 0x41, 0x0D, 0x3C});
+  too_long.len = 12;  // breaks the ObdFrame invariant: must not read past 8 bytes
+  receiver_->on_frame(too_long);
   EXPECT_TRUE(messages_.empty());
-  EXPECT_EQ(receiver_->stats().malformed_frames, 7u);
+  EXPECT_EQ(receiver_->stats().malformed_frames, 8u);
   EXPECT_TRUE(sent_.empty());
   // And it still works afterwards.
   receiver_->on_frame(frame(0x7E8, {0x03, 0x41, 0x0D, 0x3C}));
