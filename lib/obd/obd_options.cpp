@@ -1,0 +1,54 @@
+#include "obd/obd_options.hpp"
+
+#include <set>
+#include <sstream>
+
+#include "obd/pid_table.hpp"
+#include "obd/vin.hpp"
+
+namespace canhose::obd {
+
+std::string check_options(const ObdOptions& o) {
+  std::ostringstream e;
+  if (o.request_id > 0x7FF) {
+    e << "request_id must be an 11-bit identifier (0x000-0x7FF)";
+  } else if (o.response_timeout.count() <= 0 || o.response_timeout > std::chrono::seconds(10)) {
+    e << "response_timeout must be between 1ms and 10s";
+  } else if (o.pending_timeout < o.response_timeout ||
+             o.pending_timeout > std::chrono::minutes(1)) {
+    e << "pending_timeout must be at least response_timeout and at most 1m";
+  } else if (o.isotp_timeout.count() <= 0 || o.isotp_timeout > std::chrono::seconds(10)) {
+    e << "isotp_timeout must be between 1ms and 10s";
+  } else if (o.vin_retry_initial.count() <= 0 || o.vin_retry_max < o.vin_retry_initial) {
+    e << "vin_retry_initial must be positive and at most vin_retry_max";
+  } else if (o.failures_before_backoff == 0) {
+    e << "failures_before_backoff must be at least 1";
+  } else if (o.max_backoff.count() <= 0) {
+    e << "max_backoff must be positive";
+  } else if (o.discovery_retry_initial.count() <= 0 ||
+             o.discovery_retry_max < o.discovery_retry_initial) {
+    e << "discovery_retry_initial must be positive and at most discovery_retry_max";
+  } else if (!o.vin.empty() && !is_valid_vin(o.vin)) {
+    e << "vin '" << o.vin << "' is not 17 characters of the ISO 3779 set";
+  } else {
+    std::set<std::uint8_t> seen;
+    for (const PidPoll& p : o.pids) {
+      if (find_pid(p.pid) == nullptr) {
+        e << "PID 0x" << std::hex << unsigned{p.pid} << " has no decoder";
+        break;
+      }
+      if (!seen.insert(p.pid).second) {
+        e << "PID 0x" << std::hex << unsigned{p.pid} << " (" << find_pid(p.pid)->name
+          << ") is listed twice";
+        break;
+      }
+      if (p.period < std::chrono::milliseconds(10)) {
+        e << "period of PID " << find_pid(p.pid)->name << " must be at least 10ms";
+        break;
+      }
+    }
+  }
+  return e.str();
+}
+
+}  // namespace canhose::obd

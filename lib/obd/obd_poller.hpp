@@ -1,0 +1,176 @@
+#pragma once
+// ObdPoller: asks the vehicle for mode 01 PIDs over ISO 15765-4 (11-bit CAN) and
+// publishes decoded values, the VIN and derived CO2.
+//
+// Protocol, in order:
+//   1. Discovery: functional request 01 00 on request_id (0x7DF); every ECU that answers
+//      within response_timeout is recorded with its bitmap; while an ECU advertises the
+//      next range (PID 0x20, 0x40, ...), that bitmap is read too. Configured PIDs no ECU
+//      supports are logged once (notice) and never polled. No answer at all (ignition off)
+//      retries with backoff.
+//   2. VIN: 09 02 once, when the options give no VIN (multi-frame ISO-TP, flow control by
+//      IsoTpReceiver); retried with backoff until a valid VIN arrives.
+//   3. Polling: each supported PID when due, earliest due first, ONE PID PER REQUEST (old
+//      ECUs reject multi-PID requests with 7F 01 12) and ONE REQUEST OUTSTANDING at a time
+//      (functional requests are answered by every ECU; answers carry no request id).
+//
+// An exchange ends when every ECU that advertised the PID has answered (so a normal poll
+// costs one round trip, not a timeout), or at response_timeout, extended to
+// pending_timeout by a 7F xx 78 "response pending" and by an ISO-TP transfer in progress
+// (bounded by N_Cr). Each ECU's answer is kept (answer()); the published value comes from
+// the lowest response id that answered positively — 0x7E8, the engine ECU by ISO 15765-4
+// convention, when it answers. A PID with no positive answer failures_before_backoff times
+// in a row is backed off exponentially up to max_backoff; negative responses are logged
+// with their NRC name (the logger rate-limits repeats).
+//
+// Threading: everything runs on the io_context's thread; on_frame must be called there.
+// Lifetime: timers capture a liveness guard, so destroying the poller on the event loop
+// thread with handlers still queued is safe.
+
+#include <array>
+#include <bitset>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asio/asio.hpp"
+#include "obd/co2_estimator.hpp"
+#include "obd/isotp_receiver.hpp"
+#include "obd/obd_frame.hpp"
+#include "obd/obd_options.hpp"
+#include "obd/pid_table.hpp"
+#include "obd/supported_pids.hpp"
+#include "service/component.hpp"
+
+namespace canhose::obd {
+
+struct ObdCallbacks {
+  // name: field name ("speed", "co2_g_per_s"); unit: "km/h", "g/s"; timestamp: Unix ns of
+  // the frame that completed the answer.
+  std::function<void(std::string_view name, double value, std::string_view unit,
+                     std::int64_t timestamp_ns)>
+      on_value;
+  std::function<void(const std::string& vin)> on_vin;
+};
+
+struct ObdPollerStats {
+  std::uint64_t requests = 0;             // requests sent (discovery, PIDs, VIN)
+  std::uint64_t positive_answers = 0;     // per ECU
+  std::uint64_t negative_answers = 0;     // per ECU, excluding response pending
+  std::uint64_t pending_answers = 0;      // 7F xx 78
+  std::uint64_t malformed_answers = 0;    // complete ISO-TP messages that make no sense
+  std::uint64_t unsolicited_answers = 0;  // not matching the outstanding request (late)
+  std::uint64_t timeouts = 0;             // exchanges with no answer at all
+  std::uint64_t values_published = 0;
+};
+
+struct EcuAnswer {
+  double value = 0;
+  std::int64_t timestamp_ns = 0;
+};
+
+class ObdPoller final : public service::Component {
+ public:
+  static constexpr std::uint32_t first_response_id = 0x7E8;
+  static constexpr std::size_t max_ecus = 8;  // 0x7E8-0x7EF
+
+  // Throws std::invalid_argument when check_options(options) finds a problem.
+  ObdPoller(asio::io_context& io, ObdOptions options, FrameSender send, ObdCallbacks callbacks);
+  ~ObdPoller() override;
+
+  // Every received frame; ids other than 0x7E8-0x7EF are ignored cheaply.
+  void on_frame(const ObdFrame& frame);
+
+  std::string_view name() const override { return "obd"; }
+  void start() override;
+  void async_stop(std::chrono::steady_clock::time_point deadline,
+                  std::function<void()> done) override;
+  std::string status() const override;
+
+  // The last positive answer of ECU `response_id` (0x7E8-0x7EF) for `pid`.
+  std::optional<EcuAnswer> answer(std::uint8_t pid, std::uint32_t response_id) const;
+  const std::optional<std::string>& vin() const { return vin_; }
+  bool discovery_done() const { return phase_ == Phase::polling; }
+  // Configured PIDs the vehicle supports / does not support (after discovery).
+  std::vector<std::uint8_t> polled_pids() const;
+  std::vector<std::uint8_t> unsupported_pids() const;
+  // Whether `pid` is currently backed off after repeated failures.
+  bool backed_off(std::uint8_t pid) const;
+  const ObdPollerStats& stats() const { return stats_; }
+  IsoTpReceiverStats isotp_stats() const;  // summed over all ECUs
+
+ private:
+  enum class Phase { idle, discovering, polling, stopped };
+  enum class Kind { discovery, pid, vin };
+  using Clock = std::chrono::steady_clock;
+
+  struct Entry {
+    const PidDefinition* definition = nullptr;
+    std::chrono::milliseconds period{};
+    bool supported = false;
+    Clock::time_point due{};
+    std::uint32_t failures = 0;  // consecutive exchanges without a positive answer
+    std::array<std::optional<EcuAnswer>, max_ecus> answers{};
+  };
+
+  struct Exchange {
+    Kind kind = Kind::pid;
+    std::uint8_t mode = 0;
+    std::uint8_t pid = 0;
+    std::size_t entry = 0;           // Kind::pid: index into entries_
+    std::bitset<max_ecus> expected;  // empty: unknown, wait for the deadline
+    std::bitset<max_ecus> answered;
+    std::bitset<max_ecus> positive;
+    std::array<double, max_ecus> values{};
+    std::array<std::int64_t, max_ecus> timestamps{};
+    std::optional<std::uint8_t> last_nrc;
+    bool deadline_passed = false;
+  };
+
+  void on_message(std::size_t ecu, std::span<const std::uint8_t> payload, std::int64_t ts);
+  void on_aborted(std::size_t ecu, std::string_view reason);
+  void send_request(Kind kind, std::uint8_t mode, std::uint8_t pid, std::size_t entry,
+                    std::bitset<max_ecus> expected);
+  void arm_deadline(Clock::time_point deadline);
+  void on_deadline();
+  bool transfer_in_progress() const;
+  void maybe_finish();
+  void finish();
+  void finish_discovery(const Exchange& x);
+  void finish_pid(const Exchange& x);
+  void finish_vin(const Exchange& x);
+  void publish(std::string_view name, double value, std::string_view unit, std::int64_t ts);
+  bool fuel_rate_usable() const;
+  void schedule_next();
+  void post_schedule();
+
+  asio::io_context& io_;
+  ObdOptions options_;
+  FrameSender send_;
+  ObdCallbacks callbacks_;
+  Co2Estimator co2_;
+  std::array<std::unique_ptr<IsoTpReceiver>, max_ecus> receivers_;
+  std::array<SupportedPids, max_ecus> supported_;
+  std::bitset<max_ecus> responders_;
+  std::vector<Entry> entries_;
+  Phase phase_ = Phase::idle;
+  std::optional<Exchange> exchange_;
+  asio::steady_timer deadline_timer_;
+  asio::steady_timer schedule_timer_;
+  std::chrono::milliseconds discovery_retry_{};
+  bool discovery_silence_logged_ = false;
+  std::optional<std::string> vin_;
+  bool vin_wanted_ = false;
+  Clock::time_point vin_due_{};
+  std::chrono::milliseconds vin_retry_{};
+  ObdPollerStats stats_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace canhose::obd

@@ -1,0 +1,41 @@
+#pragma once
+// The mode 01 PIDs canhose decodes (SAE J1979 / ISO 15031-5 formulas). A is the first data
+// byte after the PID, B the second, and so on. Adding a PID is one line in pid_table.cpp.
+//
+// Field names are the names records use ("speed", "rpm", ...); units are SI-ish strings
+// as J1979 states them ("km/h", "degC", "%", "g/s", "L/h").
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace canhose::obd {
+
+struct PidDefinition {
+  std::uint8_t pid = 0;
+  std::string_view name;
+  std::string_view unit;
+  std::uint8_t data_bytes = 0;  // bytes after the PID in the response (1..4)
+  double (*decode)(const std::uint8_t* data) = nullptr;  // reads exactly data_bytes bytes
+};
+
+// Every decodable PID, in PID order.
+std::span<const PidDefinition> pid_definitions();
+// nullptr when canhose has no decoder for `pid`.
+const PidDefinition* find_pid(std::uint8_t pid);
+const PidDefinition* find_pid(std::string_view name);
+
+struct DecodedValue {
+  const PidDefinition* definition = nullptr;
+  double value = 0;
+};
+
+// Decodes a positive mode 01 response payload [0x41, pid, A, B, ...] for `pid`. nullopt if
+// the payload is not a response to `pid`, is too short for the PID's formula, or the PID
+// has no decoder. Extra bytes (padding, a second PID pair from a misbehaving ECU) are
+// ignored.
+std::optional<DecodedValue> decode_mode01_response(std::uint8_t pid,
+                                                   std::span<const std::uint8_t> payload);
+
+}  // namespace canhose::obd
