@@ -187,7 +187,10 @@ nlohmann::json FirehoseEmulatorProcess::stats() {
 
 std::vector<std::filesystem::path> FirehoseEmulatorProcess::flush() {
   std::vector<std::filesystem::path> written;
-  for (const auto& path : control("POST", "flush", "{}").at("objects")) {
+  // Keep the response alive: a range-for over control(...).at(...) would iterate a
+  // member of a destroyed temporary.
+  const nlohmann::json response = control("POST", "flush", "{}");
+  for (const auto& path : response.at("objects")) {
     written.emplace_back(path.get<std::string>());
   }
   return written;
