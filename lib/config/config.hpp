@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "aws/credentials_options.hpp"
 #include "config/units.hpp"
 #include "delivery/delivery_options.hpp"
 #include "queue/queue_options.hpp"
@@ -52,6 +53,7 @@ struct Config {
   // queue.dir and delivery.dead_letter_dir are derived from service.state_dir.
   queue::QueueOptions queue;
   delivery::DeliveryOptions delivery;
+  aws::CredentialsOptions credentials;
 };
 
 }  // namespace canhose::config

@@ -69,6 +69,8 @@ LoadResult load_config_file(const std::filesystem::path& path) {
   if (result.ok() && result.config.device.id.empty()) {
     result.config.device.id = host_name();
   }
+  // Static keys in this file: the credentials part warns if others can read it.
+  result.config.credentials.config_file = path;
   return result;
 }
 

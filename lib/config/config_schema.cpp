@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aws/firehose_api.hpp"
+#include "aws/http_transport.hpp"
 #include "metrics/metrics_server.hpp"
 
 namespace canhose::config {
@@ -100,6 +101,25 @@ void read_delivery(MappingReader& r, delivery::DeliveryOptions& c) {
     std::string problem = aws::validate_stream_name(name);
     return problem.empty() ? std::nullopt : std::optional<std::string>(problem);
   });
+  r.value("region", c.region, [](const std::string& region) -> std::optional<std::string> {
+    const bool ok = std::all_of(region.begin(), region.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+    });
+    if (!ok) {
+      return std::string("expected an AWS region such as eu-west-1");
+    }
+    return std::nullopt;
+  });
+  r.value("endpoint", c.endpoint, [](const std::string& url) -> std::optional<std::string> {
+    if (url.empty()) {
+      return std::nullopt;
+    }
+    const aws::EndpointParseResult parsed = aws::parse_endpoint(url);
+    return parsed.error.empty() ? std::nullopt : std::optional<std::string>(parsed.error);
+  });
+  if (!c.stream.empty() && c.region.empty()) {
+    r.error("region", "delivery.region is required when delivery.stream is set (e.g. eu-west-1)");
+  }
   r.value("pack", c.pack);
   ByteSize pack_bytes{c.pack_bytes};
   r.value("pack_bytes", pack_bytes, between(ByteSize{1024}, ByteSize{1'024'000}));
@@ -120,6 +140,30 @@ void read_delivery(MappingReader& r, delivery::DeliveryOptions& c) {
   r.value("summary_interval", c.summary_interval, between<Duration>(10s, 24h));
 }
 
+void read_credentials(MappingReader& r, aws::CredentialsOptions& c) {
+  r.choice("source", c.source,
+           {{"chain", aws::CredentialsSource::chain},
+            {"static", aws::CredentialsSource::static_keys},
+            {"environment", aws::CredentialsSource::environment},
+            {"profile", aws::CredentialsSource::profile},
+            {"iot", aws::CredentialsSource::iot}});
+  r.value("access_key_id", c.access_key_id);
+  r.value("secret_access_key", c.secret_access_key);
+  r.value("session_token", c.session_token);
+  r.value("profile", c.profile);
+  std::string shared_file = c.shared_file.string();
+  r.value("shared_file", shared_file);
+  c.shared_file = shared_file;
+  r.value("refresh_before", c.refresh_before, between<Duration>(0s, 1h));
+  if (c.access_key_id.empty() != c.secret_access_key.empty()) {
+    r.error(c.access_key_id.empty() ? "access_key_id" : "secret_access_key",
+            "access_key_id and secret_access_key go together: set both or neither");
+  }
+  if (c.source == aws::CredentialsSource::static_keys && c.access_key_id.empty()) {
+    r.error("source", "source: static needs access_key_id and secret_access_key");
+  }
+}
+
 }  // namespace
 
 void read_config(MappingReader& root, Config& config) {
@@ -129,6 +173,7 @@ void read_config(MappingReader& root, Config& config) {
   root.section("metrics", [&](MappingReader& r) { read_metrics(r, config.metrics); });
   root.section("queue", [&](MappingReader& r) { read_queue(r, config.queue); });
   root.section("delivery", [&](MappingReader& r) { read_delivery(r, config.delivery); });
+  root.section("credentials", [&](MappingReader& r) { read_credentials(r, config.credentials); });
   // Paths that live in the state directory.
   config.queue.dir = config.service.state_dir / "queue";
   config.delivery.dead_letter_dir = config.service.state_dir / "dead-letter";

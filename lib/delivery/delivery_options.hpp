@@ -12,8 +12,12 @@ namespace canhose::delivery {
 using namespace std::chrono_literals;
 
 struct DeliveryOptions {
-  // The Firehose delivery stream records go to.
+  // The Firehose delivery stream records go to; empty: records are queued, not sent.
   std::string stream;
+  // The stream's AWS region, e.g. "eu-west-1" (required with a stream).
+  std::string region;
+  // Override of https://firehose.<region>.amazonaws.com (a VPC endpoint, a test server).
+  std::string endpoint;
   // Concatenate newline-terminated records into one Firehose record of up to pack_bytes.
   // Firehose bills each record in 5 KB steps, so packing cuts the bill for small lines
   // many times over; S3 objects stay byte-identical. Set false for destinations that need
