@@ -11,12 +11,12 @@ namespace canhose::aws {
 // AWS credentials. The secret and the session token are config::Secret: they cannot be
 // streamed into a log line.
 struct Credentials {
-  std::string access_key_id;           // safe to log (it identifies, does not authorise)
+  std::string access_key_id;  // safe to log (it identifies, does not authorise)
   config::Secret secret_access_key;
-  config::Secret session_token;        // empty for long-lived keys
+  config::Secret session_token;  // empty for long-lived keys
   // When temporary credentials stop working; nullopt for long-lived keys.
   std::optional<std::chrono::system_clock::time_point> expiration;
-  std::string source;                  // "environment", "profile default", "iot", ...
+  std::string source;  // "environment", "profile default", "iot", ...
 };
 
 }  // namespace canhose::aws

@@ -23,6 +23,21 @@ struct Endpoint {
   std::string host_header() const;
 };
 
+struct EndpointParseResult {
+  Endpoint endpoint;
+  std::string error;  // empty on success; otherwise says what is wrong with the URL
+  bool ok() const { return error.empty(); }
+};
+
+// Parses "https://host[:port][/]" (IPv6 hosts in brackets: "https://[::1]:8443").
+// Host names are lower-cased. Rejected, with a message naming the problem: other schemes,
+// user info, a path other than "/", a query or fragment, a bad port, and "http" for any
+// host that is not loopback (127.0.0.0/8, ::1, localhost).
+EndpointParseResult parse_endpoint(std::string_view url);
+
+// True for "localhost", 127.0.0.0/8 and ::1.
+bool is_loopback_host(std::string_view host);
+
 struct HttpResponse {
   unsigned status = 0;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -37,7 +52,7 @@ enum class HttpPhase { none, resolve, connect, proxy, tls_handshake, write, read
 struct HttpResult {
   std::error_code error;  // empty when a response (of any status) was received
   HttpPhase phase = HttpPhase::none;
-  std::string message;    // e.g. "TLS handshake with x:443: certificate verify failed (...)"
+  std::string message;  // e.g. "TLS handshake with x:443: certificate verify failed (...)"
   HttpResponse response;
   std::chrono::steady_clock::time_point sent_at;      // when the request started
   std::chrono::steady_clock::time_point received_at;  // when the response ended

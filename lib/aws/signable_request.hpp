@@ -17,7 +17,7 @@ struct SignableRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // must include Host
   std::string_view payload;  // the body; hashed (SHA-256) by the signer
 
-  void set_header(std::string name, std::string value);  // replaces a same-named one
+  void set_header(std::string name, std::string value);    // replaces a same-named one
   const std::string* header(std::string_view name) const;  // case-insensitive lookup
 };
 
