@@ -19,8 +19,8 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-// Whether `host` is a loopback address literal; "localhost" counts, and is then held
-// to loopback addresses after resolution.
+// Whether `host` is a loopback address literal ("localhost" is checked separately: it
+// is held to loopback addresses after resolution).
 bool is_loopback_literal(const std::string& host) {
   error_code ec;
   auto address = asio::ip::make_address(host, ec);
@@ -107,7 +107,7 @@ void HttpsExchange::start() {
   if (endpoint_.host.empty() || endpoint_.port == 0) {
     return refuse(std::errc::invalid_argument, "endpoint has no host or port");
   }
-  const bool loopback = is_loopback_literal(endpoint_.host) || iequals(endpoint_.host, "localhost");
+  const bool loopback = is_loopback_host(endpoint_.host);
   if (iequals(endpoint_.scheme, "https")) {
     tls_ = true;
   } else if (iequals(endpoint_.scheme, "http")) {
@@ -331,6 +331,22 @@ void HttpsExchange::on_written(error_code ec) {
       return;
     }
     return fail(HttpPhase::write, ec, "send request to " + authority());
+  }
+  connection_->visit([self = shared_from_this()](auto& stream) {
+    http::async_read_header(stream, self->buffer_, *self->parser_,
+                            [self](error_code rec, std::size_t) { self->on_header(rec); });
+  });
+}
+
+void HttpsExchange::on_header(error_code ec) {
+  if (ec) {
+    return on_read(ec);
+  }
+  // Beast 1.74 does not hold a Content-Length body to body_limit (chunked and
+  // read-to-EOF bodies it does): refuse an announced oversized body here, before reading.
+  const auto length = parser_->content_length();
+  if (length && *length > shared_->options.max_response_body) {
+    return on_read(http::error::body_limit);
   }
   connection_->visit([self = shared_from_this()](auto& stream) {
     http::async_read(stream, self->buffer_, *self->parser_,

@@ -58,6 +58,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   void start_handshake();
   void send_request();
   void on_written(boost::system::error_code ec);
+  void on_header(boost::system::error_code ec);
   void on_read(boost::system::error_code ec);
 
   // Ends the exchange with an error in `phase`; `what` names the failing step.
