@@ -210,9 +210,9 @@ std::optional<ProxySettings> ProxySettings::parse(const std::string& url_text,
       auto bits = entry.substr(slash + 1);
       auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
       boost::system::error_code aec;
-      asio::ip::make_address(entry.substr(0, slash), aec);
+      const auto network = asio::ip::make_address(entry.substr(0, slash), aec);
       if (ec != std::errc() || end != bits.data() + bits.size() || aec || prefix < 0 ||
-          prefix > 128) {
+          prefix > (network.is_v4() ? 32 : 128)) {
         error = "NO_PROXY entry '" + entry + "' is not a valid address range";
         return std::nullopt;
       }
