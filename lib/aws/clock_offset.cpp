@@ -1,0 +1,61 @@
+#include "aws/clock_offset.hpp"
+
+#include "aws/http_date.hpp"
+#include "log/logger.hpp"
+
+namespace canhose::aws {
+
+using namespace std::chrono;
+
+ClockOffset::ClockOffset(milliseconds min_correction, SystemNow system_now, SteadyNow steady_now)
+    : min_correction_(min_correction),
+      system_now_(std::move(system_now)),
+      steady_now_(std::move(steady_now)) {}
+
+system_clock::time_point ClockOffset::now() const {
+  return system_now_() + milliseconds(offset_ms_.load(std::memory_order_relaxed));
+}
+
+milliseconds ClockOffset::offset() const {
+  return milliseconds(offset_ms_.load(std::memory_order_relaxed));
+}
+
+bool ClockOffset::learn(system_clock::time_point reference, system_clock::time_point local,
+                        std::string_view source) {
+  const auto estimate = duration_cast<milliseconds>(reference - local);
+  const auto current = offset();
+  const auto change = estimate - current;
+  if (change < min_correction_ && -change < min_correction_) {
+    return false;
+  }
+  offset_ms_.store(estimate.count(), std::memory_order_relaxed);
+  // Positive: the system clock is behind the reference.
+  log::notice(
+      "aws", "clock corrected by ", static_cast<double>(change.count()) / 1000.0, " s from ",
+      source, "; signing time is now the system clock ", estimate.count() >= 0 ? "+ " : "- ",
+      static_cast<double>(estimate.count() >= 0 ? estimate.count() : -estimate.count()) / 1000.0,
+      " s");
+  return true;
+}
+
+bool ClockOffset::learn_from_http_date(std::string_view date_header, steady_clock::time_point sent,
+                                       steady_clock::time_point received) {
+  const auto server = parse_http_date(date_header);
+  if (!server) {
+    log::debug("aws", "ignoring unparsable Date header \"", date_header, "\"");
+    return false;
+  }
+  // The server stamped the response somewhere between send and receive: take the
+  // midpoint, and the middle of the Date header's whole second.
+  const auto midpoint = sent + (received - sent) / 2;
+  const auto local_at_midpoint = system_now_() - (steady_now_() - midpoint);
+  return learn(*server + milliseconds(500),
+               time_point_cast<system_clock::duration>(local_at_midpoint), "the HTTP Date header");
+}
+
+bool ClockOffset::learn_from_gps(system_clock::time_point gps_utc,
+                                 system_clock::time_point observed_at) {
+  return learn(gps_utc, observed_at, "GPS time");
+}
+
+}  // namespace canhose::aws

@@ -1,0 +1,65 @@
+#pragma once
+// The time to sign requests with. SigV4 refuses requests more than 5 minutes off, and a
+// Raspberry Pi has no real-time clock: at boot its clock can be days off until NTP or
+// GPS time arrives. ClockOffset keeps a learned offset and gives now() = system clock +
+// offset.
+//
+// Sources, best first:
+// - GPS time (learn_from_gps): accurate to well under a second; the gps part feeds it.
+// - the Date header of any HTTP response (learn_from_http_date): 1 s resolution; the
+//   server's time is compared with our clock at the midpoint of send and receive.
+// A correction is applied only when the new estimate differs from the current offset by
+// at least `min_correction` (default 2 s: a Date header is quantised to 1 s and the round
+// trip adds up to its half again), so normal jitter never moves the offset. Each applied
+// correction is logged once, at notice level, with its size and source. When the system
+// clock itself is corrected (NTP), the next response moves the offset back towards 0.
+//
+// Thread-safe: the offset is one atomic, so the gps part may feed it from anywhere.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string_view>
+
+namespace canhose::aws {
+
+class ClockOffset {
+ public:
+  using SystemNow = std::function<std::chrono::system_clock::time_point()>;
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+
+  static constexpr std::chrono::milliseconds default_min_correction{2000};
+
+  // The clocks are injectable for tests; the defaults are the real ones.
+  explicit ClockOffset(std::chrono::milliseconds min_correction = default_min_correction,
+                       SystemNow system_now = &std::chrono::system_clock::now,
+                       SteadyNow steady_now = &std::chrono::steady_clock::now);
+
+  // System clock + learned offset.
+  std::chrono::system_clock::time_point now() const;
+  // The learned offset (positive: our clock is behind the reference).
+  std::chrono::milliseconds offset() const;
+
+  // Learns from the Date header of a response to a request sent at `sent` and fully
+  // received at `received` (steady clock). Returns true when the offset changed; false
+  // for an unparsable header or a difference below min_correction.
+  bool learn_from_http_date(std::string_view date_header,
+                            std::chrono::steady_clock::time_point sent,
+                            std::chrono::steady_clock::time_point received);
+  // Learns from a GPS fix: `gps_utc` is the UTC time the receiver reported and
+  // `observed_at` the local system-clock time at which it was observed.
+  bool learn_from_gps(std::chrono::system_clock::time_point gps_utc,
+                      std::chrono::system_clock::time_point observed_at);
+  // The general form: the reference clock read `reference` when the system clock read
+  // `local`. `source` names it in the log line.
+  bool learn(std::chrono::system_clock::time_point reference,
+             std::chrono::system_clock::time_point local, std::string_view source);
+
+ private:
+  std::chrono::milliseconds min_correction_;
+  SystemNow system_now_;
+  SteadyNow steady_now_;
+  std::atomic<std::int64_t> offset_ms_{0};
+};
+
+}  // namespace canhose::aws

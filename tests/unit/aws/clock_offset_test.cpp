@@ -1,0 +1,116 @@
+#include "aws/clock_offset.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aws/http_date.hpp"
+
+namespace canhose::aws {
+namespace {
+
+using namespace std::chrono;
+
+system_clock::time_point at(int y, unsigned mo, unsigned d, int h, int mi, int s) {
+  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
+}
+
+TEST(HttpDate, ParsesImfFixdate) {
+  const auto t = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(*t, at(1994, 11, 6, 8, 49, 37));
+  EXPECT_EQ(parse_http_date("Wed, 25 Nov 2026 18:00:00 GMT"), at(2026, 11, 25, 18, 0, 0));
+}
+
+TEST(HttpDate, RejectsOtherFormsAndImpossibleDates) {
+  for (const char* bad : {"", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+                          "Sun, 06 Nov 1994 08:49:37 UTC", "Mon, 06 Nov 1994 08:49:37 GMT",
+                          "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:49:37 GMT",
+                          "Sun, 06 Xyz 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMTX",
+                          "Sun, 0a Nov 1994 08:49:37 GMT"}) {
+    EXPECT_FALSE(parse_http_date(bad).has_value()) << bad;
+  }
+}
+
+TEST(HttpDate, FormatRoundTrips) {
+  const auto t = at(2026, 2, 28, 23, 5, 9);
+  EXPECT_EQ(format_http_date(t), "Sat, 28 Feb 2026 23:05:09 GMT");
+  EXPECT_EQ(parse_http_date(format_http_date(t)), t);
+}
+
+// A system clock and a steady clock the test moves by hand.
+struct ManualClocks {
+  system_clock::time_point system = at(2000, 1, 1, 0, 0, 0);  // a Pi that booted without RTC
+  steady_clock::time_point steady{hours(1)};
+  void advance(milliseconds d) {
+    system += d;
+    steady += d;
+  }
+  ClockOffset make(milliseconds min_correction = ClockOffset::default_min_correction) {
+    return ClockOffset(
+        min_correction, [this] { return system; }, [this] { return steady; });
+  }
+};
+
+TEST(ClockOffset, LearnsFromTheDateHeaderAtTheRoundTripMidpoint) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  EXPECT_EQ(clock.now(), clocks.system);
+  const auto sent = clocks.steady;
+  clocks.advance(milliseconds(400));  // the server stamps its Date half-way
+  const auto server_time = at(2026, 11, 25, 18, 0, 0);
+  clocks.advance(milliseconds(400));
+  ASSERT_TRUE(clock.learn_from_http_date(format_http_date(server_time), sent, clocks.steady));
+  // now() = server time + 400 ms since the midpoint (+ 500 ms: middle of the Date second)
+  EXPECT_EQ(clock.now(), server_time + milliseconds(900));
+  clocks.advance(seconds(10));
+  EXPECT_EQ(clock.now(), server_time + milliseconds(10900));
+}
+
+TEST(ClockOffset, IgnoresDifferencesBelowTheMinimumCorrection) {
+  ManualClocks clocks;
+  clocks.system = at(2026, 11, 25, 18, 0, 0);
+  ClockOffset clock = clocks.make();
+  const auto sent = clocks.steady;
+  // Server 1 s ahead: within the Date header's resolution plus round trip; ignored.
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(clocks.system + seconds(1)), sent,
+                                          clocks.steady));
+  EXPECT_EQ(clock.offset(), milliseconds(0));
+  // Server 10 s ahead: corrected.
+  EXPECT_TRUE(clock.learn_from_http_date(format_http_date(clocks.system + seconds(10)), sent,
+                                         clocks.steady));
+  EXPECT_EQ(clock.offset(), milliseconds(10500));
+  // The same again: already known, nothing changes.
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(clocks.system + seconds(10)), sent,
+                                          clocks.steady));
+}
+
+TEST(ClockOffset, FollowsTheSystemClockBackWhenNtpFixesIt) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  const auto truth = at(2026, 11, 25, 18, 0, 0);
+  ASSERT_TRUE(clock.learn(truth, clocks.system, "test"));
+  clocks.system = truth;  // NTP stepped the system clock
+  EXPECT_GT(clock.now() - truth, hours(24));
+  ASSERT_TRUE(clock.learn(truth, clocks.system, "test"));
+  EXPECT_EQ(clock.offset(), milliseconds(0));
+  EXPECT_EQ(clock.now(), truth);
+}
+
+TEST(ClockOffset, LearnsFromGpsTimeWithItsObservationInstant) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  const auto gps = at(2026, 11, 25, 18, 0, 0);
+  const auto observed_at = clocks.system;
+  clocks.advance(milliseconds(250));  // the fix is handed over a little later
+  ASSERT_TRUE(clock.learn_from_gps(gps, observed_at));
+  EXPECT_EQ(clock.now(), gps + milliseconds(250));
+}
+
+TEST(ClockOffset, UnparsableDateHeaderChangesNothing) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  EXPECT_FALSE(clock.learn_from_http_date("yesterday", clocks.steady, clocks.steady));
+  EXPECT_EQ(clock.offset(), milliseconds(0));
+}
+
+}  // namespace
+}  // namespace canhose::aws
