@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers the tests talk to
   gpsd gpsd-clients can-utils openssl python3 python3-botocore systemd
+  # the Firehose emulator and its tests (run with /usr/bin/python3)
+  python3-pandas awscli
 )
 
 missing=()

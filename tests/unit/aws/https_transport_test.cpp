@@ -18,7 +18,7 @@
 #include "log/logger.hpp"
 #include "support/connect_proxy_test_server.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_pki.hpp"
+#include "support/test_certificate_authority.hpp"
 #include "support/tls_test_server.hpp"
 
 namespace canhose::aws {
