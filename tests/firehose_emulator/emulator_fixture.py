@@ -105,7 +105,7 @@ class EmulatorProcess:
         return session.create_client(
             "firehose", region_name=region, endpoint_url=self.endpoint,
             verify=f"{test_pki()}/ca.pem" if self.tls else False,
-            config=Config(retries={"max_attempts": retries + 1, "mode": "standard"},
+            config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
                           parameter_validation=validate, connect_timeout=10,
                           read_timeout=30))
 
@@ -194,6 +194,14 @@ class EmulatorTestCase(unittest.TestCase):
                                  record_failure_fraction=0, reset_fraction=0, delay_ms=0,
                                  date_skew_seconds=0, throttle_next=0, error500_next=0,
                                  record_failure_next=0, reset_next=0)
+        # ... and with nothing left buffered by an earlier test.
+        self.emulator.flush()
+
+    def new_client(self, **kwargs):
+        """A botocore client closed at the end of the test."""
+        client = self.emulator.client(**kwargs)
+        self.addCleanup(client.close)
+        return client
 
     def assertAwsError(self, response, status, code, message_part=""):
         got_status, headers, body = response

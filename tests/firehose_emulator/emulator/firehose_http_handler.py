@@ -128,7 +128,7 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
     def _firehose(self, body):
         app = self.server.app
         app.stats.count("requests")
-        target = self.headers.get("X-Amz-Target", "")
+        target = self.headers.get("X-Amz-Target", "").strip()
         operation = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else None
         try:
             if not operation or operation not in app.service_model.operation_names:
