@@ -204,6 +204,8 @@ void TlsTestServer::Impl::accept() {
       return;  // acceptor closed
     }
     const std::uint64_t id = ++accepted;
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // as real servers do
     if (options.stall_handshake) {
       stalled.push_back(std::make_shared<tcp::socket>(std::move(socket)));
     } else if (options.tls) {
