@@ -266,6 +266,7 @@ template <class Pred>
 bool run_until(asio::io_context& io, Pred done, milliseconds limit = seconds(10)) {
   const auto end = steady_clock::now() + limit;
   while (!done() && steady_clock::now() < end) {
+    io.restart();
     io.run_for(milliseconds(5));
   }
   return done();
