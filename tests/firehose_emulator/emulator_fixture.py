@@ -2,12 +2,12 @@
 clients, raw signed requests and the control endpoint. Imports fail loudly when a Debian
 package is missing: the tests must fail, not skip."""
 
+import atexit
 import json
 import os
 import shutil
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
@@ -35,6 +35,7 @@ def test_pki():
     global _pki_dir
     if _pki_dir is None:
         _pki_dir = tempfile.mkdtemp(prefix="emulator-pki-")
+        atexit.register(shutil.rmtree, _pki_dir, True)
         subprocess.run(["bash", os.path.join(HERE, "make_test_pki.sh"), _pki_dir], check=True)
     return _pki_dir
 
@@ -193,7 +194,8 @@ class EmulatorTestCase(unittest.TestCase):
         self.emulator.set_faults(throttle_fraction=0, error500_fraction=0,
                                  record_failure_fraction=0, reset_fraction=0, delay_ms=0,
                                  date_skew_seconds=0, throttle_next=0, error500_next=0,
-                                 record_failure_next=0, reset_next=0)
+                                 record_failure_next=0, reset_next=0, iot_throttle_next=0,
+                                 iot_error500_next=0)
         # ... and with nothing left buffered by an earlier test.
         self.emulator.flush()
 

@@ -102,6 +102,14 @@ class IotCredentialsTest(EmulatorTestCase):
         status, answer = self.fetch(path="/credentials")
         self.assertEqual((status, answer["message"]), (404, "Not Found"))
 
+    def test_injected_throttle_and_500_fail_exactly_the_next_requests(self):
+        self.emulator.set_faults(iot_throttle_next=1, iot_error500_next=1)
+        status, answer = self.fetch()
+        self.assertEqual((status, answer["message"]), (429, "Rate exceeded"))
+        status, answer = self.fetch()
+        self.assertEqual((status, answer["message"]), (500, "Internal Server Error"))
+        self.assertEqual(self.fetch()[0], 200)
+
     def test_issued_credentials_are_counted(self):
         before = self.emulator.stats()["iot_credentials_issued"]
         self.fetch()

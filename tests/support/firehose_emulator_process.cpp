@@ -37,6 +37,17 @@ std::optional<std::uint16_t> port_after(const std::string& text, const std::stri
 
 }  // namespace
 
+void FirehoseEmulatorOptions::use_pki(const TestPki& pki, bool iot) {
+  tls_cert = pki.server_cert;
+  tls_key = pki.server_key;
+  tls_ca = pki.ca_cert;
+  if (iot) {
+    iot_cert = pki.server_cert;
+    iot_key = pki.server_key;
+    iot_client_ca = pki.client_ca_cert;
+  }
+}
+
 FirehoseEmulatorProcess::FirehoseEmulatorProcess(const FirehoseEmulatorOptions& options,
                                                  const std::filesystem::path& work_dir,
                                                  std::chrono::milliseconds start_limit)

@@ -19,10 +19,22 @@
 #include <nlohmann/json.hpp>
 
 #include "support/child_process.hpp"
+#include "support/test_pki.hpp"
 
 namespace canhose::test {
 
+// The key, region and stream FirehoseEmulatorOptions uses unless told otherwise (the secret
+// is the AWS SigV4 test suite's example key).
+inline constexpr const char* kEmulatorAccessKeyId = "AKIDEXAMPLE";
+inline constexpr const char* kEmulatorSecretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+inline constexpr const char* kEmulatorRegion = "us-east-1";
+inline constexpr const char* kEmulatorStream = "edge-gw";
+
 struct FirehoseEmulatorOptions {
+  // HTTPS with pki.server_cert (control client verifies it with pki.ca_cert); with `iot`
+  // also the IoT credentials endpoint, which accepts pki.client_cert.
+  void use_pki(const TestPki& pki, bool iot = false);
+
   std::string listen_host = "127.0.0.1";  // or "::1"
   // HTTPS when both are set (e.g. from make_test_pki()); plain HTTP otherwise.
   std::optional<std::filesystem::path> tls_cert;
@@ -36,9 +48,10 @@ struct FirehoseEmulatorOptions {
   std::vector<std::string> iot_role_aliases;        // empty: any alias
   std::optional<double> iot_credential_lifetime_s;  // emulator default 3600
   // AKID:SECRET[:TOKEN] each.
-  std::vector<std::string> credentials = {"AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"};
-  std::string region = "us-east-1";
-  std::vector<std::string> streams = {"edge-gw"};  // pre-created DirectPut streams
+  std::vector<std::string> credentials = {std::string(kEmulatorAccessKeyId) + ":" +
+                                          kEmulatorSecretAccessKey};
+  std::string region = kEmulatorRegion;
+  std::vector<std::string> streams = {kEmulatorStream};  // pre-created DirectPut streams
   std::optional<std::uint64_t> seed;
   double throttle_fraction = 0;
   double error500_fraction = 0;

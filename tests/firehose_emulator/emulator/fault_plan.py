@@ -7,6 +7,7 @@ record of a PutRecordBatch/PutRecord that got through. So a given seed and a giv
 sequence of requests always give the same faults (concurrent requests draw in the order
 they arrive). Counters ("throttle_next": 2 ...) fail the next N requests or records for
 sure, before any fraction is consulted, for tests that want no chance at all.
+"iot_throttle_next"/"iot_error500_next" fail the next N IoT credentials requests.
 """
 
 import random
@@ -16,7 +17,8 @@ RECORD_ERROR_CODES = ("ServiceUnavailableException", "InternalFailure")
 
 _FRACTIONS = ("throttle_fraction", "error500_fraction", "record_failure_fraction",
               "reset_fraction")
-_COUNTERS = ("throttle_next", "error500_next", "record_failure_next", "reset_next")
+_COUNTERS = ("throttle_next", "error500_next", "record_failure_next", "reset_next",
+             "iot_throttle_next", "iot_error500_next")
 
 
 class FaultPlan:
@@ -90,6 +92,15 @@ class FaultPlan:
                 if fired:
                     return tuple(i == index for i in range(3))
             return False, False, False
+
+    def take_iot_fault(self):
+        """-> "throttle", "error500" or None for one IoT credentials request (counters only)."""
+        with self._lock:
+            for kind in ("throttle", "error500"):
+                if self._settings[f"iot_{kind}_next"] > 0:
+                    self._settings[f"iot_{kind}_next"] -= 1
+                    return kind
+            return None
 
     def draw_record_failures(self, count):
         """-> list of error codes (None = accepted), one per record."""

@@ -14,6 +14,8 @@ Errors carry {"message": ..., "traceId": ...} like the service:
                        x-amzn-iot-thingname that is not the client certificate's subject
                        CN (the emulator's stand-in for "thing attached to certificate")
   405                  a method other than GET
+  429 "Rate exceeded", 500 "Internal Server Error"   injected by the control endpoint's
+                       iot_throttle_next / iot_error500_next counters
 """
 
 import json
@@ -69,6 +71,13 @@ class IotCredentialsHandler(BaseHTTPRequestHandler):
         match = _PATH.match(self.path.split("?")[0])
         if match is None:
             self._fail(404, "Not Found")
+            return
+        fault = app.faults.take_iot_fault()
+        if fault == "throttle":
+            self._fail(429, "Rate exceeded")
+            return
+        if fault == "error500":
+            self._fail(500, "Internal Server Error")
             return
         alias = match.group(1)
         if app.iot_role_aliases and alias not in app.iot_role_aliases:

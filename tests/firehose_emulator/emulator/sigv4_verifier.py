@@ -22,7 +22,6 @@ services answer all of these with HTTP 400):
 """
 
 import calendar
-import datetime
 import hmac
 import time
 

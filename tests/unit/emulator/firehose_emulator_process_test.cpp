@@ -63,12 +63,7 @@ TEST(FirehoseEmulatorProcess, HttpsAndIotEndpointsWithTheTestPki) {
   TempDir dir;
   const TestPki pki = make_test_pki(dir.path() / "pki");
   FirehoseEmulatorOptions options;
-  options.tls_cert = pki.server_cert;
-  options.tls_key = pki.server_key;
-  options.tls_ca = pki.ca_cert;
-  options.iot_cert = pki.server_cert;
-  options.iot_key = pki.server_key;
-  options.iot_client_ca = pki.client_ca_cert;
+  options.use_pki(pki, /*iot=*/true);
   FirehoseEmulatorProcess emulator(options, dir.path());
   ASSERT_TRUE(emulator.iot_port().has_value());
   EXPECT_NE(*emulator.iot_port(), emulator.port());
