@@ -139,6 +139,16 @@ TEST_F(HttpsFirehoseEmulatorTest, BatchesAreAcceptedOverOneConnectionAndLandInS3
   EXPECT_EQ(stored, expected);
 }
 
+TEST_F(HttpsFirehoseEmulatorTest, Ipv6LoopbackEndpointWorks) {
+  auto options = emulator_options();
+  options.listen_host = "::1";
+  test::FirehoseEmulatorProcess emulator(options, dir.path() / "emulator");
+  ASSERT_EQ(emulator.endpoint().rfind("https://[::1]:", 0), 0u) << emulator.endpoint();
+  ClientStack stack(io, emulator.endpoint(), transport_options());
+  auto result = put_batch(stack.client, 0, 5);
+  ASSERT_TRUE(result.ok()) << result.error.describe();
+}
+
 TEST_F(HttpsFirehoseEmulatorTest, ThrottlingIsReportedAsThrottledAndPasses) {
   test::FirehoseEmulatorProcess emulator(emulator_options(), dir.path() / "emulator");
   ClientStack stack(io, emulator.endpoint(), transport_options());
