@@ -47,8 +47,13 @@ bool ClockOffset::learn_from_http_date(std::string_view date_header, steady_cloc
   }
   // The server stamped the response somewhere between send and receive: take the
   // midpoint, and the middle of the Date header's whole second.
-  const auto midpoint = sent + (received - sent) / 2;
-  const auto local_at_midpoint = system_now_() - (steady_now_() - midpoint);
+  // A transport that did not fill in the times (or filled them inconsistently) gets
+  // "now" as the midpoint rather than a wild estimate.
+  const auto steady_now = steady_now_();
+  const bool times_known =
+      sent.time_since_epoch().count() != 0 && received >= sent && received <= steady_now;
+  const auto midpoint = times_known ? sent + (received - sent) / 2 : steady_now;
+  const auto local_at_midpoint = system_now_() - (steady_now - midpoint);
   return learn(*server + milliseconds(500),
                time_point_cast<system_clock::duration>(local_at_midpoint), "the HTTP Date header");
 }

@@ -2,38 +2,84 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 namespace canhose::aws::crypto {
 
-Sha256Digest sha256(std::string_view data) {
+namespace {
+
+// The SHA-256 implementation, fetched from the default provider once: the implicit fetch
+// that EVP_Digest()/HMAC() do on every call costs about a microsecond each in OpenSSL 3.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    if (fetched == nullptr) {
+      throw std::runtime_error("OpenSSL has no SHA2-256 implementation");
+    }
+    return fetched;  // kept for the life of the process
+  }();
+  return md;
+}
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// One reusable digest context per thread (the signer runs on the event loop; tests and
+// benchmarks may use other threads).
+EVP_MD_CTX* digest_context() {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  if (!ctx) {
+    throw std::runtime_error("EVP_MD_CTX_new failed");
+  }
+  return ctx.get();
+}
+
+// SHA-256 over the concatenation of `a` and `b`.
+Sha256Digest sha256_of(const void* a, std::size_t a_size, const void* b, std::size_t b_size) {
+  EVP_MD_CTX* ctx = digest_context();
   Sha256Digest digest{};
   unsigned int length = 0;
-  // EVP_Digest is the one-shot EVP interface; it fails only on allocation failure.
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
-      length != digest.size()) {
-    throw std::runtime_error("EVP_Digest(SHA-256) failed");
+  if (EVP_DigestInit_ex(ctx, sha256_md(), nullptr) != 1 || EVP_DigestUpdate(ctx, a, a_size) != 1 ||
+      EVP_DigestUpdate(ctx, b, b_size) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest.data(), &length) != 1 || length != digest.size()) {
+    throw std::runtime_error("SHA-256 failed");
   }
   return digest;
+}
+
+constexpr std::size_t sha256_block = 64;
+
+}  // namespace
+
+Sha256Digest sha256(std::string_view data) {
+  return sha256_of(data.data(), data.size(), "", 0);
 }
 
 std::string sha256_hex(std::string_view data) {
   return hex_lower(sha256(data));
 }
 
+// HMAC (RFC 2104) over SHA-256, on the pre-fetched digest: H((K ^ opad) || H((K ^ ipad) || m)).
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
-  Sha256Digest mac{};
-  unsigned int length = 0;
-  // HMAC() is a thin wrapper over EVP_MAC in OpenSSL 3 and avoids a context allocation
-  // per call (the signer calls it five times per request when the key is not cached).
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(),
-           &length) == nullptr ||
-      length != mac.size()) {
-    throw std::runtime_error("HMAC-SHA256 failed");
+  std::array<std::uint8_t, sha256_block> padded{};
+  if (key.size() > sha256_block) {
+    const Sha256Digest hashed = sha256_of(key.data(), key.size(), "", 0);
+    std::copy(hashed.begin(), hashed.end(), padded.begin());
+  } else {
+    std::copy(key.begin(), key.end(), padded.begin());
   }
+  for (auto& b : padded)
+    b ^= 0x36;
+  Sha256Digest inner = sha256_of(padded.data(), padded.size(), data.data(), data.size());
+  for (auto& b : padded)
+    b ^= 0x36 ^ 0x5c;
+  const Sha256Digest mac = sha256_of(padded.data(), padded.size(), inner.data(), inner.size());
+  cleanse(padded.data(), padded.size());
+  cleanse(inner.data(), inner.size());
   return mac;
 }
 

@@ -1,7 +1,6 @@
 #include "aws/http_date.hpp"
 
 #include <array>
-#include <cstdio>
 
 namespace canhose::aws {
 
@@ -69,13 +68,28 @@ std::string format_http_date(std::chrono::system_clock::time_point t) {
   const auto date = floor<days>(t);
   const year_month_day ymd{date};
   const hh_mm_ss hms{floor<seconds>(t - date)};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT",
-                weekday_names[weekday{date}.c_encoding()].data(), static_cast<unsigned>(ymd.day()),
-                month_names[static_cast<unsigned>(ymd.month()) - 1].data(),
-                static_cast<int>(ymd.year()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return buffer;
+  auto two = [](long v) {
+    return std::string{static_cast<char>('0' + v / 10 % 10), static_cast<char>('0' + v % 10)};
+  };
+  std::string out;
+  out.reserve(29);
+  out += weekday_names[weekday{date}.c_encoding()];
+  out += ", ";
+  out += two(static_cast<unsigned>(ymd.day()));
+  out += ' ';
+  out += month_names[static_cast<unsigned>(ymd.month()) - 1];
+  out += ' ';
+  const int y = static_cast<int>(ymd.year());
+  out += two(y / 100);
+  out += two(y % 100);
+  out += ' ';
+  out += two(hms.hours().count());
+  out += ':';
+  out += two(hms.minutes().count());
+  out += ':';
+  out += two(hms.seconds().count());
+  out += " GMT";
+  return out;
 }
 
 }  // namespace canhose::aws

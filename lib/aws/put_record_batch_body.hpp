@@ -34,6 +34,9 @@ class PutRecordBatchBody {
   std::size_t size_with(std::size_t data_bytes) const;
   // Whether one more record of `data_bytes` bytes keeps the request within every limit.
   bool fits(std::size_t data_bytes) const;
+  // Reserves room for a body of `bytes` (e.g. the batcher's target size), saving the
+  // reallocations of a growing body.
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
   // Adds a record; returns false (and adds nothing) if it would break a limit.
   bool add(std::string_view data);
   // Bytes one record of `data_bytes` adds to a body that already has a record.

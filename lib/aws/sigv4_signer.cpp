@@ -1,7 +1,6 @@
 #include "aws/sigv4_signer.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -381,12 +380,23 @@ std::string SigV4Signer::amz_date(std::chrono::system_clock::time_point t) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{floor<seconds>(t - day)};
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%04d%02u%02uT%02ld%02ld%02ldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return std::string(buffer, 16);
+  // "YYYYMMDDTHHMMSSZ", written digit by digit (no locale, no format-string work).
+  std::string out(16, '0');
+  auto put = [&out](std::size_t pos, unsigned value, std::size_t width) {
+    for (std::size_t i = 0; i < width; ++i) {
+      out[pos + width - 1 - i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(4, static_cast<unsigned>(ymd.month()), 2);
+  put(6, static_cast<unsigned>(ymd.day()), 2);
+  out[8] = 'T';
+  put(9, static_cast<unsigned>(hms.hours().count()), 2);
+  put(11, static_cast<unsigned>(hms.minutes().count()), 2);
+  put(13, static_cast<unsigned>(hms.seconds().count()), 2);
+  out[15] = 'Z';
+  return out;
 }
 
 void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
+
 #include "log/logger.hpp"
 
 namespace canhose::aws {

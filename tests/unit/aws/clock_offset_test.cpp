@@ -105,6 +105,14 @@ TEST(ClockOffset, LearnsFromGpsTimeWithItsObservationInstant) {
   EXPECT_EQ(clock.now(), gps + milliseconds(250));
 }
 
+TEST(ClockOffset, MissingRoundTripTimesFallBackToNow) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  const auto server_time = at(2026, 11, 25, 18, 0, 0);
+  ASSERT_TRUE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
+  EXPECT_EQ(clock.now(), server_time + milliseconds(500));
+}
+
 TEST(ClockOffset, UnparsableDateHeaderChangesNothing) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();

@@ -10,6 +10,7 @@
 
 #include "asio/asio.hpp"
 #include "aws/cached_credentials.hpp"
+#include "aws/credentials_options.hpp"
 #include "aws/credentials_provider_chain.hpp"
 #include "aws/environment_credentials_provider.hpp"
 #include "aws/ini_file.hpp"
@@ -394,6 +395,50 @@ TEST(CachedCredentials, RefreshNowFetchesAgainAndDestructionIgnoresLateCompletio
   }
   io.run_for(milliseconds(20));  // must not touch the destroyed cache
   EXPECT_EQ(provider.fetches, 3);
+}
+
+}  // namespace
+}  // namespace canhose::aws
+
+namespace canhose::aws {
+namespace {
+
+TEST(CredentialsOptions, SourceNamesParse) {
+  EXPECT_EQ(parse_credentials_source("chain"), CredentialsSource::chain);
+  EXPECT_EQ(parse_credentials_source("static"), CredentialsSource::static_keys);
+  EXPECT_EQ(parse_credentials_source("iot"), CredentialsSource::iot);
+  EXPECT_FALSE(parse_credentials_source("instance").has_value());
+}
+
+TEST(CredentialsOptions, ChainPrefersStaticKeysThenEnvironmentThenProfile) {
+  ScopedEnv env;
+  clear_aws_env(env);
+  test::TempDir dir;
+  const auto shared =
+      dir.write("c", "[default]\naws_access_key_id=AKIAFILE\naws_secret_access_key=x\n");
+  CredentialsOptions options;
+  options.shared_file = shared;
+  auto built = build_credentials_provider(options, nullptr);
+  ASSERT_TRUE(built.error.empty()) << built.error;
+  EXPECT_EQ(fetch_now(*built.provider).credentials.access_key_id, "AKIAFILE");
+  env.set("AWS_ACCESS_KEY_ID", "AKIAENV");
+  env.set("AWS_SECRET_ACCESS_KEY", "e");
+  EXPECT_EQ(fetch_now(*built.provider).credentials.access_key_id, "AKIAENV");
+  options.access_key_id = "AKIACONF";
+  options.secret_access_key = config::Secret("c");
+  built = build_credentials_provider(options, nullptr);
+  EXPECT_EQ(fetch_now(*built.provider).credentials.access_key_id, "AKIACONF");
+}
+
+TEST(CredentialsOptions, ConfigurationMistakesAreStartUpErrors) {
+  CredentialsOptions options;
+  options.access_key_id = "AKIA";
+  EXPECT_NE(build_credentials_provider(options, nullptr).error, "");
+  options = {};
+  options.source = CredentialsSource::static_keys;
+  EXPECT_NE(build_credentials_provider(options, nullptr).error, "");
+  options.source = CredentialsSource::iot;
+  EXPECT_NE(build_credentials_provider(options, nullptr).error, "");
 }
 
 }  // namespace

@@ -2,10 +2,11 @@
 //   tests/data/sigv4/      botocore's copy (.req .creq .sts .authz .sreq), 34 cases
 //   tests/data/sigv4-crt/  aws-c-auth's suite (context.json + files), 38 cases
 // Every case is checked stage by stage, byte for byte: canonical request, string to sign,
-// signature and Authorization header. No case is skipped. (botocore's own test skips
-// four legacy cases - normalize-path/get-space, whose request line Python's parser cannot
-// read, and get-vanilla-query-order-key/-value/-key-case, repeated query keys its dict
-// cannot hold; our parser and canonicaliser handle all four, so they run here.)
+// signature and Authorization header. No case is skipped. botocore's own test
+// (tests/unit/auth/test_sigv4.py) skips four: normalize-path/get-space ("Bad request-line
+// syntax, python's HTTP parser chokes on this") and get-vanilla-query-order-key,
+// -order-value and -order-key-case ("Multiple query params of the same key not supported
+// by the SDKs"). Our request parser and query canonicaliser handle all four, so they run.
 //
 // aws-c-auth's cases also describe a query-string (presigned URL) signature
 // (query-*.txt). canhose never presigns URLs - it signs the Authorization header only -
