@@ -115,20 +115,28 @@ class EmulatorApp:
 
 def main(argv):
     args = parse_arguments(argv)
-    app = EmulatorApp(args)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
 
     servers = []
-    tls = make_server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
-    firehose = EmulatorHTTPServer(args.listen, FirehoseHttpHandler, app, tls, "firehose")
-    servers.append(firehose)
-    iot = None
-    if args.iot_listen:
-        iot_tls = make_server_context(args.iot_cert, args.iot_key, args.iot_client_ca)
-        iot = EmulatorHTTPServer(args.iot_listen, IotCredentialsHandler, app, iot_tls, "iot")
-        servers.append(iot)
+    try:
+        app = EmulatorApp(args)
+        tls = make_server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+        firehose = EmulatorHTTPServer(args.listen, FirehoseHttpHandler, app, tls, "firehose")
+        servers.append(firehose)
+        iot = None
+        if args.iot_listen:
+            iot_tls = make_server_context(args.iot_cert, args.iot_key, args.iot_client_ca)
+            iot = EmulatorHTTPServer(args.iot_listen, IotCredentialsHandler, app, iot_tls,
+                                     "iot")
+            servers.append(iot)
+    except (OSError, ValueError) as error:
+        # Cannot listen, unreadable certificate or model, bad --credentials or --stream.
+        print(f"firehose emulator: cannot start: {error}", file=sys.stderr, flush=True)
+        for server in servers:
+            server.server_close()
+        return 1
     threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.1},
                                 daemon=True) for s in servers]
     for thread in threads:

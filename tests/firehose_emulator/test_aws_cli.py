@@ -2,14 +2,16 @@
 what the SDK sends is accepted, and a wrong secret is refused."""
 
 import base64
+import calendar
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
-from emulator_fixture import AKID, SECRET, STREAM, EmulatorProcess, test_pki
+from emulator_fixture import error_code, AKID, SECRET, STREAM, EmulatorProcess, test_pki
 
 AWS = "/usr/bin/aws"
 
@@ -79,6 +81,48 @@ class AwsCliTest(unittest.TestCase):
         result = self.aws("describe-delivery-stream", "--delivery-stream-name", "nope")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("ResourceNotFoundException", result.stderr)
+
+
+class CapturedCliRequestsTest(unittest.TestCase):
+    """tests/data/firehose/aws-cli-captured-requests.txt holds raw requests two AWS CLI
+    versions sent (signed with the SigV4 suite's example key): replayed byte for byte at
+    their own time (the server clock moved there), each is accepted, and a changed byte is
+    not."""
+
+    def captured(self):
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                            "firehose", "aws-cli-captured-requests.txt")
+        with open(path) as f:
+            blocks = [b.strip() for b in f.read().split("----") if b.strip()]
+        for block in blocks:
+            headers, body = [], b""
+            for line in block.splitlines()[1:]:
+                if line.startswith("BODY: "):
+                    body = line[len("BODY: "):].encode()
+                else:
+                    name, _, value = line.partition(": ")
+                    if name != "Content-Length":  # recomputed by the HTTP client
+                        headers.append((name, value))
+            yield headers, body
+
+    def test_every_captured_request_is_accepted_and_a_changed_byte_is_not(self):
+        plain = EmulatorProcess(credentials=(f"{AKID}:{SECRET}",))
+        self.addCleanup(plain.cleanup)
+        with_token = EmulatorProcess(credentials=(f"{AKID}:{SECRET}:FAKETOKEN",))
+        self.addCleanup(with_token.cleanup)
+        count = 0
+        for headers, body in self.captured():
+            named = dict(headers)
+            emulator = with_token if "X-Amz-Security-Token" in named else plain
+            signed_at = calendar.timegm(time.strptime(named["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
+            emulator.set_faults(date_skew_seconds=signed_at - time.time())
+            status, _, answer = emulator._send("POST", "/", headers, body)
+            self.assertEqual(status, 200, answer)
+            changed = body.replace(b'"Data": "', b'"Data": "A', 1)
+            status, _, answer = emulator._send("POST", "/", headers, changed)
+            self.assertEqual((status, error_code(answer)), (400, "InvalidSignatureException"))
+            count += 1
+        self.assertEqual(count, 3)
 
 
 if __name__ == "__main__":

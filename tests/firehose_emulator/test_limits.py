@@ -8,7 +8,7 @@ import unittest
 
 import botocore.exceptions
 
-from emulator_fixture import STREAM, EmulatorTestCase
+from emulator_fixture import error_code, STREAM, EmulatorTestCase
 
 
 class LimitsTest(EmulatorTestCase):
@@ -109,10 +109,16 @@ class LimitsTest(EmulatorTestCase):
         self.assertAwsError(self.emulator.signed_request("PutRecordBatch", b"{not json"),
                             400, "SerializationException")
 
-    def test_wrong_content_type_is_refused(self):
-        self.assertAwsError(self.emulator.signed_request(
+    def test_body_of_another_content_type_is_404_unknown_operation(self):
+        status, _, body = self.emulator.signed_request(
             "PutRecordBatch", {"DeliveryStreamName": STREAM, "Records": [{"Data": "eA=="}]},
-            headers={"Content-Type": "application/json"}), 400, "SerializationException")
+            headers={"Content-Type": "text/plain"})
+        self.assertEqual((status, body), (404, b"<UnknownOperationException/>\n"))
+
+    def test_invalid_json_is_reported_before_authentication(self):
+        self.assertAwsError(self.emulator.signed_request("PutRecordBatch", b"{oops",
+                                                         secret="wrong"),
+                            400, "SerializationException")
 
     def test_unknown_target_is_unknown_operation(self):
         self.assertAwsError(self.emulator.signed_request("PutRecords", {}), 400,
@@ -120,7 +126,7 @@ class LimitsTest(EmulatorTestCase):
         status, _, body = self.emulator.signed_request(
             "PutRecordBatch", {"DeliveryStreamName": STREAM, "Records": [{"Data": "eA=="}]},
             headers={"X-Amz-Target": "Kinesis_20131202.PutRecords"})
-        self.assertEqual(json.loads(body)["__type"], "UnknownOperationException")
+        self.assertEqual(error_code(body), "UnknownOperationException")
 
     def test_stream_name_longer_than_64_is_a_validation_error(self):
         code, _, message = self.error(self.client.describe_delivery_stream,

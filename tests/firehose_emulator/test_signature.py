@@ -54,9 +54,35 @@ class SignatureTest(EmulatorTestCase):
                             400, "UnrecognizedClientException",
                             "The security token included in the request is invalid.")
 
+    def test_framework_errors_have_a_namespaced_type_and_model_errors_a_bare_one(self):
+        status, headers, body = self.emulator.signed_request("PutRecordBatch", BATCH,
+                                                             key="AKIDNOPE")
+        self.assertEqual(json.loads(body)["__type"],
+                         "com.amazon.coral.service#UnrecognizedClientException")
+        self.assertEqual(headers["x-amzn-ErrorType"], "UnrecognizedClientException:"
+                         "http://internal.amazon.com/coral/com.amazon.coral.service/")
+        status, headers, body = self.emulator.signed_request(
+            "DescribeDeliveryStream", {"DeliveryStreamName": "missing"})
+        self.assertEqual(json.loads(body)["__type"], "ResourceNotFoundException")
+
     def test_missing_authorization_is_missing_authentication_token(self):
         self.assertAwsError(self.emulator.signed_request("PutRecordBatch", BATCH, sign=False),
-                            400, "MissingAuthenticationTokenException")
+                            400, "MissingAuthenticationTokenException",
+                            "Request is missing Authentication Token")
+
+    def test_clock_skew_is_reported_before_an_unknown_key(self):
+        # A device with a wrong clock learns about the clock first, whatever else is wrong.
+        self.assertAwsError(self.emulator.signed_request("PutRecordBatch", BATCH, key="AKIDNOPE",
+                                                         timestamp_offset=-3600),
+                            400, "InvalidSignatureException", "Signature expired")
+
+    def test_every_scope_problem_is_listed_in_one_message(self):
+        response = self.emulator.signed_request("PutRecordBatch", BATCH, region="eu-west-1",
+                                                service="kinesis")
+        self.assertAwsError(response, 400, "InvalidSignatureException")
+        self.assertEqual(json.loads(response[2])["message"],
+                         "Credential should be scoped to a valid region, not 'eu-west-1'. "
+                         "Credential should be scoped to correct service: 'firehose'.")
 
     def test_body_changed_after_signing_is_invalid_signature(self):
         from botocore.auth import SigV4Auth
@@ -130,7 +156,8 @@ class SignatureTest(EmulatorTestCase):
         NoHost(Credentials(AKID, SECRET), "firehose", "us-east-1").add_auth(request)
         self.assertAwsError(self.emulator._send("POST", "/", request.headers.items(),
                                                 request.body),
-                            400, "IncompleteSignatureException", "'Host'")
+                            400, "InvalidSignatureException",
+                            "'Host' must be a 'SignedHeader' in the AWS Authorization.")
 
     def test_unsigned_user_agent_may_change_but_a_signed_header_may_not(self):
         status, _, body = self.emulator.signed_request(

@@ -148,6 +148,14 @@ std::string FirehoseEmulatorProcess::endpoint() const {
   return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
 
+std::string FirehoseEmulatorProcess::iot_endpoint() const {
+  if (!iot_port_) {
+    return {};
+  }
+  const std::string host = host_.find(':') == std::string::npos ? host_ : "[" + host_ + "]";
+  return "https://" + host + ":" + std::to_string(*iot_port_);
+}
+
 nlohmann::json FirehoseEmulatorProcess::control(const std::string& method, const std::string& path,
                                                 const std::string& body) {
   LoopbackHttpTarget target;

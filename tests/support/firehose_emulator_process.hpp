@@ -83,6 +83,9 @@ class FirehoseEmulatorProcess {
   bool tls() const { return tls_; }
   // "http://127.0.0.1:<port>" or "https://..." ("[::1]" for IPv6).
   std::string endpoint() const;
+  // "https://127.0.0.1:<iot_port>" (the IoT credentials endpoint is always TLS); empty
+  // when it was not started.
+  std::string iot_endpoint() const;
   const std::filesystem::path& output_dir() const { return output_dir_; }
   pid_t pid() const { return child_->pid(); }
 

@@ -1,18 +1,21 @@
 """HTTP front of the emulated Firehose endpoint (AWS JSON 1.1 over POST /) and the
 unsigned control endpoint under /_emulator/ on the same port.
 
-Order of work for a Firehose request, each step with the service's error:
+Order of work for a Firehose request, as the coral-based JSON services do it:
   read the whole request (Content-Length or chunked)
-  operation from X-Amz-Target "Firehose_20150804.<Op>"   UnknownOperationException 400
+  a method other than POST, or a body whose Content-Type is not
+  application/x-amz-json-1.1 (1.0 and application/json are let through)
+                                                  404 "<UnknownOperationException/>" (XML)
+  body not JSON                                   SerializationException 400
+  X-Amz-Target not "Firehose_20150804.<Op>"       UnknownOperationException 400, no message
   faults for PutRecord/PutRecordBatch: reset (close the socket with TCP RST, no
   response), then the delay (every operation), then throttle / 500 below
   SigV4 signature and credentials (sigv4_verifier.py)    400 errors
-  Content-Type application/x-amz-json-1.1 (or 1.0)       SerializationException 400
-  JSON body, shapes and constraints (model_validator.py) SerializationException /
-                                                         ValidationException 400
-  injected throttle                                      ServiceUnavailableException 503
-  injected 500                                           InternalFailure 500
-  the operation (firehose_service.py)                    its own errors
+  shapes and constraints (model_validator.py)     SerializationException /
+                                                  ValidationException 400
+  injected throttle                               ServiceUnavailableException 503
+  injected 500                                    InternalFailure 500
+  the operation (firehose_service.py)             its own errors
 """
 
 import email.utils
@@ -30,7 +33,8 @@ from .http_servers import finish_tls_handshake
 
 TARGET_PREFIX = "Firehose_20150804."
 PUT_OPERATIONS = ("PutRecord", "PutRecordBatch")
-ACCEPTED_CONTENT_TYPES = ("application/x-amz-json-1.1", "application/x-amz-json-1.0")
+ACCEPTED_CONTENT_TYPES = ("application/x-amz-json-1.1", "application/x-amz-json-1.0",
+                          "application/json")
 MAX_BODY_BYTES = 16 * 1024 * 1024  # read cap; the 4 MiB rule is the service's, checked later
 
 
@@ -85,7 +89,7 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
 
     def _send_error(self, error):
         self.server.app.stats.error(error.code)
-        self._send(error.status, error.body(), extra=[("x-amzn-ErrorType", error.code)])
+        self._send(error.status, error.body(), extra=[("x-amzn-ErrorType", error.error_type_header)])
 
     def _send_json(self, status, value):
         self._send(status, json.dumps(value).encode(), content_type="application/json")
@@ -121,19 +125,31 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
         if self.path.startswith("/_emulator/"):
             self._control("GET", b"")
         else:
-            self._send_error(AwsError(400, "UnknownOperationException",
-                                      "Firehose accepts only POST requests."))
+            self._other_method()
+
+    def _other_method(self):
+        self.close_connection = True  # a request body, if any, is left unread
+        self._send_unknown_operation_404()
+
+    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _other_method
 
     # --- Firehose ----------------------------------------------------------------
     def _firehose(self, body):
         app = self.server.app
         app.stats.count("requests")
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if body and content_type not in ACCEPTED_CONTENT_TYPES:
+            self._send_unknown_operation_404()
+            return
         target = self.headers.get("X-Amz-Target", "").strip()
         operation = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else None
         try:
+            try:
+                decoded = json.loads(body) if body else None
+            except (ValueError, UnicodeDecodeError):
+                raise aws_error.serialization("Request body is not valid JSON.")
             if not operation or operation not in app.service_model.operation_names:
-                raise AwsError(400, "UnknownOperationException",
-                               f"Unknown operation {target!r}.")
+                raise AwsError(400, "UnknownOperationException", None)
             app.stats.operation(operation)
             reset, throttle, error500 = (False, False, False)
             if operation in PUT_OPERATIONS:
@@ -148,15 +164,8 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
             scheme = "https" if self.server.tls_context is not None else "http"
             url = f"{scheme}://{self.headers.get('Host', 'localhost')}{self.path}"
             app.verifier.verify("POST", url, list(self.headers.items()), body, app.clock())
-            content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if content_type not in ACCEPTED_CONTENT_TYPES:
-                raise aws_error.serialization(
-                    f"Unsupported Content-Type {content_type!r}; AWS JSON 1.1 wants "
-                    "application/x-amz-json-1.1.")
-            try:
-                decoded = json.loads(body) if body else {}
-            except (ValueError, UnicodeDecodeError) as error:
-                raise aws_error.serialization(f"Request body is not valid JSON: {error}")
+            if decoded is None:
+                raise aws_error.serialization("Request body is empty.")
             params = app.validator.validate_input(operation, decoded)
             if throttle:
                 raise aws_error.service_unavailable()
@@ -166,6 +175,11 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(result).encode())
         except AwsError as error:
             self._send_error(error)
+
+    def _send_unknown_operation_404(self):
+        """What the service answers to another method or a body of another content type."""
+        self.server.app.stats.error("UnknownOperationException")
+        self._send(404, b"<UnknownOperationException/>\n", content_type="text/xml")
 
     # --- control endpoint (unsigned) -----------------------------------------------
     def _control(self, method, body):

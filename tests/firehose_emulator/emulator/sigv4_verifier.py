@@ -6,22 +6,29 @@ of canhose's C++ signer. The only override: the headers that enter the canonical
 are exactly those the client listed in SignedHeaders, as the service does (botocore, when
 signing, picks them itself and leaves out User-Agent).
 
-Checks in the service's order, each with the error the service returns (AWS JSON
-services answer all of these with HTTP 400):
-  no Authorization header        MissingAuthenticationTokenException
-  malformed Authorization        IncompleteSignatureException
-  Host or X-Amz-Date not signed  IncompleteSignatureException
-  unknown access key id          UnrecognizedClientException
-  session token missing/wrong    UnrecognizedClientException
-  token expired                  ExpiredTokenException
-  scope date/region/service      InvalidSignatureException
-  X-Amz-Date more than 5 minutes
-  from the server's clock        InvalidSignatureException ("Signature expired: ..." /
-                                 "Signature not yet current: ...")
-  signature mismatch             InvalidSignatureException
+Checks in the order the coral-based JSON services apply them (as recorded from DynamoDB
+and Kinesis responses), each with the service's error; all HTTP 400:
+  no Authorization, or not "AWS4-..."    MissingAuthenticationTokenException
+  Credential/SignedHeaders/Signature or
+  X-Amz-Date (or Date) missing           IncompleteSignatureException (all listed at once)
+  date not ISO-8601 basic (or HTTP date) IncompleteSignatureException
+  date more than 5 min off the server    InvalidSignatureException "Signature expired: ..."
+                                         / "Signature not yet current: ..."
+  host not signed                        InvalidSignatureException
+  algorithm not AWS4-HMAC-SHA256         IncompleteSignatureException
+  Credential not 5 elements              IncompleteSignatureException
+  scope region/service/terminator/date   InvalidSignatureException (all listed at once)
+  unknown access key id                  UnrecognizedClientException
+  a signed header absent from the request,
+  or the signature differs               InvalidSignatureException (with the canonical
+                                         request and string to sign the server computed)
+  session token missing, unexpected or
+  wrong                                  UnrecognizedClientException
+  temporary key past its expiration      ExpiredTokenException
 """
 
 import calendar
+import email.utils
 import hmac
 import time
 
@@ -57,33 +64,35 @@ class _SignedHeadersOnly(SigV4Auth):
     def headers_to_sign(self, request):
         header_map = HTTPHeaders()
         for name in self._names:
-            for value in request.headers.get_all(name):
+            for value in request.headers.get_all(name) or ():
                 header_map[name] = value
         return header_map
 
 
 def _parse_authorization(value):
-    if not value.startswith("AWS4-HMAC-SHA256 "):
-        raise _incomplete("Authorization header requires the 'AWS4-HMAC-SHA256' algorithm. "
-                          f"Authorization={value.split(' ')[0]}")
+    """-> (algorithm, {field: value}) of 'ALGO Credential=..., SignedHeaders=..., ...'."""
+    algorithm, _, rest = value.strip().partition(" ")
     fields = {}
-    for part in value[len("AWS4-HMAC-SHA256 "):].split(","):
+    for part in rest.split(","):
         name, sep, field_value = part.strip().partition("=")
         if sep:
-            fields[name] = field_value
-    for required in ("Credential", "SignedHeaders", "Signature"):
-        if required not in fields:
-            raise _incomplete(f"Authorization header requires '{required}' parameter. "
-                              f"Authorization={value[:40]}...")
-    scope = fields["Credential"].split("/")
-    if len(scope) != 5:
-        raise _incomplete("Credential should be of the form "
-                          "AKID/YYYYMMDD/region/service/aws4_request.")
-    if scope[4] != "aws4_request":
-        raise _invalid_signature("Credential should be scoped with a valid terminator: "
-                                 f"'aws4_request', not '{scope[4]}'.")
-    names = fields["SignedHeaders"].split(";")
-    return scope, names, fields["Signature"]
+            fields[name.strip()] = field_value.strip()
+    return algorithm, fields
+
+
+def _parse_date(value):
+    """X-Amz-Date (ISO-8601 basic) or an HTTP Date -> (Unix seconds, ISO basic text)."""
+    try:
+        seconds = calendar.timegm(time.strptime(value, SIGV4_TIMESTAMP))
+        return seconds, value
+    except ValueError:
+        pass
+    try:
+        seconds = int(email.utils.parsedate_to_datetime(value).timestamp())
+    except (TypeError, ValueError):
+        raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{value}'. See "
+                          "http://en.wikipedia.org/wiki/ISO_8601")
+    return seconds, _format_timestamp(seconds)
 
 
 def _format_timestamp(seconds):
@@ -102,52 +111,22 @@ class SigV4Verifier:
         lower = {}
         for name, value in headers:
             lower.setdefault(name.lower(), []).append(value)
-        authorization = lower.get("authorization")
-        if not authorization:
+        authorization = (lower.get("authorization") or [""])[0]
+        if not authorization.strip().startswith("AWS4-"):
             raise AwsError(400, "MissingAuthenticationTokenException",
-                           "Missing Authentication Token")
-        scope, names, signature = _parse_authorization(authorization[0])
-        access_key_id, scope_date, scope_region, scope_service, _ = scope
+                           "Request is missing Authentication Token")
+        algorithm, fields = _parse_authorization(authorization)
+        date_header = (lower.get("x-amz-date") or lower.get("date") or [None])[0]
+        missing = "".join(f"Authorization header requires '{field}' parameter. "
+                          for field in ("Credential", "Signature", "SignedHeaders")
+                          if not fields.get(field))
+        if date_header is None:
+            missing += ("Authorization header requires existence of either a 'X-Amz-Date' or "
+                        "a 'Date' header. ")
+        if missing:
+            raise _incomplete(missing + "Authorization=" + authorization)
 
-        if "host" not in names:
-            raise _incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS "
-                              "Authorization.")
-        for name in names:
-            if name not in lower:
-                raise _incomplete(f"Signed header '{name}' is not present in the request.")
-        amz_date = (lower.get("x-amz-date") or [None])[0]
-        if amz_date is None:
-            raise _incomplete("Authorization header requires existence of either a 'X-Amz-Date' "
-                              "or a 'Date' header.")
-        if "x-amz-date" not in names:
-            raise _incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
-        try:
-            signed_at = calendar.timegm(time.strptime(amz_date, SIGV4_TIMESTAMP))
-        except ValueError:
-            raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'. See "
-                              "http://en.wikipedia.org/wiki/ISO_8601")
-
-        key = self._store.find(access_key_id)
-        if key is None:
-            raise _unrecognized()
-        token = (lower.get("x-amz-security-token") or [None])[0]
-        if key.session_token != token:
-            raise _unrecognized()
-        if key.expires_at is not None and now >= key.expires_at:
-            raise AwsError(400, "ExpiredTokenException",
-                           "The security token included in the request is expired")
-
-        if scope_date != amz_date[:8]:
-            raise _invalid_signature(
-                f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-                f"date from HTTP: '{scope_date}' != '{amz_date[:8]}', from ISO-8601 string: "
-                f"'{amz_date}'.")
-        if scope_region != self._region:
-            raise _invalid_signature(
-                f"Credential should be scoped to a valid region, not '{scope_region}'. ")
-        if scope_service != self._service:
-            raise _invalid_signature(
-                f"Credential should be scoped to correct service: '{self._service}'. ")
+        signed_at, amz_date = _parse_date(date_header)
         now_s = int(now)
         if signed_at < now_s - MAX_SKEW_SECONDS:
             raise _invalid_signature(
@@ -160,6 +139,37 @@ class SigV4Verifier:
                 f"{_format_timestamp(now_s + MAX_SKEW_SECONDS)} "
                 f"({_format_timestamp(now_s)} + 5 min.)")
 
+        names = [n.strip().lower() for n in fields["SignedHeaders"].split(";") if n.strip()]
+        if "host" not in names:
+            raise _invalid_signature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+        if algorithm != "AWS4-HMAC-SHA256":
+            raise _incomplete(f"Unsupported AWS 'algorithm': '{algorithm}' (only "
+                              "AWS4-HMAC-SHA256 for now). ")
+        scope = fields["Credential"].rstrip("/").split("/")
+        if len(scope) != 5:
+            raise _incomplete("Credential must have exactly 5 slash-delimited elements, e.g. "
+                              f"keyid/date/region/service/term, got '{fields['Credential']}'")
+        access_key_id, scope_date, scope_region, scope_service, terminator = scope
+        problems = ""
+        if scope_region != self._region:
+            problems += f"Credential should be scoped to a valid region, not '{scope_region}'. "
+        if scope_service != self._service:
+            problems += f"Credential should be scoped to correct service: '{self._service}'. "
+        if terminator != "aws4_request":
+            problems += ("Credential should be scoped with a valid terminator: 'aws4_request', "
+                         f"not '{terminator}'. ")
+        if scope_date != amz_date[:8]:
+            problems += ("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+                         f"version of date from HTTP: '{scope_date}' != '{amz_date[:8]}', from "
+                         f"'{amz_date}'.")
+        if problems:
+            raise _invalid_signature(problems.strip())
+
+        key = self._store.find(access_key_id)
+        if key is None:
+            raise _unrecognized()
+        signature = fields["Signature"]
+
         request = AWSRequest(method=method, url=url, data=body)
         request.headers = HTTPHeaders()
         for name, value in headers:
@@ -171,11 +181,18 @@ class SigV4Verifier:
         canonical_request = signer.canonical_request(request)
         string_to_sign = signer.string_to_sign(request, canonical_request)
         expected = signer.signature(string_to_sign, request)
-        if not hmac.compare_digest(expected, signature):
+        if any(name not in lower for name in names) or \
+                not hmac.compare_digest(expected, signature):
             raise _invalid_signature(
                 "The request signature we calculated does not match the signature you "
                 "provided. Check your AWS Secret Access Key and signing method. Consult the "
                 "service documentation for details.\n\nThe Canonical String for this request "
                 f"should have been\n'{canonical_request}'\n\nThe String-to-Sign should have "
                 f"been\n'{string_to_sign}'\n")
+        token = (lower.get("x-amz-security-token") or [None])[0]
+        if key.session_token != token:
+            raise _unrecognized()
+        if key.expires_at is not None and now >= key.expires_at:
+            raise AwsError(400, "ExpiredTokenException",
+                           "The security token included in the request is expired")
         return key

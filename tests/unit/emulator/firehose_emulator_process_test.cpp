@@ -22,6 +22,7 @@ TEST(FirehoseEmulatorProcess, StartsOnAFreePortAndStopsCleanlyOnSigterm) {
   FirehoseEmulatorProcess emulator(FirehoseEmulatorOptions{}, dir.path());
   EXPECT_NE(emulator.port(), 0);
   EXPECT_FALSE(emulator.iot_port().has_value());
+  EXPECT_EQ(emulator.iot_endpoint(), "");
   EXPECT_EQ(emulator.endpoint(), "http://127.0.0.1:" + std::to_string(emulator.port()));
   EXPECT_EQ(emulator.stats().at("requests"), 0);
   const ExitStatus status = emulator.stop();
@@ -67,6 +68,7 @@ TEST(FirehoseEmulatorProcess, HttpsAndIotEndpointsWithTheTestPki) {
   FirehoseEmulatorProcess emulator(options, dir.path());
   ASSERT_TRUE(emulator.iot_port().has_value());
   EXPECT_NE(*emulator.iot_port(), emulator.port());
+  EXPECT_EQ(emulator.iot_endpoint(), "https://127.0.0.1:" + std::to_string(*emulator.iot_port()));
   EXPECT_EQ(emulator.endpoint().rfind("https://127.0.0.1:", 0), 0u);
   // The control client verified the server certificate against the test CA.
   EXPECT_EQ(emulator.stats().at("tls_handshake_failures"), 0);
@@ -93,7 +95,11 @@ TEST(FirehoseEmulatorProcess, BufferedRecordsAreWrittenOnSigterm) {
   TempDir dir;
   FirehoseEmulatorProcess emulator(FirehoseEmulatorOptions{}, dir.path());
   const std::string script =
-      "import sys, botocore.session\n"
+      "import os, sys, botocore.session\n"
+      "for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'AWS_PROFILE'):\n"
+      "    os.environ.pop(name, None)\n"
+      "os.environ.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,\n"
+      "                  AWS_EC2_METADATA_DISABLED='true')\n"
       "s = botocore.session.get_session()\n"
       "s.set_credentials('AKIDEXAMPLE', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY')\n"
       "c = s.create_client('firehose', region_name='us-east-1', endpoint_url=sys.argv[1])\n"
