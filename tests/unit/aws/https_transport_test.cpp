@@ -155,6 +155,29 @@ TEST_F(HttpsTransportTest, KeptAliveConnectionIsReused) {
   EXPECT_EQ(server.requests().back().index_on_connection, 3u);
 }
 
+TEST_F(HttpsTransportTest, PoolKeepsAtMostPoolSizeIdleConnections) {
+  TlsTestServer server(server_options(server_cert), [](const TestRequest&) {
+    TestReply reply = ok_reply();
+    reply.delay = 100ms;  // so the three requests overlap and need three connections
+    return reply;
+  });
+  auto o = options();
+  o.pool_size = 1;
+  HttpsTransport transport(io.get_executor(), o);
+  auto e = endpoint(server.port());
+  int answered = 0;
+  for (int i = 0; i < 3; ++i) {
+    transport.async_send(e, request(e), "{}", [&answered](HttpResult r) {
+      EXPECT_TRUE(r.ok()) << r.message;
+      ++answered;
+    });
+  }
+  run_until([&] { return answered == 3; });
+  EXPECT_EQ(answered, 3);
+  EXPECT_EQ(server.connections_accepted(), 3u);
+  EXPECT_EQ(transport.idle_connections(), 1u);
+}
+
 TEST_F(HttpsTransportTest, PoolSizeZeroOpensAConnectionPerRequest) {
   TlsTestServer server(server_options(server_cert), [](const TestRequest&) { return ok_reply(); });
   auto o = options();
