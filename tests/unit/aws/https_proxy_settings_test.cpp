@@ -1,0 +1,157 @@
+// ProxySettings: which connections go through the CONNECT proxy, and how the proxy URL
+// and its credentials are read.
+
+#include "aws/proxy_settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <optional>
+
+namespace canhose::aws {
+namespace {
+
+ProxySettings parse_ok(const std::string& url, const std::string& no_proxy = "") {
+  std::string error;
+  auto settings = ProxySettings::parse(url, no_proxy, error);
+  EXPECT_TRUE(settings.has_value()) << error;
+  return settings ? *settings : ProxySettings{};
+}
+
+std::string parse_error(const std::string& url, const std::string& no_proxy = "") {
+  std::string error;
+  auto settings = ProxySettings::parse(url, no_proxy, error);
+  EXPECT_FALSE(settings.has_value());
+  return error;
+}
+
+TEST(HttpsProxySettings, UrlWithCredentialsGivesBasicAuthorizationAndHidesThem) {
+  auto settings = parse_ok("http://fleet%40corp:s3cr%3At@10.0.0.1:3128/");
+  const ProxyAddress* proxy = settings.proxy_for("firehose.eu-west-1.amazonaws.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "10.0.0.1");
+  EXPECT_EQ(proxy->port, 3128);
+  // base64("fleet@corp:s3cr:t")
+  EXPECT_EQ(proxy->authorization.reveal(), "Basic ZmxlZXRAY29ycDpzM2NyOnQ=");
+  EXPECT_EQ(proxy->display(), "10.0.0.1:3128");
+}
+
+TEST(HttpsProxySettings, SchemeLessUrlAndDefaultPort) {
+  auto settings = parse_ok("proxy.local");
+  const ProxyAddress* proxy = settings.proxy_for("example.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "proxy.local");
+  EXPECT_EQ(proxy->port, 80);
+  EXPECT_TRUE(proxy->authorization.empty());
+}
+
+TEST(HttpsProxySettings, Ipv6ProxyInBrackets) {
+  auto settings = parse_ok("http://[fd00::1]:8080");
+  const ProxyAddress* proxy = settings.proxy_for("example.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "fd00::1");
+  EXPECT_EQ(proxy->display(), "[fd00::1]:8080");
+}
+
+TEST(HttpsProxySettings, UnusableUrlsAreRefusedWithoutShowingThePassword) {
+  EXPECT_NE(parse_error("https://proxy:3128").find("not supported"), std::string::npos);
+  EXPECT_NE(parse_error("socks5://proxy:1080").find("not supported"), std::string::npos);
+  std::string bad_port = parse_error("http://user:topsecret@proxy:99999");
+  EXPECT_NE(bad_port.find("invalid port"), std::string::npos);
+  EXPECT_EQ(bad_port.find("topsecret"), std::string::npos);
+  EXPECT_NE(parse_error("http://user:pw@").find("no host"), std::string::npos);
+  EXPECT_NE(parse_error("http://proxy:3128", "10.0.0.0/99").find("address range"),
+            std::string::npos);
+}
+
+TEST(HttpsProxySettings, NoProxyMatchesDomainsSuffixesAddressesRangesAndPorts) {
+  auto settings = parse_ok("http://proxy:3128",
+                           "example.com, .internal.corp,*.wild.test, 192.168.7.9, 10.0.0.0/8, "
+                           "fd00::/8, special.host:8443");
+  auto direct = [&](const std::string& host, std::uint16_t port = 443) {
+    return settings.proxy_for(host, port) == nullptr;
+  };
+  EXPECT_TRUE(direct("example.com"));
+  EXPECT_TRUE(direct("api.example.com"));
+  EXPECT_TRUE(direct("EXAMPLE.COM"));
+  EXPECT_FALSE(direct("badexample.com"));
+  EXPECT_TRUE(direct("a.internal.corp"));
+  EXPECT_TRUE(direct("internal.corp"));
+  EXPECT_TRUE(direct("x.wild.test"));
+  EXPECT_TRUE(direct("192.168.7.9"));
+  EXPECT_FALSE(direct("192.168.7.10"));
+  EXPECT_TRUE(direct("10.20.30.40"));
+  EXPECT_FALSE(direct("11.0.0.1"));
+  EXPECT_TRUE(direct("fd12::5"));
+  EXPECT_TRUE(direct("special.host", 8443));
+  EXPECT_FALSE(direct("special.host", 443));
+  EXPECT_FALSE(direct("firehose.eu-west-1.amazonaws.com"));
+}
+
+TEST(HttpsProxySettings, NoProxyStarBypassesEverything) {
+  auto settings = parse_ok("http://proxy:3128", "*");
+  EXPECT_EQ(settings.proxy_for("firehose.eu-west-1.amazonaws.com", 443), nullptr);
+}
+
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) {
+      old_ = old;
+    }
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(HttpsProxySettings, EnvironmentIsUsedWhenNoProxyIsConfigured) {
+  ScopedEnv a("https_proxy", "http://env-proxy:8080");
+  ScopedEnv b("HTTPS_PROXY", "http://ignored-upper:1");
+  ScopedEnv c("no_proxy", "skip.example");
+  ScopedEnv d("NO_PROXY", nullptr);
+  std::string error;
+  auto settings = ProxySettings::from_options("", "", error);
+  ASSERT_TRUE(settings.has_value()) << error;
+  const ProxyAddress* proxy = settings->proxy_for("firehose.eu-west-1.amazonaws.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "env-proxy");
+  EXPECT_EQ(settings->proxy_for("skip.example", 443), nullptr);
+
+  auto none = ProxySettings::from_options("none", "", error);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->enabled());
+}
+
+TEST(HttpsProxySettings, UpperCaseEnvironmentWorksAlone) {
+  ScopedEnv a("https_proxy", nullptr);
+  ScopedEnv b("HTTPS_PROXY", "http://upper:3128");
+  std::string error;
+  auto settings = ProxySettings::from_options("", "", error);
+  ASSERT_TRUE(settings.has_value()) << error;
+  ASSERT_TRUE(settings->enabled());
+  EXPECT_EQ(settings->proxy_for("x.example", 443)->host, "upper");
+}
+
+TEST(HttpsProxySettings, BadEnvironmentProxyNamesTheVariable) {
+  ScopedEnv a("https_proxy", "ftp://nope");
+  std::string error;
+  EXPECT_FALSE(ProxySettings::from_options("", "", error).has_value());
+  EXPECT_NE(error.find("HTTPS_PROXY"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace canhose::aws
