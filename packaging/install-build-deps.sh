@@ -11,7 +11,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers the tests talk to
-  gpsd gpsd-clients can-utils openssl python3 python3-botocore systemd
+  gpsd gpsd-clients can-utils openssl python3 python3-botocore python3-pandas systemd
 )
 
 missing=()
