@@ -77,10 +77,18 @@ class GpsfakeServer {
     return -1;
   }
 
+  // True while `pid` is still a gpsd process (guards against a recycled pid).
+  static bool is_gpsd(pid_t pid) {
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string argv0;
+    std::getline(cmdline, argv0, '\0');
+    return argv0.find("gpsd") != std::string::npos;
+  }
+
   // Kills gpsd with SIGKILL (as a crash would), then lets gpsfake notice and exit.
   void kill_gpsd() {
     const pid_t gpsd = gpsd_pid();
-    if (gpsd > 0) {
+    if (gpsd > 0 && is_gpsd(gpsd)) {
       ::kill(gpsd, SIGKILL);
     }
     stop();
@@ -96,8 +104,8 @@ class GpsfakeServer {
       process_->signal(SIGKILL);
       process_->wait_for(std::chrono::seconds(5));
     }
-    if (gpsd > 0) {
-      ::kill(gpsd, SIGKILL);  // harmless if gpsfake already ended it (and reaped it)
+    if (gpsd > 0 && is_gpsd(gpsd)) {
+      ::kill(gpsd, SIGKILL);  // gpsfake normally ends it itself
     }
     process_.reset();
   }
