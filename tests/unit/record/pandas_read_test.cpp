@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "memory_record_sink.hpp"
+#include "support/memory_record_sink.hpp"
 #include "record/record_builder.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"

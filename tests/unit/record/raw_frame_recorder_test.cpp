@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "memory_record_sink.hpp"
+#include "support/memory_record_sink.hpp"
 
 namespace canhose::record {
 namespace {

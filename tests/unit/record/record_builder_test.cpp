@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gps/gps_fix.hpp"
-#include "memory_record_sink.hpp"
+#include "support/memory_record_sink.hpp"
 #include "record/gps_field_publisher.hpp"
 
 namespace canhose::record {
