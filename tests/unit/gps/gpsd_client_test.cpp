@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "gps/gps_metrics.hpp"
 #include "gpsfake_server.hpp"
+#include "metrics/metric_family.hpp"
 
 namespace canhose::gps {
 namespace {
@@ -205,6 +207,12 @@ TEST(GpsdClient, ReconnectsAfterGpsdIsKilledAndFixesResume) {
   ASSERT_TRUE(run_until(io, [&] { return client.counters().fixes >= fixes_before + 3; }))
       << restarted.stderr_text();
   EXPECT_EQ(client.counters().connects, 2u);
+  std::vector<metrics::MetricFamily> families;
+  metrics_collector(client)(families);
+  const std::string text = metrics::render_prometheus(families);
+  EXPECT_NE(text.find("canhose_gps_connects_total 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_gps_disconnects_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_gps_connected 1\n"), std::string::npos) << text;
   EXPECT_TRUE(fixes.back().has_fix());
   EXPECT_TRUE(client.current_fix().has_fix());
   EXPECT_NEAR(client.current_fix().latitude_deg, 55.79, 0.02);

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/memory_record_sink.hpp"
 #include "record/record_builder.hpp"
 #include "support/child_process.hpp"
+#include "support/memory_record_sink.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::record {

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "gps/gps_fix.hpp"
-#include "support/memory_record_sink.hpp"
+#include "metrics/metric_family.hpp"
 #include "record/gps_field_publisher.hpp"
+#include "record/record_metrics.hpp"
+#include "support/memory_record_sink.hpp"
 
 namespace canhose::record {
 namespace {
@@ -155,6 +157,26 @@ TEST(RecordBuilder, GpsFixesReachRecordsAndNoFixIsNotZeroZero) {
   EXPECT_EQ(sink.records[0], "1 55.7804972 23.5786872 128.9 56.2 3 7\n");
   EXPECT_EQ(sink.records[1], "2 NaN NaN NaN NaN 1 NaN\n");
   EXPECT_EQ(sink.records[2], "3 NaN NaN NaN NaN NaN NaN\n");
+}
+
+TEST(RecordBuilder, MetricsCountRecordsRefusalsAndSanitizedValues) {
+  asio::io_context io;
+  FieldStore store;
+  test::MemoryRecordSink sink;
+  auto options = course_options();
+  options.fields = {"record_id", "gear_text"};
+  RecordBuilder builder(io, store, sink, options, [] { return kWall; });
+  store.publish("gear_text", std::string("D 4"));
+  builder.build_once();
+  sink.refuse_next(1);
+  builder.build_once();
+  std::vector<metrics::MetricFamily> families;
+  metrics_collector(builder, nullptr)(families);
+  const std::string text = metrics::render_prometheus(families);
+  EXPECT_NE(text.find("canhose_record_records_total{kind=\"snapshot\"} 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("canhose_record_refused_total{kind=\"snapshot\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("canhose_record_sanitized_values_total 1\n"), std::string::npos);
 }
 
 }  // namespace
