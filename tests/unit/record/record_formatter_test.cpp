@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <locale>
 
 #include "record/text_encoding.hpp"
 
@@ -122,6 +123,30 @@ TEST(RecordFormatter, BadConfigurationIsRefusedAtStartUp) {
                std::invalid_argument);
   EXPECT_THROW(RecordFormatter(RecordFormat::space, columns_with_default_precision({"a"}), ""),
                std::invalid_argument);
+}
+
+// A German-style locale made by hand (this machine has only C/POSIX installed).
+class CommaDecimal : public std::numpunct<char> {
+ protected:
+  char do_decimal_point() const override { return ','; }
+  char do_thousands_sep() const override { return '.'; }
+  std::string do_grouping() const override { return "\3"; }
+};
+
+TEST(RecordFormatter, GlobalLocaleDoesNotChangeNumbers) {
+  const std::locale previous =
+      std::locale::global(std::locale(std::locale::classic(), new CommaDecimal));
+  const FieldValue rpm = std::int64_t{12345};
+  std::string out;
+  try {
+    out = line(course(RecordFormat::csv), 1234567, {nullptr, nullptr, &kVin, &kLat, &kLon, &rpm});
+  } catch (...) {
+    std::locale::global(previous);
+    throw;
+  }
+  std::locale::global(previous);
+  EXPECT_EQ(out,
+            "1234567,2026-11-25T18:00:00.123Z,1HGCM82633A004352,55.7970198,-23.5690207,12345\n");
 }
 
 TEST(TextEncoding, Iso8601TimestampsCoverDateEdges) {
