@@ -1,5 +1,8 @@
 #include "record/raw_frame_recorder.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <stdexcept>
 
 #include "log/logger.hpp"
@@ -11,22 +14,11 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
-void append_hex(std::string& out, std::uint32_t value, int digits) {
+char* put_hex(char* p, std::uint32_t value, int digits) {
   for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-    out += kHexDigits[(value >> shift) & 0xF];
+    *p++ = kHexDigits[(value >> shift) & 0xF];
   }
-}
-
-void append_iso8601_us(std::string& out, std::chrono::sys_time<std::chrono::microseconds> t) {
-  // The millisecond form, then the three extra digits before the 'Z'.
-  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  append_iso8601_ms(out, ms);
-  out.pop_back();
-  const auto us = static_cast<std::uint32_t>((t - ms).count());
-  out += static_cast<char>('0' + us / 100);
-  out += static_cast<char>('0' + us / 10 % 10);
-  out += static_cast<char>('0' + us % 10);
-  out += 'Z';
+  return p;
 }
 
 class FrameContent final : public RecordContent {
@@ -89,52 +81,68 @@ bool RawFrameRecorder::on_frame(const RawFrame& frame) {
 
 void RawFrameRecorder::format(std::uint64_t record_id, const RawFrame& frame,
                               std::string& out) const {
+  // Fixed-size parts are assembled in stack buffers and appended in one go: per-character
+  // appends (a capacity check each) cost more than the formatting itself.
   const bool json = format_ == RecordFormat::jsonl;
   const char sep = format_ == RecordFormat::csv ? ',' : ' ';
+  auto put = [](char* p, std::string_view text) { return std::copy(text.begin(), text.end(), p); };
+
+  std::array<char, 32 + 20 + TimestampText::kMaxLength + 16> head;  // ... up to the iface
+  char* p = head.data();
   if (json) {
-    out += "{\"record_id\":";
+    p = put(p, "{\"record_id\":");
   }
-  append_uint(out, record_id);
-  out += json ? ",\"timestamp\":\"" : std::string_view(&sep, 1);
-  append_iso8601_us(out, frame.timestamp);
+  p = std::to_chars(p, head.data() + head.size(), record_id).ptr;
+  p = json ? put(p, ",\"timestamp\":\"") : put(p, std::string_view(&sep, 1));
+  p = timestamp_text_.write_us(p, frame.timestamp);
+  p = json ? put(p, "\",\"iface\":") : put(p, std::string_view(&sep, 1));
+  out.append(head.data(), p);
+
   if (json) {
-    out += "\",\"iface\":";
     append_json_string(out, frame.iface);
-    out += ",\"id\":\"";
+  } else if (frame.iface.empty()) {
+    out += missing_token_;
+  } else if (format_ == RecordFormat::csv) {
+    append_csv_field(out, frame.iface);
   } else {
-    out += sep;
-    if (frame.iface.empty()) {
-      out += missing_token_;
-    } else if (format_ == RecordFormat::csv) {
-      append_csv_field(out, frame.iface);
-    } else {
-      append_space_token(out, frame.iface);
-    }
-    out += sep;
+    append_space_token(out, frame.iface);
   }
+
+  // id, data (at most 64 bytes: 128 hex digits), closing characters.
+  std::array<char, 32 + 128 + 32> tail;
+  p = tail.data();
+  p = json ? put(p, ",\"id\":\"") : put(p, std::string_view(&sep, 1));
   const bool extended = (frame.flags & RawFrame::kExtended) != 0;
-  append_hex(out, frame.id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended ? 8 : 3);
-  out += json ? "\",\"data\":" : std::string_view(&sep, 1);
+  p = put_hex(p, frame.id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended ? 8 : 3);
+  p = json ? put(p, "\",\"data\":") : put(p, std::string_view(&sep, 1));
   if ((frame.flags & RawFrame::kRemote) != 0) {
-    out += json ? "\"R\"" : "R";
+    p = put(p, json ? std::string_view("\"R\"") : std::string_view("R"));
   } else if (frame.data.empty()) {
-    out += json ? std::string_view("null") : std::string_view(missing_token_);
+    if (json) {
+      p = put(p, "null");
+    } else {
+      out.append(tail.data(), p);
+      out += missing_token_;
+      p = tail.data();
+    }
   } else {
     if (json) {
-      out += '"';
+      *p++ = '"';
     }
-    for (const std::uint8_t b : frame.data) {
-      out += kHexDigits[b >> 4];
-      out += kHexDigits[b & 0xF];
+    const std::size_t n = std::min<std::size_t>(frame.data.size(), 64);
+    for (std::size_t i = 0; i < n; ++i) {
+      *p++ = kHexDigits[frame.data[i] >> 4];
+      *p++ = kHexDigits[frame.data[i] & 0xF];
     }
     if (json) {
-      out += '"';
+      *p++ = '"';
     }
   }
   if (json) {
-    out += '}';
+    *p++ = '}';
   }
-  out += '\n';
+  *p++ = '\n';
+  out.append(tail.data(), p);
 }
 
 }  // namespace canhose::record

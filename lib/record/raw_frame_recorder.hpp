@@ -11,7 +11,8 @@
 // writes it: 3 digits for 11-bit ids, 8 for 29-bit ids, so the width tells them apart.
 // data: hexadecimal bytes, uppercase, no separators; "R" for a remote request; the
 // missing token (jsonl: null) for a frame with no data bytes. CAN FD frames write their
-// (up to 64) bytes the same way; their BRS/ESI flags are not recorded.
+// (up to 64) bytes the same way; their BRS/ESI flags are not recorded. Data beyond 64
+// bytes (not a valid frame) is cut at 64.
 
 #include <cstdint>
 #include <string>
@@ -21,6 +22,7 @@
 #include "record/raw_frame.hpp"
 #include "record/record_format.hpp"
 #include "record/record_sink.hpp"
+#include "record/timestamp_text.hpp"
 
 namespace canhose::record {
 
@@ -63,6 +65,7 @@ class RawFrameRecorder {
   std::string missing_token_;
   std::unordered_set<std::uint64_t> selected_;
   Counters counters_;
+  mutable TimestampText timestamp_text_;  // per-second cache, event-loop thread only
 };
 
 }  // namespace canhose::record

@@ -7,6 +7,7 @@
 #include <locale>
 
 #include "record/text_encoding.hpp"
+#include "record/timestamp_text.hpp"
 
 namespace canhose::record {
 namespace {
@@ -159,6 +160,22 @@ TEST(TextEncoding, Iso8601TimestampsCoverDateEdges) {
   out.clear();
   append_iso8601_ms(out, sys_days{year{2038} / 1 / 19} + 3h + 14min + 8s + 5ms);
   EXPECT_EQ(out, "2038-01-19T03:14:08.005Z");
+}
+
+TEST(TimestampText, CachedSecondIsReplacedWhenTheSecondOrDayChanges) {
+  TimestampText text;
+  auto write = [&](sys_time<microseconds> t) {
+    std::array<char, TimestampText::kMaxLength> buf{};
+    return std::string(buf.data(), text.write_us(buf.data(), t));
+  };
+  const sys_time<microseconds> t = sys_days{year{2026} / 12 / 31} + 23h + 59min + 59s;
+  EXPECT_EQ(write(t + 7us), "2026-12-31T23:59:59.000007Z");
+  EXPECT_EQ(write(t + 999999us), "2026-12-31T23:59:59.999999Z");
+  EXPECT_EQ(write(t + 1000000us), "2027-01-01T00:00:00.000000Z");
+  EXPECT_EQ(write(t + 5us), "2026-12-31T23:59:59.000005Z");  // back in time: recomputed
+  std::array<char, TimestampText::kMaxLength> buf{};
+  EXPECT_EQ(std::string(buf.data(), text.write_ms(buf.data(), floor<milliseconds>(t) + 42ms)),
+            "2026-12-31T23:59:59.042Z");
 }
 
 TEST(TextEncoding, FixedPrecisionRoundsTheExactBinaryValue) {
