@@ -33,6 +33,9 @@ GpsdClient::GpsdClient(asio::io_context& io, GpsdOptions options)
     : io_(io),
       options_(std::move(options)),
       data_(std::make_unique<gps_data_t>()),
+      resolver_(io),
+      probe_(io),
+      connect_timer_(io),
       descriptor_(io),
       reconnect_timer_(io),
       stale_timer_(io),
@@ -65,6 +68,11 @@ void GpsdClient::start() {
 }
 
 void GpsdClient::stop() {
+  ++attempt_id_;
+  resolver_.cancel();
+  connect_timer_.cancel();
+  boost::system::error_code ignored;
+  probe_.close(ignored);
   reconnect_timer_.cancel();
   stale_timer_.cancel();
   if (open_) {
@@ -88,25 +96,75 @@ void GpsdClient::close_connection() {
 }
 
 void GpsdClient::connect() {
+  // libgps resolves and connects synchronously, which could hold the event loop for the
+  // resolver or TCP timeouts. So the address is resolved and tried here asynchronously
+  // first; libgps is then given the numeric address that just accepted a connection,
+  // and its connect returns at once.
   state_ = State::connecting;
+  const auto attempt = ++attempt_id_;
+  resolver_.async_resolve(
+      options_.host, std::to_string(options_.port), asio::ip::resolver_base::numeric_service,
+      [this, alive = std::weak_ptr<int>(alive_), attempt](
+          const boost::system::error_code& ec,
+          const asio::ip::tcp::resolver::results_type& results) {
+        if (alive.expired() || attempt != attempt_id_ || state_ != State::connecting) {
+          return;
+        }
+        if (ec) {
+          connect_failed("cannot resolve the host: " + ec.message());
+          return;
+        }
+        connect_timer_.expires_after(kConnectTimeout);
+        connect_timer_.async_wait(
+            [this, alive, attempt](const boost::system::error_code& timer_ec) {
+              if (!alive.expired() && !timer_ec && attempt == attempt_id_) {
+                boost::system::error_code ignored;
+                probe_.close(ignored);  // completes the connect with operation_aborted
+              }
+            });
+        asio::async_connect(
+            probe_, results,
+            [this, alive, attempt](const boost::system::error_code& connect_ec,
+                                   const asio::ip::tcp::endpoint& endpoint) {
+              if (alive.expired() || attempt != attempt_id_ || state_ != State::connecting) {
+                return;
+              }
+              connect_timer_.cancel();
+              boost::system::error_code ignored;
+              probe_.close(ignored);
+              if (connect_ec) {
+                connect_failed(connect_ec == asio::error::operation_aborted
+                                   ? std::string("no answer within the connect timeout")
+                                   : connect_ec.message());
+                return;
+              }
+              open_stream(endpoint.address().to_string());
+            });
+      });
+}
+
+void GpsdClient::connect_failed(const std::string& reason) {
+  ++counters_.connect_failures;
+  if (!last_connect_failed_) {
+    log::warning(kComponent, "cannot connect to gpsd at ", endpoint(), ": ", reason,
+                 "; retrying every ", options_.reconnect_min.count(), "-",
+                 options_.reconnect_max.count(), " ms");
+  } else {
+    log::debug(kComponent, "gpsd at ", endpoint(), " still unreachable: ", reason);
+  }
+  last_connect_failed_ = true;
+  schedule_reconnect();
+}
+
+void GpsdClient::open_stream(const std::string& numeric_host) {
   *data_ = gps_data_t{};
   satellites_used_.reset();
   got_report_on_connection_ = false;
   const std::string port = std::to_string(options_.port);
   errno = 0;
-  if (gps_open(options_.host.c_str(), port.c_str(), data_.get()) != 0) {
-    ++counters_.connect_failures;
+  if (gps_open(numeric_host.c_str(), port.c_str(), data_.get()) != 0) {
     // libgps leaves its own negative NL_* code in errno for connect failures.
-    const std::string reason = gps_errstr(errno);
-    if (!last_connect_failed_) {
-      log::warning(kComponent, "cannot connect to gpsd at ", endpoint(), ": ", reason,
-                   "; retrying every ", options_.reconnect_min.count(), "-",
-                   options_.reconnect_max.count(), " ms");
-    } else {
-      log::debug(kComponent, "gpsd at ", endpoint(), " still unreachable: ", reason);
-    }
-    last_connect_failed_ = true;
-    schedule_reconnect();
+    connect_failed(gps_errstr(errno));
     return;
   }
   open_ = true;

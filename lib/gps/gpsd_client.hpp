@@ -21,10 +21,10 @@
 // (UTC from the receiver, local system_clock when the report arrived), for the AWS
 // clock-offset estimate.
 //
-// Limitation: gps_open() resolves the host and connects synchronously (libgps offers no
-// asynchronous connect). For a numeric address on this machine or the LAN this returns
-// at once; a name that needs DNS or an unreachable remote host can hold the loop for
-// the resolver or TCP connect timeout.
+// Never blocking on connect: gps_open() resolves and connects synchronously, so the client
+// first resolves the host and connects with asio (async, kConnectTimeout), closes that
+// probe connection, and hands libgps the numeric address that answered; libgps's own
+// connect then returns at once. (gpsd sees one short extra connection per attempt.)
 //
 // Lifetime: all methods on the event-loop thread. Destroying the client closes the
 // connection; handlers still queued in the io_context see it is gone and do nothing.
@@ -63,6 +63,7 @@ class GpsdClient {
   };
 
   static constexpr int kReportsPerTurn = 64;
+  static constexpr std::chrono::seconds kConnectTimeout{5};
 
   GpsdClient(asio::io_context& io, GpsdOptions options);
   GpsdClient(const GpsdClient&) = delete;
@@ -84,6 +85,8 @@ class GpsdClient {
 
  private:
   void connect();
+  void connect_failed(const std::string& reason);
+  void open_stream(const std::string& numeric_host);
   void wait_readable();
   void drain();
   void handle_report(std::chrono::system_clock::time_point now,
@@ -99,6 +102,10 @@ class GpsdClient {
   GpsdOptions options_;
   std::unique_ptr<gps_data_t> data_;  // large (skyview tables): kept off the stack
   bool open_ = false;                 // gps_open() succeeded and gps_close() is due
+  asio::ip::tcp::resolver resolver_;
+  asio::ip::tcp::socket probe_;  // the asynchronous reachability check before gps_open()
+  asio::steady_timer connect_timer_;
+  std::uint64_t attempt_id_ = 0;  // bumps per connect attempt and on stop()
   asio::posix::stream_descriptor descriptor_;
   asio::steady_timer reconnect_timer_;
   asio::steady_timer stale_timer_;

@@ -12,8 +12,7 @@ namespace canhose::gps {
 
 struct GpsdOptions {
   bool enabled = false;            // sources.gps.enabled
-  std::string host = "127.0.0.1";  // sources.gps.host: gpsd's address. A numeric address
-                                   // is best: libgps resolves names synchronously.
+  std::string host = "127.0.0.1";  // sources.gps.host: gpsd's address or host name
   std::uint16_t port = 2947;       // sources.gps.port
   std::string device;              // sources.gps.device: watch only this device path
                                    // (e.g. /dev/ttyACM0); empty: every device gpsd has.

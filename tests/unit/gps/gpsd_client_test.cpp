@@ -198,9 +198,18 @@ TEST(GpsdClient, ReconnectsAfterGpsdIsKilledAndFixesResume) {
   // The loss is reported as "no fix" at once, not left as a frozen position.
   EXPECT_FALSE(fixes.back().has_fix());
   EXPECT_FALSE(client.current_fix().has_fix());
-  // gpsd is down: the client keeps trying without spinning.
-  run_until(io, [&] { return client.counters().connect_failures >= 2; });
-  EXPECT_EQ(client.state(), GpsdClient::State::waiting_to_reconnect);
+  // gpsd is down: the client keeps trying, backing off (50, 100, 200, 400, 400 ms...),
+  // so one second holds a handful of attempts, never a busy loop.
+  const auto failures_before = client.counters().connect_failures;
+  const auto one_second = std::chrono::steady_clock::now() + 1s;
+  while (std::chrono::steady_clock::now() < one_second) {
+    io.restart();
+    io.run_until(one_second);
+  }
+  const auto failures = client.counters().connect_failures - failures_before;
+  EXPECT_GE(failures, 1u);
+  EXPECT_LE(failures, 8u);
+  EXPECT_NE(client.state(), GpsdClient::State::streaming);
 
   const auto fixes_before = client.counters().fixes;
   test::GpsfakeServer restarted(kData + "bt451.log", port, /*once=*/false);
@@ -222,7 +231,9 @@ TEST(GpsdClient, StopClosesAndStartReconnects) {
   const auto port = test::free_loopback_port();
   test::GpsfakeServer gpsd(kData + "bt451.log", port, /*once=*/false);
   asio::io_context io;
-  GpsdClient client(io, options_for(port));
+  auto options = options_for(port);
+  options.host = "localhost";  // a name: resolved asynchronously, libgps gets the address
+  GpsdClient client(io, options);
   client.start();
   ASSERT_TRUE(run_until(io, [&] { return client.counters().tpv_reports >= 2; }))
       << gpsd.stderr_text();
