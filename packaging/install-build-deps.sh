@@ -13,6 +13,7 @@ packages=(
   # real peers the tests talk to
   gpsd gpsd-clients can-utils openssl python3 python3-botocore systemd
   # the Firehose emulator and its tests (run with /usr/bin/python3)
+  # (record tests read records back with pandas, as a fleet analyst would)
   python3-pandas awscli
 )
 

@@ -1,0 +1,63 @@
+#pragma once
+// The latest value of every field the sources publish ("speed", "rpm", "lat", DBC signal
+// names, ...), with the monotonic time it was observed. The record builder reads it once
+// per period; a value older than its field's max age counts as missing.
+//
+// Publishing by name costs a hash lookup; a hot source (CAN decoding at thousands of
+// frames per second) resolves its names once with id_of() and publishes by FieldId.
+// Memory: one entry per distinct field name ever published (names come from config and
+// DBC files, so the set is bounded). Event-loop thread only.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "record/field_value.hpp"
+
+namespace canhose::record {
+
+using FieldId = std::uint32_t;
+
+class FieldStore {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // A max age of zero: the value never expires (VIN, device id).
+  static constexpr std::chrono::milliseconds kNeverExpires{0};
+
+  FieldId id_of(std::string_view name);
+  std::optional<FieldId> find(std::string_view name) const;
+  const std::string& name_of(FieldId id) const { return entries_.at(id).name; }
+
+  void publish(FieldId id, FieldValue value, Clock::time_point observed = Clock::now());
+  void publish(std::string_view name, FieldValue value, Clock::time_point observed = Clock::now()) {
+    publish(id_of(name), std::move(value), observed);
+  }
+  // Marks a field missing now (e.g. the GPS lost its fix).
+  void clear(FieldId id);
+  void clear(std::string_view name);
+
+  // The value if it was published and is not older than `max_age` at `now`.
+  const FieldValue* get(FieldId id, Clock::time_point now, std::chrono::milliseconds max_age) const;
+  std::size_t size() const { return entries_.size(); }
+  std::uint64_t publish_count() const { return publishes_; }
+
+ private:
+  struct Entry {
+    std::string name;
+    std::optional<FieldValue> value;
+    Clock::time_point observed{};
+  };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, FieldId, NameHash, std::equal_to<>> ids_;
+  std::uint64_t publishes_ = 0;
+};
+
+}  // namespace canhose::record

@@ -1,0 +1,71 @@
+#pragma once
+// Optional raw capture: one record per CAN frame whose identifier is selected, for field
+// debugging and for fleets that decode later. Format (docs/record.md):
+//
+//   space  record_id timestamp iface id data
+//          1042 2026-11-25T18:00:00.123456Z can0 7E8 0641000000000000
+//   csv    the same columns separated by ','
+//   jsonl  {"record_id":1042,"timestamp":"...","iface":"can0","id":"7E8","data":"0641..."}
+//
+// timestamp: UTC with microseconds (kernel receive time). id: hexadecimal as candump
+// writes it: 3 digits for 11-bit ids, 8 for 29-bit ids, so the width tells them apart.
+// data: hexadecimal bytes, uppercase, no separators; "R" for a remote request; the
+// missing token (jsonl: null) for a frame with no data bytes. CAN FD frames write their
+// (up to 64) bytes the same way; their BRS/ESI flags are not recorded. Data beyond 64
+// bytes (not a valid frame) is cut at 64.
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "record/raw_frame.hpp"
+#include "record/record_format.hpp"
+#include "record/record_sink.hpp"
+#include "record/timestamp_text.hpp"
+
+namespace canhose::record {
+
+struct RawFrameOptions {
+  bool enabled = false;  // record.raw_frames.enabled
+  // record.raw_frames.ids: identifiers to capture. Values up to 0x7FF select 11-bit
+  // frames; larger values select 29-bit frames. Empty with enabled: nothing captured.
+  std::vector<std::uint32_t> ids;
+  // record.raw_frames.extended_ids: identifiers <= 0x7FF to capture as 29-bit frames.
+  std::vector<std::uint32_t> extended_ids;
+};
+
+class RawFrameRecorder {
+ public:
+  struct Counters {
+    std::uint64_t frames_seen = 0;
+    std::uint64_t records = 0;
+    std::uint64_t append_failures = 0;
+  };
+
+  RawFrameRecorder(RecordSink& sink, RawFrameOptions options, RecordFormat format,
+                   std::string missing_token = std::string(kDefaultMissingToken));
+
+  bool selected(std::uint32_t id, std::uint8_t flags) const;
+  // Appends a record if the frame is selected. Returns true if one was appended.
+  bool on_frame(const RawFrame& frame);
+
+  // Formats a frame's record (also used by the sink's content and the benchmark).
+  void format(std::uint64_t record_id, const RawFrame& frame, std::string& out) const;
+  const Counters& counters() const { return counters_; }
+
+ private:
+  static std::uint64_t key(std::uint32_t id, bool extended) {
+    return (static_cast<std::uint64_t>(extended) << 32) | id;
+  }
+
+  RecordSink& sink_;
+  RawFrameOptions options_;
+  RecordFormat format_;
+  std::string missing_token_;
+  std::unordered_set<std::uint64_t> selected_;
+  Counters counters_;
+  mutable TimestampText timestamp_text_;  // per-second cache, event-loop thread only
+};
+
+}  // namespace canhose::record
