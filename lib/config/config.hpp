@@ -7,6 +7,14 @@
 #include <string>
 
 #include "aws/credentials_options.hpp"
+#include "aws/https_transport_options.hpp"
+#include "aws/iot_credentials_provider.hpp"
+#include "can/can_options.hpp"
+#include "can/replay_options.hpp"
+#include "dbc/dbc_options.hpp"
+#include "gps/gpsd_options.hpp"
+#include "record/raw_frame_recorder.hpp"
+#include "record/record_builder_options.hpp"
 #include "config/units.hpp"
 #include "delivery/delivery_options.hpp"
 #include "queue/queue_options.hpp"
@@ -45,6 +53,13 @@ struct MetricsConfig {
   std::string listen;
 };
 
+struct SourcesConfig {
+  can::CanSourceOptions can;
+  dbc::DbcOptions dbc;  // sources.can.dbc_file, sources.can.j1939
+  can::ReplayOptions replay;
+  gps::GpsdOptions gps;
+};
+
 struct Config {
   DeviceConfig device;
   ServiceConfig service;
@@ -53,7 +68,12 @@ struct Config {
   // queue.dir and delivery.dead_letter_dir are derived from service.state_dir.
   queue::QueueOptions queue;
   delivery::DeliveryOptions delivery;
+  aws::HttpsTransportOptions https;  // delivery.ca_file, .proxy, .timeouts, ...
   aws::CredentialsOptions credentials;
+  aws::IotCredentialsOptions iot;  // credentials.iot
+  SourcesConfig sources;
+  record::RecordBuilderOptions record;  // record.vin/device_id come from device.*
+  record::RawFrameOptions raw_frames;   // record.raw_frames
 };
 
 }  // namespace canhose::config

@@ -164,6 +164,156 @@ void read_credentials(MappingReader& r, aws::CredentialsOptions& c) {
   }
 }
 
+void read_https(MappingReader& r, aws::HttpsTransportOptions& c) {
+  r.value("ca_file", c.tls.ca_file);
+  r.value("proxy", c.proxy);
+  r.value("no_proxy", c.no_proxy);
+  r.section("timeouts", [&](MappingReader& t) {
+    t.value("resolve", c.timeouts.resolve, between<Duration>(100ms, 5min));
+    t.value("connect", c.timeouts.connect, between<Duration>(100ms, 5min));
+    t.value("handshake", c.timeouts.handshake, between<Duration>(100ms, 5min));
+    t.value("request", c.timeouts.request, between<Duration>(1s, 10min));
+  });
+  std::uint32_t pool = static_cast<std::uint32_t>(c.pool_size);
+  r.value("pool_size", pool, between<std::uint32_t>(0, 16));
+  c.pool_size = pool;
+  r.value("idle_timeout", c.idle_timeout, between<Duration>(1s, 10min));
+}
+
+void read_iot(MappingReader& r, aws::IotCredentialsOptions& c) {
+  r.value("endpoint", c.endpoint);
+  r.value("role_alias", c.role_alias);
+  r.value("thing_name", c.thing_name);
+  r.value("cert_file", c.cert_file);
+  r.value("key_file", c.key_file);
+  r.value("ca_file", c.ca_file);
+}
+
+std::vector<can::CanIdFilter> read_filters(MappingReader& r, std::string_view key) {
+  std::vector<std::string> texts;
+  r.value(key, texts);
+  std::vector<can::CanIdFilter> filters;
+  for (const std::string& text : texts) {
+    const can::CanIdFilterParse parsed = can::parse_can_id_filter(text);
+    if (!parsed.filter) {
+      r.error(key, "\"" + text + "\": " + parsed.error);
+      continue;
+    }
+    filters.push_back(*parsed.filter);
+  }
+  return filters;
+}
+
+void read_can(MappingReader& r, can::CanSourceOptions& c, dbc::DbcOptions& dbc) {
+  r.value("enabled", c.enabled);
+  r.list<can::CanInterfaceOptions>("interfaces", c.interfaces, [](MappingReader& i, can::CanInterfaceOptions& o) {
+    i.value("name", o.name);
+    i.value("fd", o.fd);
+    o.filters = read_filters(i, "filters");
+    i.value("error_frames", o.error_frames);
+    i.value("receive_buffer", o.receive_buffer, between(ByteSize{0}, ByteSize{64 << 20}));
+    i.value("manage_interface", o.manage_interface);
+    i.value("bitrate", o.bitrate, between<std::uint32_t>(0, 1'000'000));
+    i.value("restart_ms", o.restart_ms, between<Duration>(0s, 1min));
+    i.value("bus_off_restart_delay", o.bus_off_restart_delay, between<Duration>(0s, 1min));
+    if (o.name.empty()) {
+      i.error("name", "every interface needs a name such as can0");
+    }
+  });
+  std::uint32_t batch = static_cast<std::uint32_t>(c.read_batch);
+  r.value("read_batch", batch, between<std::uint32_t>(1, 1024));
+  c.read_batch = batch;
+  r.value("retry_initial", c.retry_initial, between<Duration>(10ms, 1h));
+  r.value("retry_max", c.retry_max, between<Duration>(10ms, 1h));
+  r.value("dbc_file", dbc.file);
+  r.value("j1939", dbc.j1939);
+  if (c.enabled) {
+    if (c.interfaces.empty()) {
+      r.error("interfaces", "sources.can is enabled but lists no interfaces");
+    }
+    for (const std::string& problem : can::validate(c)) {
+      r.error("interfaces", problem);
+    }
+  }
+}
+
+void read_replay(MappingReader& r, can::ReplayOptions& c) {
+  r.value("enabled", c.enabled);
+  r.value("file", c.file);
+  std::string speed = "1";
+  r.value("speed", speed, [](const std::string& text) -> std::optional<std::string> {
+    if (can::parse_replay_speed(text)) {
+      return std::nullopt;
+    }
+    return std::string("expected max, 0, or a speed factor from 0.001 to 1000 (2 = twice real time)");
+  });
+  if (auto parsed = can::parse_replay_speed(speed)) {
+    c.speed = *parsed;
+  }
+  r.value("loop", c.loop);
+  r.value("interface_name", c.interface_name);
+  r.value("original_timestamps", c.original_timestamps);
+  c.filters = read_filters(r, "filters");
+  std::uint32_t batch = static_cast<std::uint32_t>(c.batch);
+  r.value("batch", batch, between<std::uint32_t>(1, 4096));
+  c.batch = batch;
+  if (c.enabled && c.file.empty()) {
+    r.error("file", "sources.replay is enabled but names no file (a candump -l log)");
+  }
+}
+
+void read_gps(MappingReader& r, gps::GpsdOptions& c) {
+  r.value("enabled", c.enabled);
+  r.value("host", c.host);
+  std::uint32_t port = c.port;
+  r.value("port", port, between<std::uint32_t>(1, 65535));
+  c.port = static_cast<std::uint16_t>(port);
+  r.value("device", c.device);
+  r.value("max_fix_age", c.max_fix_age, between<Duration>(100ms, 1h));
+  r.value("reconnect_min", c.reconnect_min, between<Duration>(10ms, 1h));
+  r.value("reconnect_max", c.reconnect_max, between<Duration>(10ms, 1h));
+}
+
+void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawFrameOptions& raw) {
+  r.choice("format", c.format,
+           {{"space", record::RecordFormat::space},
+            {"csv", record::RecordFormat::csv},
+            {"jsonl", record::RecordFormat::jsonl}});
+  r.value("fields", c.fields);
+  r.value("period", c.period, between<Duration>(10ms, 1h));
+  r.value("csv_header", c.csv_header);
+  r.value("missing_token", c.missing_token, [](const std::string& token) -> std::optional<std::string> {
+    if (record::is_valid_missing_token(token)) {
+      return std::nullopt;
+    }
+    return std::string("expected a token pandas reads as missing, such as NaN, NA or null");
+  });
+  r.value("field_max_age", c.field_max_age, between<Duration>(0s, 24h));
+  if (c.fields.empty()) {
+    r.error("fields", "a record needs at least one field");
+  }
+  r.section("raw_frames", [&](MappingReader& f) {
+    f.value("enabled", raw.enabled);
+    std::vector<std::string> ids;
+    f.value("ids", ids);
+    raw.ids.clear();
+    for (const std::string& text : ids) {
+      unsigned long id = 0;
+      std::size_t used = 0;
+      try {
+        id = std::stoul(text, &used, 0);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || id > 0x1FFFFFFF) {
+        f.error("ids", "\"" + text + "\" is not a CAN id (0x000 to 0x1FFFFFFF)");
+        continue;
+      }
+      raw.ids.push_back(static_cast<std::uint32_t>(id));
+    }
+  });
+}
+
 }  // namespace
 
 void read_config(MappingReader& root, Config& config) {
@@ -172,8 +322,22 @@ void read_config(MappingReader& root, Config& config) {
   root.section("log", [&](MappingReader& r) { read_log(r, config.log); });
   root.section("metrics", [&](MappingReader& r) { read_metrics(r, config.metrics); });
   root.section("queue", [&](MappingReader& r) { read_queue(r, config.queue); });
-  root.section("delivery", [&](MappingReader& r) { read_delivery(r, config.delivery); });
-  root.section("credentials", [&](MappingReader& r) { read_credentials(r, config.credentials); });
+  root.section("delivery", [&](MappingReader& r) {
+    read_delivery(r, config.delivery);
+    read_https(r, config.https);
+  });
+  root.section("credentials", [&](MappingReader& r) {
+    read_credentials(r, config.credentials);
+    r.section("iot", [&](MappingReader& iot) { read_iot(iot, config.iot); });
+  });
+  root.section("sources", [&](MappingReader& r) {
+    r.section("can", [&](MappingReader& can) { read_can(can, config.sources.can, config.sources.dbc); });
+    r.section("replay", [&](MappingReader& replay) { read_replay(replay, config.sources.replay); });
+    r.section("gps", [&](MappingReader& gps) { read_gps(gps, config.sources.gps); });
+  });
+  root.section("record", [&](MappingReader& r) { read_record(r, config.record, config.raw_frames); });
+  config.record.vin = config.device.vin;
+  config.record.device_id = config.device.id;
   // Paths that live in the state directory.
   config.queue.dir = config.service.state_dir / "queue";
   config.delivery.dead_letter_dir = config.service.state_dir / "dead-letter";

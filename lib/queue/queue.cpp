@@ -294,6 +294,11 @@ Queue::~Queue() {
 
 // ---------------------------------------------------------------- loop thread API
 
+std::uint64_t Queue::next_sequence() const {
+  std::lock_guard lock(mutex_);
+  return next_seq_;
+}
+
 AppendResult Queue::append(std::span<const std::byte> payload) {
   AppendResult result;
   // Copy before taking the lock: the worker should never wait for a memcpy.

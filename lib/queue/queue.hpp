@@ -83,6 +83,9 @@ class Queue {
   AppendResult append(std::string_view payload) {
     return append(std::as_bytes(std::span(payload.data(), payload.size())));
   }
+  // The sequence number the next accepted append() will get. Only the loop thread appends,
+  // so it holds until the next append() (which may refuse the record and not use it).
+  std::uint64_t next_sequence() const;
   // Called on the loop each time the durable sequence number advances.
   void set_durable_handler(std::function<void(std::uint64_t durable_seq)> handler);
 

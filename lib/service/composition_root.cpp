@@ -1,26 +1,260 @@
 #include "service/composition_root.hpp"
 
 #include <memory>
+#include <optional>
+#include <stdexcept>
 
 #include "asio/asio.hpp"
+#include "aws/cached_credentials.hpp"
+#include "aws/clock_offset.hpp"
+#include "aws/credentials_options.hpp"
+#include "aws/firehose_api.hpp"
+#include "aws/firehose_client.hpp"
+#include "aws/https_transport.hpp"
+#include "aws/iot_credentials_provider.hpp"
+#include "can/replay_source.hpp"
+#include "can/socketcan_opener.hpp"
+#include "can/socketcan_source.hpp"
+#include "dbc/dbc_decoder.hpp"
+#include "dbc/dbc_parser.hpp"
+#include "delivery/firehose_delivery.hpp"
+#include "gps/gps_metrics.hpp"
+#include "gps/gpsd_client.hpp"
 #include "log/logger.hpp"
 #include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
+#include "queue/queue_component.hpp"
+#include "queue/queue_record_sink.hpp"
+#include "record/field_store.hpp"
+#include "record/gps_field_publisher.hpp"
+#include "record/raw_frame_recorder.hpp"
+#include "record/record_builder.hpp"
+#include "record/record_metrics.hpp"
+#include "service/callback_component.hpp"
 #include "service/daemon.hpp"
 
 namespace canhose::service {
+namespace {
+
+constexpr std::string_view kLog = "canhosed";
+
+// GPS time before this cannot be right (receivers with the 1024-week rollover bug
+// report dates ~19.6 years in the past): it is not used to correct the clock.
+constexpr auto kEarliestPlausibleTime = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
+
+// The AWS side: one HTTPS transport, credentials, the corrected clock and the client.
+// Lives as long as run_service; delivery refers to it.
+struct AwsClient {
+  aws::ClockOffset clock;
+  std::unique_ptr<aws::HttpsTransport> transport;
+  std::unique_ptr<aws::CredentialsProvider> provider;
+  std::unique_ptr<aws::CachedCredentials> credentials;
+  std::unique_ptr<aws::FirehoseClient> firehose;
+};
+
+// Throws std::runtime_error with an operator-facing message when the configuration
+// cannot work (unreadable CA or certificate, no region).
+std::unique_ptr<AwsClient> make_aws_client(asio::io_context& io, const config::Config& config) {
+  auto aws = std::make_unique<AwsClient>();
+  const auto executor = io.get_executor();
+  aws->transport = std::make_unique<aws::HttpsTransport>(executor, config.https);
+
+  std::unique_ptr<aws::CredentialsProvider> iot;
+  if (!config.iot.endpoint.empty()) {
+    aws::IotCredentialsOptions iot_options = config.iot;
+    iot_options.timeouts = config.https.timeouts;
+    iot_options.proxy = config.https.proxy;
+    iot_options.no_proxy = config.https.no_proxy;
+    iot = std::make_unique<aws::IotCredentialsProvider>(executor, std::move(iot_options));
+  }
+  aws::BuiltCredentialsProvider built = aws::build_credentials_provider(config.credentials, std::move(iot));
+  if (!built.provider) {
+    throw std::runtime_error("credentials: " + built.error);
+  }
+  aws->provider = std::move(built.provider);
+  AwsClient* raw = aws.get();
+  aws->credentials = std::make_unique<aws::CachedCredentials>(
+      executor, *aws->provider, aws::cached_credentials_options(config.credentials),
+      [raw] { return raw->clock.now(); });
+
+  const std::string url = config.delivery.endpoint.empty()
+                              ? aws::default_firehose_endpoint(config.delivery.region)
+                              : config.delivery.endpoint;
+  const aws::EndpointParseResult endpoint = aws::parse_endpoint(url);
+  if (!endpoint.ok()) {
+    throw std::runtime_error("delivery.endpoint " + url + ": " + endpoint.error);
+  }
+  aws->firehose = std::make_unique<aws::FirehoseClient>(executor, *aws->transport, *aws->credentials, aws->clock,
+                                                        config.delivery.region, endpoint.endpoint);
+  aws->credentials->start();
+  return aws;
+}
+
+// CAN frames from the bus or a replay: DBC signals into the field store, selected
+// frames as raw records. One instance per daemon; the handler is the hot path.
+class FrameRouter {
+ public:
+  FrameRouter(record::FieldStore& store, std::optional<dbc::DbcDecoder> decoder,
+              record::RawFrameRecorder* raw)
+      : store_(store), decoder_(std::move(decoder)), raw_(raw) {
+    if (decoder_) {
+      field_of_signal_.reserve(decoder_->signal_count());
+      for (std::uint32_t n = 0; n < decoder_->signal_count(); ++n) {
+        field_of_signal_.push_back(store_.id_of(decoder_->signal(n).name));
+      }
+    }
+  }
+
+  void on_frames(std::span<const can::CanFrame> frames) {
+    const auto now = record::FieldStore::Clock::now();
+    for (const can::CanFrame& f : frames) {
+      if (f.error) {
+        continue;
+      }
+      if (decoder_) {
+        decoder_->decode(f, [&](std::uint32_t signal, double value) {
+          store_.publish(field_of_signal_[signal], record::FieldValue(value), now);
+        });
+      }
+      if (raw_ != nullptr) {
+        std::uint8_t flags = 0;
+        flags |= f.extended ? record::RawFrame::kExtended : 0;
+        flags |= f.rtr ? record::RawFrame::kRemote : 0;
+        flags |= f.fd ? record::RawFrame::kFd : 0;
+        raw_->on_frame(record::RawFrame{
+            f.interface, f.id, flags, std::span<const std::uint8_t>(f.data.data(), f.len),
+            std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(f.timestamp_ns / 1000))});
+      }
+    }
+  }
+
+ private:
+  record::FieldStore& store_;
+  std::optional<dbc::DbcDecoder> decoder_;
+  record::RawFrameRecorder* raw_;
+  std::vector<record::FieldId> field_of_signal_;
+};
+
+std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
+  if (options.file.empty()) {
+    return std::nullopt;
+  }
+  dbc::DbcParseResult parsed = dbc::load_dbc_file(options.file);
+  if (!parsed.ok()) {
+    std::string message = "sources.can.dbc_file " + options.file + " has errors:";
+    for (const auto& e : parsed.errors) {
+      message += "\n  " + e.to_string();
+    }
+    throw std::runtime_error(message);
+  }
+  for (const auto& w : parsed.warnings) {
+    log::notice(kLog, w.to_string());
+  }
+  log::info(kLog, "DBC ", options.file, ": ", parsed.database.messages.size(), " messages");
+  return dbc::DbcDecoder(std::move(parsed.database), options.decoder_options());
+}
+
+}  // namespace
 
 int run_service(const std::filesystem::path& config_path, config::Config config) {
   asio::io_context io(1);
   metrics::MetricRegistry registry;
+  Daemon::apply_logging(config);
+
+  // The order of these objects is the order of construction; the daemon (last) is
+  // destroyed first, then the parts it used.
+  std::unique_ptr<AwsClient> aws;
+  record::FieldStore store;
+  std::unique_ptr<record::RecordSink> sink;
+  std::unique_ptr<record::RawFrameRecorder> raw_frames;
+  std::unique_ptr<FrameRouter> router;
+  can::SocketCanOpener can_opener;
+  std::unique_ptr<gps::GpsdClient> gps_client;
+  std::unique_ptr<record::GpsFieldPublisher> gps_fields;
+  std::unique_ptr<record::RecordBuilder> builder;
   Daemon daemon(io, config_path, config);
   registry.add_collector([&daemon](auto& out) { daemon.collect_metrics(out); });
 
-  if (!config.metrics.listen.empty()) {
-    std::string error;
-    // Checked when the configuration was read; parsed again here only to get the value.
-    const auto address = metrics::parse_listen_address(config.metrics.listen, error);
-    daemon.add(std::make_unique<metrics::MetricsServer>(io, registry, *address));
+  try {
+    // 1. The queue: everything else feeds it or drains it.
+    queue::Queue::OpenResult opened = queue::Queue::open(io, config.queue);
+    if (!opened.queue) {
+      log::critical(kLog, "cannot open the queue: ", opened.error);
+      return 1;
+    }
+    auto queue_component = std::make_unique<queue::QueueComponent>(std::move(opened.queue));
+    queue::QueueComponent* queue_part = queue_component.get();
+    queue::Queue& queue = queue_component->queue();
+    registry.add_collector([queue_part](auto& out) { queue_part->collect_metrics(out); });
+    daemon.add(std::move(queue_component));
+
+    // 2. Delivery, when a stream is configured.
+    if (config.delivery.stream.empty()) {
+      log::warning(kLog, "delivery.stream is empty: records are kept in the queue but not sent");
+    } else {
+      aws = make_aws_client(io, config);
+      aws::FirehoseClient& client = *aws->firehose;
+      auto delivery = std::make_unique<delivery::FirehoseDelivery>(
+          io, queue, config.delivery,
+          [&client](std::string body, std::size_t count, std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
+            client.put_record_batch(std::move(body), count, std::move(done));
+          });
+      delivery::FirehoseDelivery* delivery_part = delivery.get();
+      registry.add_collector([delivery_part](auto& out) { delivery_part->collect_metrics(out); });
+      daemon.add(std::move(delivery));
+    }
+
+    // 3. Metrics endpoint.
+    if (!config.metrics.listen.empty()) {
+      std::string error;
+      const auto address = metrics::parse_listen_address(config.metrics.listen, error);
+      daemon.add(std::make_unique<metrics::MetricsServer>(io, registry, *address));
+    }
+
+    // 4. Records: snapshots of the field store every period, raw frames on arrival.
+    sink = std::make_unique<queue::QueueRecordSink>(queue);
+    if (!config.record.vin.empty()) {
+      store.publish("vin", record::FieldValue(config.record.vin));
+    }
+    store.publish("device_id", record::FieldValue(config.record.device_id));
+    builder = std::make_unique<record::RecordBuilder>(io, store, *sink, config.record);
+    if (config.raw_frames.enabled) {
+      raw_frames = std::make_unique<record::RawFrameRecorder>(*sink, config.raw_frames, config.record.format,
+                                                              config.record.missing_token);
+    }
+    registry.add_collector(record::metrics_collector(*builder, raw_frames.get()));
+    daemon.add(std::make_unique<CallbackComponent>(
+        "records", [&] { builder->start(); }, [&] { builder->stop(); }));
+
+    // 5. Sources, last: they start once everything downstream is ready, and stop first.
+    if (config.sources.can.enabled || config.sources.replay.enabled) {
+      router = std::make_unique<FrameRouter>(store, load_decoder(config.sources.dbc), raw_frames.get());
+    }
+    if (config.sources.gps.enabled) {
+      gps_client = std::make_unique<gps::GpsdClient>(io, config.sources.gps);
+      gps_fields = std::make_unique<record::GpsFieldPublisher>(store);
+      gps_client->on_fix([&](const gps::GpsFix& fix) { gps_fields->publish(fix); });
+      gps_client->on_gps_time([&](auto gps_utc, auto observed) {
+        if (aws && gps_utc >= kEarliestPlausibleTime) {
+          aws->clock.learn_from_gps(gps_utc, observed);
+        }
+      });
+      registry.add_collector(gps::metrics_collector(*gps_client));
+      daemon.add(std::make_unique<CallbackComponent>(
+          "gps", [&] { gps_client->start(); }, [&] { gps_client->stop(); }));
+    }
+    if (config.sources.can.enabled) {
+      daemon.add(std::make_unique<can::SocketCanSource>(
+          io, config.sources.can, can_opener,
+          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+    }
+    if (config.sources.replay.enabled) {
+      daemon.add(std::make_unique<can::ReplaySource>(
+          io, config.sources.replay, [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+    }
+  } catch (const std::exception& e) {
+    log::critical(kLog, "cannot start: ", e.what());
+    return 1;
   }
   return daemon.run();
 }

@@ -20,6 +20,12 @@ Daemon::Daemon(asio::io_context& io, std::filesystem::path config_path, config::
       status_timer_(io),
       grace_timer_(io) {}
 
+Daemon::~Daemon() {
+  while (!components_.empty()) {
+    components_.pop_back();
+  }
+}
+
 void Daemon::add(std::unique_ptr<Component> component) {
   components_.push_back(std::move(component));
 }

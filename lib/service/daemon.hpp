@@ -21,6 +21,10 @@ namespace canhose::service {
 class Daemon {
  public:
   Daemon(asio::io_context& io, std::filesystem::path config_path, config::Config config);
+  // Destroys the components in reverse order of adding: later parts use earlier ones.
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
 
   // Components start in the order added and stop in the reverse order.
   void add(std::unique_ptr<Component> component);
