@@ -184,6 +184,7 @@ TEST_F(QueueTest, DropNewestRefusesRecordsWhenFullAndCountsThem) {
   options_.when_full = WhenFull::drop_newest;
   options_.max_bytes = 4ULL * 1024 * 1024;
   options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
+  options_.fsync = FsyncMode::never;  // retention does not depend on fsync; keeps it quick
   open();
   std::uint64_t accepted = 0;
   std::uint64_t refused = 0;
@@ -216,6 +217,7 @@ TEST_F(QueueTest, DropOldestDeletesTheOldestSegmentsAndCountsTheirRecords) {
   options_.when_full = WhenFull::drop_oldest;
   options_.max_bytes = 4ULL * 1024 * 1024;
   options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
+  options_.fsync = FsyncMode::never;  // retention does not depend on fsync; keeps it quick
   open();
   const int n = 8000;
   for (int i = 0; i < n; ++i) {
