@@ -266,6 +266,7 @@ std::string Queue::recover() {
   }
   ack_seq_ = std::max<std::uint64_t>(ack_seq_, 1);
   persisted_ack_ = cursor.status == CursorFile::LoadStatus::ok ? ack_seq_ : 0;
+  persisted_next_ = cursor.status == CursorFile::LoadStatus::ok ? cursor.cursor.next_seq : 0;
   durable_seq_ = next_seq_ - 1;
   read_next_seq_ = ack_seq_;
 
@@ -727,7 +728,8 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   written_count_ += count;
   segments_.back().file_bytes = active_written_;
   disk_bytes_ += r.bytes;
-  retry_delay_ = options_.retry_initial;
+  retry_delay_ = options_.retry_initial;  // the disk works again
+  retry_at_ = {};
   if (options_.fsync == FsyncMode::never) {
     // Written counts as durable in this mode.
     active_synced_ = active_written_;
@@ -902,7 +904,9 @@ void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason r
 }
 
 bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force) {
-  if (ack_seq_ == persisted_ack_) {
+  // Normally only a moved ack cursor is worth a write; at close also a new next_seq, so
+  // that numbers handed out this run are not handed out again even if never written.
+  if (ack_seq_ == persisted_ack_ && !(force && next_seq_ != persisted_next_)) {
     return false;
   }
   const auto now = Clock::now();
@@ -923,6 +927,7 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   }
   ++counters_.cursor_writes;
   persisted_ack_ = cursor.ack_seq;
+  persisted_next_ = cursor.next_seq;
   acks_since_persist_ = 0;
   // Sealed segments wholly below the persisted cursor are delivered: delete them.
   std::vector<std::filesystem::path> doomed;

@@ -177,6 +177,7 @@ class Queue {
   std::uint64_t durable_seq_ = 0;
   std::uint64_t ack_seq_ = 1;  // first unacknowledged (acks and evictions)
   std::uint64_t persisted_ack_ = 0;
+  std::uint64_t persisted_next_ = 0;
   std::uint64_t acks_since_persist_ = 0;
   bool stop_ = false;
   QueueMetrics counters_;
