@@ -185,6 +185,7 @@ std::string Queue::recover() {
                "was deleted.";
     }
     info.created_ms = h.header.created_ms;
+    info.version = h.header.version;
     info.readable_bytes = info.file_bytes;
     next_seq_ = std::max(next_seq_, info.first_seq);
     disk_bytes_ += info.file_bytes;
@@ -199,8 +200,12 @@ std::string Queue::recover() {
     if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
       return "cannot open queue segment " + info.path.string() + ": " + ec.message();
     }
-    SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
-                         info.file_bytes, &startup_reporter_);
+    auto reader_ptr = make_segment_reader(info.version, *file, info.path, info.first_seq,
+                                          info.file_bytes, &startup_reporter_);
+    if (!reader_ptr) {
+      return "queue segment " + info.path.string() + " has a format version this build cannot read";
+    }
+    SegmentReader& reader = *reader_ptr;
     FrameView frame;
     SegmentReader::Status st;
     while ((st = reader.next(frame)) == SegmentReader::Status::record) {
@@ -400,9 +405,12 @@ bool Queue::open_reader() {
     return false;
   }
   reader_segment_ = seg.first_seq;
-  reader_ = std::make_unique<SegmentReader>(*reader_file_, seg.path, seg.first_seq,
-                                            format::kSegmentHeaderSize, seg.readable_bytes,
-                                            &read_reporter_);
+  reader_ = make_segment_reader(seg.version, *reader_file_, seg.path, seg.first_seq,
+                                seg.readable_bytes, &read_reporter_);
+  if (!reader_) {
+    log::error(kLog, "segment ", seg.path.string(), " has unreadable format version ", seg.version);
+    return false;
+  }
   return true;
 }
 
@@ -786,6 +794,7 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
   info.first_seq = first_seq;
   info.path = options_.dir / segment_name(first_seq);
   info.created_ms = wall_ms();
+  info.version = format::kVersion1;
   info.file_bytes = format::kSegmentHeaderSize;
   info.readable_bytes = format::kSegmentHeaderSize;
   info.active = true;

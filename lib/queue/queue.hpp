@@ -110,6 +110,7 @@ class Queue {
     std::uint64_t first_seq = 0;
     std::filesystem::path path;
     std::int64_t created_ms = 0;
+    std::uint32_t version = 0;         // format version of its frames
     std::uint64_t file_bytes = 0;      // bytes on disk, counted against max_bytes
     std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
     bool active = false;               // the worker appends to it
