@@ -185,6 +185,7 @@ std::string Queue::recover() {
                "was deleted.";
     }
     info.created_ms = h.header.created_ms;
+    info.version = h.header.version;
     info.readable_bytes = info.file_bytes;
     next_seq_ = std::max(next_seq_, info.first_seq);
     disk_bytes_ += info.file_bytes;
@@ -199,8 +200,12 @@ std::string Queue::recover() {
     if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
       return "cannot open queue segment " + info.path.string() + ": " + ec.message();
     }
-    SegmentReader reader(*file, info.path, info.first_seq, format::kSegmentHeaderSize,
-                         info.file_bytes, &startup_reporter_);
+    auto reader_ptr = make_segment_reader(info.version, *file, info.path, info.first_seq,
+                                          info.file_bytes, &startup_reporter_);
+    if (!reader_ptr) {
+      return "queue segment " + info.path.string() + " has a format version this build cannot read";
+    }
+    SegmentReader& reader = *reader_ptr;
     FrameView frame;
     SegmentReader::Status st;
     while ((st = reader.next(frame)) == SegmentReader::Status::record) {
@@ -266,6 +271,7 @@ std::string Queue::recover() {
   }
   ack_seq_ = std::max<std::uint64_t>(ack_seq_, 1);
   persisted_ack_ = cursor.status == CursorFile::LoadStatus::ok ? ack_seq_ : 0;
+  persisted_next_ = cursor.status == CursorFile::LoadStatus::ok ? cursor.cursor.next_seq : 0;
   durable_seq_ = next_seq_ - 1;
   read_next_seq_ = ack_seq_;
 
@@ -404,9 +410,12 @@ bool Queue::open_reader() {
     return false;
   }
   reader_segment_ = seg.first_seq;
-  reader_ = std::make_unique<SegmentReader>(*reader_file_, seg.path, seg.first_seq,
-                                            format::kSegmentHeaderSize, seg.readable_bytes,
-                                            &read_reporter_);
+  reader_ = make_segment_reader(seg.version, *reader_file_, seg.path, seg.first_seq,
+                                seg.readable_bytes, &read_reporter_);
+  if (!reader_) {
+    log::error(kLog, "segment ", seg.path.string(), " has unreadable format version ", seg.version);
+    return false;
+  }
   return true;
 }
 
@@ -732,7 +741,8 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   written_count_ += count;
   segments_.back().file_bytes = active_written_;
   disk_bytes_ += r.bytes;
-  retry_delay_ = options_.retry_initial;
+  retry_delay_ = options_.retry_initial;  // the disk works again
+  retry_at_ = {};
   if (options_.fsync == FsyncMode::never) {
     // Written counts as durable in this mode.
     active_synced_ = active_written_;
@@ -789,6 +799,7 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
   info.first_seq = first_seq;
   info.path = options_.dir / segment_name(first_seq);
   info.created_ms = wall_ms();
+  info.version = format::kVersion1;
   info.file_bytes = format::kSegmentHeaderSize;
   info.readable_bytes = format::kSegmentHeaderSize;
   info.active = true;
@@ -907,7 +918,9 @@ void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason r
 }
 
 bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force) {
-  if (ack_seq_ == persisted_ack_) {
+  // Normally only a moved ack cursor is worth a write; at close also a new next_seq, so
+  // that numbers handed out this run are not handed out again even if never written.
+  if (ack_seq_ == persisted_ack_ && !(force && next_seq_ != persisted_next_)) {
     return false;
   }
   const auto now = Clock::now();
@@ -928,6 +941,7 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   }
   ++counters_.cursor_writes;
   persisted_ack_ = cursor.ack_seq;
+  persisted_next_ = cursor.next_seq;
   acks_since_persist_ = 0;
   // Sealed segments wholly below the persisted cursor are delivered: delete them.
   std::vector<std::filesystem::path> doomed;

@@ -96,6 +96,8 @@ class Queue {
   // close.
   void async_wait_readable(std::function<void(std::error_code)> handler);
   // Marks a record returned by read() as delivered; unknown sequence numbers are ignored.
+  // Each record read and not yet acknowledged costs 16 bytes here: delivery bounds the
+  // records it has in flight (a few batches), which keeps this bounded too.
   void acknowledge(std::uint64_t seq);
 
   // Stops accepting records, writes and fsyncs what is in memory (one attempt), persists
@@ -111,6 +113,7 @@ class Queue {
     std::uint64_t first_seq = 0;
     std::filesystem::path path;
     std::int64_t created_ms = 0;
+    std::uint32_t version = 0;         // format version of its frames
     std::uint64_t file_bytes = 0;      // bytes on disk, counted against max_bytes
     std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
     bool active = false;               // the worker appends to it
@@ -178,6 +181,7 @@ class Queue {
   std::uint64_t durable_seq_ = 0;
   std::uint64_t ack_seq_ = 1;  // first unacknowledged (acks and evictions)
   std::uint64_t persisted_ack_ = 0;
+  std::uint64_t persisted_next_ = 0;
   std::uint64_t acks_since_persist_ = 0;
   bool stop_ = false;
   QueueMetrics counters_;

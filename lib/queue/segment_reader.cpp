@@ -143,4 +143,17 @@ SegmentReader::Status SegmentReader::next(FrameView& out) {
   }
 }
 
+std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
+                                                   std::filesystem::path path,
+                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   CorruptionReporter* reporter) {
+  switch (version) {
+    case format::kVersion1:
+      return std::make_unique<SegmentReader>(file, std::move(path), first_seq,
+                                             format::kSegmentHeaderSize, limit, reporter);
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace canhose::queue

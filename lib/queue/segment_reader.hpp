@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,5 +81,14 @@ class SegmentReader {
   std::optional<TailDamage> tail_;
   std::error_code io_error_;
 };
+
+// The one place that dispatches on a segment's format version. Version 1 is the only
+// one so far; a later version adds its reader here and version-1 segments keep being read
+// by this one. Returns null for a version this build cannot read (the queue refuses to
+// open before it gets here).
+std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
+                                                   std::filesystem::path path,
+                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   CorruptionReporter* reporter);
 
 }  // namespace canhose::queue

@@ -184,6 +184,7 @@ TEST_F(QueueTest, DropNewestRefusesRecordsWhenFullAndCountsThem) {
   options_.when_full = WhenFull::drop_newest;
   options_.max_bytes = 4ULL * 1024 * 1024;
   options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
+  options_.fsync = FsyncMode::never;  // retention does not depend on fsync; keeps it quick
   open();
   std::uint64_t accepted = 0;
   std::uint64_t refused = 0;
@@ -216,6 +217,7 @@ TEST_F(QueueTest, DropOldestDeletesTheOldestSegmentsAndCountsTheirRecords) {
   options_.when_full = WhenFull::drop_oldest;
   options_.max_bytes = 4ULL * 1024 * 1024;
   options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
+  options_.fsync = FsyncMode::never;  // retention does not depend on fsync; keeps it quick
   open();
   const int n = 8000;
   for (int i = 0; i < n; ++i) {
@@ -345,6 +347,33 @@ TEST_F(QueueTest, MemoryBufferFullDropsNewRecordsWhileTheDiskIsDown) {
   fs->clear();
   ASSERT_TRUE(wait_durable(accepted));
   EXPECT_EQ(accepted, drain(false).size());
+}
+
+TEST_F(QueueTest, CloseWritesAndFsyncsWhatIsStillInMemory) {
+  options_.fsync = FsyncMode::interval;
+  options_.fsync_interval = std::chrono::minutes(1);
+  open();
+  append_n(1000, 100);
+  close();
+  open();
+  EXPECT_EQ(1000U, drain(false).size());
+}
+
+TEST_F(QueueTest, CloseWithTheDiskStillFailingCountsWhatIsLost) {
+  auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
+  open(fs);
+  append_n(3);
+  ASSERT_TRUE(wait_durable(3));
+  fs->fail_appends(std::errc::io_error);
+  append_n(7, 100, 1);
+  run_until(io_, [&] { return queue_->metrics().write_errors > 0; });
+  queue_->close();
+  EXPECT_EQ(7U, queue_->metrics().dropped(DropReason::closed));
+  close();
+  fs->clear();
+  open();
+  EXPECT_EQ(3U, drain(false).size());
+  EXPECT_EQ(0U, queue_->startup_report().corrupt_bytes);
 }
 
 TEST_F(QueueTest, SecondProcessOrQueueOnTheSameDirectoryIsRefused) {
