@@ -204,5 +204,48 @@ TEST(CanhosedEndToEnd, EveryRecordArrivesThroughThrottlingErrorsFailuresResetsAn
   EXPECT_GT(stats["resets"].get<int>(), 0) << stats.dump();
 }
 
+TEST(CanhosedEndToEnd, BacklogQueuedDuringAnOutageDrainsWhenFirehoseReturns) {
+  test::TempDir dir;
+  const test::TestPki pki = test::make_test_pki(dir.path() / "pki");
+  test::FirehoseEmulatorOptions emulator_options;
+  emulator_options.use_pki(pki);
+  emulator_options.verbose = false;
+  std::filesystem::create_directories(dir.path() / "first");
+  auto emulator =
+      std::make_unique<test::FirehoseEmulatorProcess>(emulator_options, dir.path() / "first");
+  const std::string config =
+      e2e_config(dir, *emulator, pki, "  retry:\n    base: 50ms\n    max: 500ms\n");
+  emulator_options.listen_port = emulator->port();
+  emulator.reset();  // Firehose is unreachable from the start: connection refused
+
+  const auto config_path = dir.write("canhose.yaml", config);
+  std::filesystem::permissions(
+      config_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  test::NotifySocket notify(dir.path() / "notify.sock");
+  std::filesystem::create_directories(dir.path() / "daemon");
+  test::ChildProcess daemon(CANHOSED_PATH, {"--config", config_path.string()},
+                            {{"NOTIFY_SOCKET", notify.path().string()}}, dir.path() / "daemon");
+  ASSERT_TRUE(notify.wait_for("READY=1", 30s)) << daemon.stderr_text();
+  // The whole log is replayed into the queue while sending fails.
+  ASSERT_TRUE(daemon.wait_for_stderr("PutRecordBatch failed, will retry", 30s))
+      << daemon.stderr_text();
+  std::this_thread::sleep_for(2s);
+
+  std::filesystem::create_directories(dir.path() / "second");
+  emulator =
+      std::make_unique<test::FirehoseEmulatorProcess>(emulator_options, dir.path() / "second");
+  S3Lines s3;
+  const auto limit = std::chrono::steady_clock::now() + 90s;
+  while (std::chrono::steady_clock::now() < limit && raw_102(s3) < 936) {
+    std::this_thread::sleep_for(300ms);
+    s3 = read_objects(*emulator);
+  }
+  EXPECT_EQ(raw_102(s3), 936u) << daemon.stderr_text();
+  daemon.signal(SIGTERM);
+  const auto status = daemon.wait_for(30s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->code, 0);
+}
+
 }  // namespace
 }  // namespace canhose

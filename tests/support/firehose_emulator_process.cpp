@@ -56,8 +56,8 @@ FirehoseEmulatorProcess::FirehoseEmulatorProcess(const FirehoseEmulatorOptions& 
   const std::string script =
       (std::filesystem::path(CANHOSE_SOURCE_DIR) / "tests/firehose_emulator/firehose_emulator.py")
           .string();
-  const std::string listen =
-      (host_.find(':') == std::string::npos ? host_ : "[" + host_ + "]") + ":0";
+  const std::string listen = (host_.find(':') == std::string::npos ? host_ : "[" + host_ + "]") +
+                             ":" + std::to_string(options.listen_port);
   std::vector<std::string> args = {
       script, "--listen", listen, "--region", options.region, "--output-dir", output_dir_.string()};
   if (options.tls_cert && options.tls_key) {

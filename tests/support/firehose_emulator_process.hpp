@@ -36,6 +36,7 @@ struct FirehoseEmulatorOptions {
   void use_pki(const TestPki& pki, bool iot = false);
 
   std::string listen_host = "127.0.0.1";  // or "::1"
+  std::uint16_t listen_port = 0;          // 0: a free port (see port())
   // HTTPS when both are set (e.g. from make_test_pki()); plain HTTP otherwise.
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
