@@ -11,14 +11,14 @@
 #include "aws/iot_credentials_provider.hpp"
 #include "can/can_options.hpp"
 #include "can/replay_options.hpp"
+#include "config/units.hpp"
 #include "dbc/dbc_options.hpp"
+#include "delivery/delivery_options.hpp"
 #include "gps/gpsd_options.hpp"
+#include "log/severity.hpp"
+#include "queue/queue_options.hpp"
 #include "record/raw_frame_recorder.hpp"
 #include "record/record_builder_options.hpp"
-#include "config/units.hpp"
-#include "delivery/delivery_options.hpp"
-#include "queue/queue_options.hpp"
-#include "log/severity.hpp"
 
 namespace canhose::config {
 

@@ -77,7 +77,8 @@ void read_queue(MappingReader& r, queue::QueueOptions& c) {
   c.max_bytes = max_bytes.bytes;
   r.value("max_age", c.max_age, at_least<Duration>(2s));
   r.choice("when_full", c.when_full,
-           {{"drop_oldest", queue::WhenFull::drop_oldest}, {"drop_newest", queue::WhenFull::drop_newest}});
+           {{"drop_oldest", queue::WhenFull::drop_oldest},
+            {"drop_newest", queue::WhenFull::drop_newest}});
   ByteSize segment_bytes{c.segment_bytes};
   r.value("segment_bytes", segment_bytes, between(ByteSize{64 << 10}, ByteSize{1 << 30}));
   c.segment_bytes = segment_bytes.bytes;
@@ -206,20 +207,21 @@ std::vector<can::CanIdFilter> read_filters(MappingReader& r, std::string_view ke
 
 void read_can(MappingReader& r, can::CanSourceOptions& c, dbc::DbcOptions& dbc) {
   r.value("enabled", c.enabled);
-  r.list<can::CanInterfaceOptions>("interfaces", c.interfaces, [](MappingReader& i, can::CanInterfaceOptions& o) {
-    i.value("name", o.name);
-    i.value("fd", o.fd);
-    o.filters = read_filters(i, "filters");
-    i.value("error_frames", o.error_frames);
-    i.value("receive_buffer", o.receive_buffer, between(ByteSize{0}, ByteSize{64 << 20}));
-    i.value("manage_interface", o.manage_interface);
-    i.value("bitrate", o.bitrate, between<std::uint32_t>(0, 1'000'000));
-    i.value("restart_ms", o.restart_ms, between<Duration>(0s, 1min));
-    i.value("bus_off_restart_delay", o.bus_off_restart_delay, between<Duration>(0s, 1min));
-    if (o.name.empty()) {
-      i.error("name", "every interface needs a name such as can0");
-    }
-  });
+  r.list<can::CanInterfaceOptions>(
+      "interfaces", c.interfaces, [](MappingReader& i, can::CanInterfaceOptions& o) {
+        i.value("name", o.name);
+        i.value("fd", o.fd);
+        o.filters = read_filters(i, "filters");
+        i.value("error_frames", o.error_frames);
+        i.value("receive_buffer", o.receive_buffer, between(ByteSize{0}, ByteSize{64 << 20}));
+        i.value("manage_interface", o.manage_interface);
+        i.value("bitrate", o.bitrate, between<std::uint32_t>(0, 1'000'000));
+        i.value("restart_ms", o.restart_ms, between<Duration>(0s, 1min));
+        i.value("bus_off_restart_delay", o.bus_off_restart_delay, between<Duration>(0s, 1min));
+        if (o.name.empty()) {
+          i.error("name", "every interface needs a name such as can0");
+        }
+      });
   std::uint32_t batch = static_cast<std::uint32_t>(c.read_batch);
   r.value("read_batch", batch, between<std::uint32_t>(1, 1024));
   c.read_batch = batch;
@@ -245,7 +247,8 @@ void read_replay(MappingReader& r, can::ReplayOptions& c) {
     if (can::parse_replay_speed(text)) {
       return std::nullopt;
     }
-    return std::string("expected max, 0, or a speed factor from 0.001 to 1000 (2 = twice real time)");
+    return std::string(
+        "expected max, 0, or a speed factor from 0.001 to 1000 (2 = twice real time)");
   });
   if (auto parsed = can::parse_replay_speed(speed)) {
     c.speed = *parsed;
@@ -282,12 +285,13 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
   r.value("fields", c.fields);
   r.value("period", c.period, between<Duration>(10ms, 1h));
   r.value("csv_header", c.csv_header);
-  r.value("missing_token", c.missing_token, [](const std::string& token) -> std::optional<std::string> {
-    if (record::is_valid_missing_token(token)) {
-      return std::nullopt;
-    }
-    return std::string("expected a token pandas reads as missing, such as NaN, NA or null");
-  });
+  r.value("missing_token", c.missing_token,
+          [](const std::string& token) -> std::optional<std::string> {
+            if (record::is_valid_missing_token(token)) {
+              return std::nullopt;
+            }
+            return std::string("expected a token pandas reads as missing, such as NaN, NA or null");
+          });
   r.value("field_max_age", c.field_max_age, between<Duration>(0s, 24h));
   if (c.fields.empty()) {
     r.error("fields", "a record needs at least one field");
@@ -331,11 +335,13 @@ void read_config(MappingReader& root, Config& config) {
     r.section("iot", [&](MappingReader& iot) { read_iot(iot, config.iot); });
   });
   root.section("sources", [&](MappingReader& r) {
-    r.section("can", [&](MappingReader& can) { read_can(can, config.sources.can, config.sources.dbc); });
+    r.section("can",
+              [&](MappingReader& can) { read_can(can, config.sources.can, config.sources.dbc); });
     r.section("replay", [&](MappingReader& replay) { read_replay(replay, config.sources.replay); });
     r.section("gps", [&](MappingReader& gps) { read_gps(gps, config.sources.gps); });
   });
-  root.section("record", [&](MappingReader& r) { read_record(r, config.record, config.raw_frames); });
+  root.section("record",
+               [&](MappingReader& r) { read_record(r, config.record, config.raw_frames); });
   config.record.vin = config.device.vin;
   config.record.device_id = config.device.id;
   // Paths that live in the state directory.

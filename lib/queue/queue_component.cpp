@@ -22,28 +22,43 @@ void QueueComponent::collect_metrics(std::vector<metrics::MetricFamily>& out) co
   using metrics::MetricType;
   const QueueMetrics m = queue_->metrics();
   const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
-  out.push_back({"canhose_queue_records", "records queued, not yet acknowledged", MetricType::gauge,
+  out.push_back({"canhose_queue_records",
+                 "records queued, not yet acknowledged",
+                 MetricType::gauge,
                  {{{}, d(m.records_queued)}}});
-  out.push_back({"canhose_queue_bytes", "bytes the queue holds on disk and in memory", MetricType::gauge,
+  out.push_back({"canhose_queue_bytes",
+                 "bytes the queue holds on disk and in memory",
+                 MetricType::gauge,
                  {{{}, d(m.bytes_queued)}}});
-  out.push_back({"canhose_queue_memory_bytes", "record bytes in memory, not yet durable", MetricType::gauge,
+  out.push_back({"canhose_queue_memory_bytes",
+                 "record bytes in memory, not yet durable",
+                 MetricType::gauge,
                  {{{}, d(m.memory_bytes)}}});
   out.push_back({"canhose_queue_oldest_unacked_age_seconds",
-                 "age of the oldest record not yet delivered (delivery lag)", MetricType::gauge,
+                 "age of the oldest record not yet delivered (delivery lag)",
+                 MetricType::gauge,
                  {{{}, std::chrono::duration<double>(m.oldest_unacked_age).count()}}});
-  out.push_back({"canhose_queue_segments", "segment files", MetricType::gauge, {{{}, d(m.segments)}}});
-  out.push_back({"canhose_queue_fsyncs_total", "fsyncs of segment files", MetricType::counter,
+  out.push_back(
+      {"canhose_queue_segments", "segment files", MetricType::gauge, {{{}, d(m.segments)}}});
+  out.push_back({"canhose_queue_fsyncs_total",
+                 "fsyncs of segment files",
+                 MetricType::counter,
                  {{{}, d(m.fsyncs)}}});
-  out.push_back({"canhose_queue_disk_errors_total", "failed writes and fsyncs", MetricType::counter,
+  out.push_back({"canhose_queue_disk_errors_total",
+                 "failed writes and fsyncs",
+                 MetricType::counter,
                  {{{{"op", "write"}}, d(m.write_errors)}, {{{"op", "fsync"}}, d(m.fsync_errors)}}});
-  metrics::MetricFamily drops{"canhose_queue_drops_total", "records dropped, by reason", MetricType::counter, {}};
+  metrics::MetricFamily drops{
+      "canhose_queue_drops_total", "records dropped, by reason", MetricType::counter, {}};
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     drops.samples.push_back({{{"reason", to_string(static_cast<DropReason>(i))}}, d(m.drops[i])});
   }
   out.push_back(std::move(drops));
-  out.push_back({"canhose_queue_corrupt_records_total", "damaged records found on disk, by when",
+  out.push_back({"canhose_queue_corrupt_records_total",
+                 "damaged records found on disk, by when",
                  MetricType::counter,
-                 {{{{"when", "startup"}}, d(m.startup_corrupt_records)}, {{{"when", "read"}}, d(m.read_corrupt_records)}}});
+                 {{{{"when", "startup"}}, d(m.startup_corrupt_records)},
+                  {{{"when", "read"}}, d(m.read_corrupt_records)}}});
 }
 
 }  // namespace canhose::queue

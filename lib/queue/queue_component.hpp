@@ -16,7 +16,8 @@ class QueueComponent final : public service::Component {
 
   std::string_view name() const override { return "queue"; }
   void start() override {}
-  void async_stop(std::chrono::steady_clock::time_point deadline, std::function<void()> done) override;
+  void async_stop(std::chrono::steady_clock::time_point deadline,
+                  std::function<void()> done) override;
   std::string status() const override;
 
   Queue& queue() { return *queue_; }

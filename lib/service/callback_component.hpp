@@ -13,7 +13,10 @@ class CallbackComponent final : public Component {
  public:
   CallbackComponent(std::string name, std::function<void()> start, std::function<void()> stop,
                     std::function<std::string()> status = {})
-      : name_(std::move(name)), start_(std::move(start)), stop_(std::move(stop)), status_(std::move(status)) {}
+      : name_(std::move(name)),
+        start_(std::move(start)),
+        stop_(std::move(stop)),
+        status_(std::move(status)) {}
 
   std::string_view name() const override { return name_; }
   void start() override { start_(); }

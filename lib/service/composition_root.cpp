@@ -67,7 +67,8 @@ std::unique_ptr<AwsClient> make_aws_client(asio::io_context& io, const config::C
     iot_options.no_proxy = config.https.no_proxy;
     iot = std::make_unique<aws::IotCredentialsProvider>(executor, std::move(iot_options));
   }
-  aws::BuiltCredentialsProvider built = aws::build_credentials_provider(config.credentials, std::move(iot));
+  aws::BuiltCredentialsProvider built =
+      aws::build_credentials_provider(config.credentials, std::move(iot));
   if (!built.provider) {
     throw std::runtime_error("credentials: " + built.error);
   }
@@ -84,8 +85,9 @@ std::unique_ptr<AwsClient> make_aws_client(asio::io_context& io, const config::C
   if (!endpoint.ok()) {
     throw std::runtime_error("delivery.endpoint " + url + ": " + endpoint.error);
   }
-  aws->firehose = std::make_unique<aws::FirehoseClient>(executor, *aws->transport, *aws->credentials, aws->clock,
-                                                        config.delivery.region, endpoint.endpoint);
+  aws->firehose =
+      std::make_unique<aws::FirehoseClient>(executor, *aws->transport, *aws->credentials,
+                                            aws->clock, config.delivery.region, endpoint.endpoint);
   aws->credentials->start();
   return aws;
 }
@@ -121,9 +123,10 @@ class FrameRouter {
         flags |= f.extended ? record::RawFrame::kExtended : 0;
         flags |= f.rtr ? record::RawFrame::kRemote : 0;
         flags |= f.fd ? record::RawFrame::kFd : 0;
-        raw_->on_frame(record::RawFrame{
-            f.interface, f.id, flags, std::span<const std::uint8_t>(f.data.data(), f.len),
-            std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(f.timestamp_ns / 1000))});
+        raw_->on_frame(record::RawFrame{f.interface, f.id, flags,
+                                        std::span<const std::uint8_t>(f.data.data(), f.len),
+                                        std::chrono::sys_time<std::chrono::microseconds>(
+                                            std::chrono::microseconds(f.timestamp_ns / 1000))});
       }
     }
   }
@@ -196,7 +199,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       aws::FirehoseClient& client = *aws->firehose;
       auto delivery = std::make_unique<delivery::FirehoseDelivery>(
           io, queue, config.delivery,
-          [&client](std::string body, std::size_t count, std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
+          [&client](std::string body, std::size_t count,
+                    std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
             client.put_record_batch(std::move(body), count, std::move(done));
           });
       delivery::FirehoseDelivery* delivery_part = delivery.get();
@@ -219,8 +223,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     store.publish("device_id", record::FieldValue(config.record.device_id));
     builder = std::make_unique<record::RecordBuilder>(io, store, *sink, config.record);
     if (config.raw_frames.enabled) {
-      raw_frames = std::make_unique<record::RawFrameRecorder>(*sink, config.raw_frames, config.record.format,
-                                                              config.record.missing_token);
+      raw_frames = std::make_unique<record::RawFrameRecorder>(
+          *sink, config.raw_frames, config.record.format, config.record.missing_token);
     }
     registry.add_collector(record::metrics_collector(*builder, raw_frames.get()));
     daemon.add(std::make_unique<CallbackComponent>(
@@ -228,7 +232,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
 
     // 5. Sources, last: they start once everything downstream is ready, and stop first.
     if (config.sources.can.enabled || config.sources.replay.enabled) {
-      router = std::make_unique<FrameRouter>(store, load_decoder(config.sources.dbc), raw_frames.get());
+      router =
+          std::make_unique<FrameRouter>(store, load_decoder(config.sources.dbc), raw_frames.get());
     }
     if (config.sources.gps.enabled) {
       gps_client = std::make_unique<gps::GpsdClient>(io, config.sources.gps);
@@ -250,7 +255,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     }
     if (config.sources.replay.enabled) {
       daemon.add(std::make_unique<can::ReplaySource>(
-          io, config.sources.replay, [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+          io, config.sources.replay,
+          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
     }
   } catch (const std::exception& e) {
     log::critical(kLog, "cannot start: ", e.what());
