@@ -20,15 +20,17 @@ using test::ChildProcess;
 using test::NotifySocket;
 using test::TempDir;
 
-std::string config_text(std::string_view level, std::string_view grace = "3s",
-                        std::string_view status_interval = "1s") {
-  return "service:\n  state_dir: /var/lib/canhose-test\n  shutdown_grace: " + std::string(grace) +
-         "\n  status_interval: " + std::string(status_interval) +
-         "\nlog:\n  level: " + std::string(level) + "\n";
-}
-
 class CanhosedLifecycle : public ::testing::Test {
  protected:
+  // Each test has its own state directory (the queue locks it).
+  std::string config_text(std::string_view level, std::string_view grace = "3s",
+                          std::string_view status_interval = "1s") const {
+    return "service:\n  state_dir: " + (dir_.path() / "state").string() +
+           "\n  shutdown_grace: " + std::string(grace) +
+           "\n  status_interval: " + std::string(status_interval) +
+           "\nlog:\n  level: " + std::string(level) + "\n";
+  }
+
   void start(std::string_view config, std::map<std::string, std::string> env = {}) {
     config_path_ = dir_.write("canhose.yaml", config);
     notify_ = std::make_unique<NotifySocket>(dir_.path() / "notify.sock");

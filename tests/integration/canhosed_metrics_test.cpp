@@ -32,8 +32,9 @@ std::string scrape(std::uint16_t port) {
 
 TEST(CanhosedMetrics, ServesBuildInfoAndCountsReloads) {
   test::TempDir dir;
-  const auto config =
-      dir.write("canhose.yaml", "device:\n  id: van-17\nmetrics:\n  listen: 127.0.0.1:0\n");
+  const auto config = dir.write("canhose.yaml", "device:\n  id: van-17\nservice:\n  state_dir: " +
+                                                    (dir.path() / "state").string() +
+                                                    "\nmetrics:\n  listen: 127.0.0.1:0\n");
   test::NotifySocket notify(dir.path() / "notify.sock");
   test::ChildProcess child(CANHOSED_PATH, {"--config", config.string()},
                            {{"NOTIFY_SOCKET", notify.path().string()}}, dir.path());
