@@ -15,6 +15,7 @@
 #include "dbc/dbc_options.hpp"
 #include "delivery/delivery_options.hpp"
 #include "gps/gpsd_options.hpp"
+#include "obd/obd_options.hpp"
 #include "log/severity.hpp"
 #include "queue/queue_options.hpp"
 #include "record/raw_frame_recorder.hpp"
@@ -58,6 +59,7 @@ struct SourcesConfig {
   dbc::DbcOptions dbc;  // sources.can.dbc_file, sources.can.j1939
   can::ReplayOptions replay;
   gps::GpsdOptions gps;
+  obd::ObdOptions obd;
 };
 
 struct Config {

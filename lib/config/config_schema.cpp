@@ -5,6 +5,7 @@
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
 #include "metrics/metrics_server.hpp"
+#include "obd/pid_table.hpp"
 
 namespace canhose::config {
 namespace {
@@ -233,7 +234,11 @@ void read_can(MappingReader& r, can::CanSourceOptions& c, dbc::DbcOptions& dbc) 
     if (c.interfaces.empty()) {
       r.error("interfaces", "sources.can is enabled but lists no interfaces");
     }
-    for (const std::string& problem : can::validate(c)) {
+    // Unnamed interfaces were reported above, by position.
+    const bool all_named =
+        std::all_of(c.interfaces.begin(), c.interfaces.end(),
+                    [](const can::CanInterfaceOptions& i) { return !i.name.empty(); });
+    for (const std::string& problem : all_named ? can::validate(c) : std::vector<std::string>{}) {
       r.error("interfaces", problem);
     }
   }
@@ -275,6 +280,56 @@ void read_gps(MappingReader& r, gps::GpsdOptions& c) {
   r.value("max_fix_age", c.max_fix_age, between<Duration>(100ms, 1h));
   r.value("reconnect_min", c.reconnect_min, between<Duration>(10ms, 1h));
   r.value("reconnect_max", c.reconnect_max, between<Duration>(10ms, 1h));
+}
+
+void read_obd(MappingReader& r, obd::ObdOptions& c) {
+  r.value("enabled", c.enabled);
+  r.value("interface", c.interface);
+  r.list<obd::PidPoll>("pids", c.pids, [](MappingReader& p, obd::PidPoll& poll) {
+    std::string pid;
+    p.value("pid", pid, [](const std::string& text) -> std::optional<std::string> {
+      if (obd::find_pid(text) != nullptr) {
+        return std::nullopt;
+      }
+      unsigned long number = 0;
+      std::size_t used = 0;
+      try {
+        number = std::stoul(text, &used, 0);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == text.size() && number <= 0xFF &&
+          obd::find_pid(static_cast<std::uint8_t>(number)) != nullptr) {
+        return std::nullopt;
+      }
+      return std::string(
+          "expected a mode 01 PID canhose decodes, by name (speed, rpm, coolant_temp, maf, "
+          "fuel_rate, ...) or number (0x0D); see docs/obd.md");
+    });
+    if (const obd::PidDefinition* by_name = obd::find_pid(pid)) {
+      poll.pid = by_name->pid;
+    } else if (!pid.empty()) {
+      try {
+        poll.pid = static_cast<std::uint8_t>(std::stoul(pid, nullptr, 0));
+      } catch (const std::exception&) {
+        poll.pid = 0;
+      }
+    } else {
+      p.error("pid", "every entry needs a pid");
+    }
+    p.value("period", poll.period, between<Duration>(10ms, 1h));
+  });
+  r.value("response_timeout", c.response_timeout, between<Duration>(1ms, 10s));
+  r.value("pending_timeout", c.pending_timeout, between<Duration>(1ms, 1min));
+  r.value("vin_read", c.vin_read);
+  r.choice("fuel_type", c.fuel_type,
+           {{"gasoline", obd::FuelType::gasoline}, {"diesel", obd::FuelType::diesel}});
+  r.value("co2", c.co2);
+  if (c.enabled) {
+    if (const std::string problem = obd::check_options(c); !problem.empty()) {
+      r.error("pids", problem);
+    }
+  }
 }
 
 void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawFrameOptions& raw) {
@@ -339,10 +394,12 @@ void read_config(MappingReader& root, Config& config) {
               [&](MappingReader& can) { read_can(can, config.sources.can, config.sources.dbc); });
     r.section("replay", [&](MappingReader& replay) { read_replay(replay, config.sources.replay); });
     r.section("gps", [&](MappingReader& gps) { read_gps(gps, config.sources.gps); });
+    r.section("obd", [&](MappingReader& obd) { read_obd(obd, config.sources.obd); });
   });
   root.section("record",
                [&](MappingReader& r) { read_record(r, config.record, config.raw_frames); });
   config.record.vin = config.device.vin;
+  config.sources.obd.vin = config.device.vin;  // a configured VIN: the vehicle is not asked
   config.record.device_id = config.device.id;
   // Paths that live in the state directory.
   config.queue.dir = config.service.state_dir / "queue";

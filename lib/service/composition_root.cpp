@@ -23,6 +23,7 @@
 #include "log/logger.hpp"
 #include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
+#include "obd/obd_source.hpp"
 #include "queue/queue_component.hpp"
 #include "queue/queue_record_sink.hpp"
 #include "record/field_store.hpp"
@@ -252,6 +253,20 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       daemon.add(std::make_unique<can::SocketCanSource>(
           io, config.sources.can, can_opener,
           [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+    }
+    if (config.sources.obd.enabled) {
+      obd::ObdCallbacks callbacks;
+      callbacks.on_value = [&store](std::string_view name, double value, std::string_view, std::int64_t) {
+        store.publish(name, record::FieldValue(value));
+      };
+      const bool vin_configured = !config.device.vin.empty();
+      callbacks.on_vin = [&store, vin_configured](const std::string& vin) {
+        if (!vin_configured) {
+          log::notice(kLog, "VIN read from the vehicle: ", vin);
+          store.publish("vin", record::FieldValue(vin));
+        }
+      };
+      daemon.add(std::make_unique<obd::ObdSource>(io, config.sources.obd, can_opener, std::move(callbacks)));
     }
     if (config.sources.replay.enabled) {
       daemon.add(std::make_unique<can::ReplaySource>(

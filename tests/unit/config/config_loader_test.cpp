@@ -165,3 +165,42 @@ TEST(ConfigLoader, FileLoadFillsDeviceIdFromHostName) {
 
 }  // namespace
 }  // namespace canhose::config
+
+namespace canhose::config {
+namespace {
+
+TEST(ConfigLoader, ObdPidsByNameOrNumberAndUnknownOnesAreMistakes) {
+  const LoadResult ok = parse_config_text(
+      "sources:\n  obd:\n    enabled: true\n    pids:\n      - {pid: speed, period: 500ms}\n"
+      "      - {pid: \"0x0C\", period: 2s}\n",
+      "test.yaml");
+  ASSERT_TRUE(ok.ok()) << format_errors(ok.errors);
+  ASSERT_EQ(ok.config.sources.obd.pids.size(), 2u);
+  EXPECT_EQ(ok.config.sources.obd.pids[0].pid, 0x0D);
+  EXPECT_EQ(ok.config.sources.obd.pids[1].pid, 0x0C);
+  EXPECT_EQ(ok.config.sources.obd.pids[1].period, std::chrono::seconds(2));
+  EXPECT_EQ(format_errors(parse_config_text(
+                              "sources:\n  obd:\n    pids:\n      - {pid: warp_speed}\n", "t.yaml")
+                              .errors),
+            "t.yaml:4:15: sources.obd.pids[0].pid: expected a mode 01 PID canhose decodes, by name "
+            "(speed, "
+            "rpm, coolant_temp, maf, fuel_rate, ...) or number (0x0D); see docs/obd.md, found "
+            "\"warp_speed\"\n");
+}
+
+TEST(ConfigLoader, CanInterfacesAndReplaySpeedAreChecked) {
+  EXPECT_EQ(
+      format_errors(parse_config_text("sources:\n  replay:\n    speed: fast\n", "t.yaml").errors),
+      "t.yaml:3:12: sources.replay.speed: expected max, 0, or a speed factor from 0.001 to 1000 (2 "
+      "= "
+      "twice real time), found \"fast\"\n");
+  EXPECT_EQ(
+      format_errors(
+          parse_config_text(
+              "sources:\n  can:\n    enabled: true\n    interfaces:\n      - fd: true\n", "t.yaml")
+              .errors),
+      "t.yaml:5:9: sources.can.interfaces[0].name: every interface needs a name such as can0\n");
+}
+
+}  // namespace
+}  // namespace canhose::config

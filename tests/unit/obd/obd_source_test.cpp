@@ -1,0 +1,156 @@
+// ObdSource over a real descriptor: a socketpair stands in for the CAN_RAW socket (this
+// machine's kernel has no AF_CAN), and a thread on the other end plays an engine ECU
+// frame by frame (struct can_frame records, as on a CAN socket).
+
+#include "obd/obd_source.hpp"
+
+#include <gtest/gtest.h>
+#include <linux/can.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "support/ecu_simulator.hpp"
+
+namespace canhose::obd {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Hands out one end of a socketpair after `failures` refused opens.
+class SocketpairOpener : public can::CanChannelOpener {
+ public:
+  explicit SocketpairOpener(int failures) : failures_(failures) {}
+  can::CanChannelOpen open(const can::CanInterfaceOptions& options) override {
+    can::CanChannelOpen result;
+    interface_seen = options.name;
+    if (failures_-- > 0) {
+      result.error = std::make_error_code(std::errc::no_such_device);
+      result.message = options.name + ": no such device";
+      return result;
+    }
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
+      result.error = std::error_code(errno, std::generic_category());
+      return result;
+    }
+    result.fd = fds[0];
+    result.needs_user_filter = true;
+    ecu_fd = fds[1];
+    return result;
+  }
+  int ecu_fd = -1;
+  std::string interface_seen;
+
+ private:
+  int failures_;
+};
+
+// The ECU end: reads requests, answers with the simulator's frames.
+class EcuThread {
+ public:
+  EcuThread(int fd, test::EcuSimulator& ecu) : fd_(fd), ecu_(ecu), thread_([this] { run(); }) {}
+  ~EcuThread() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+
+ private:
+  void run() {
+    can_frame in{};
+    while (::recv(fd_, &in, sizeof in, 0) == static_cast<ssize_t>(sizeof in)) {
+      ObdFrame request;
+      request.id = in.can_id & CAN_SFF_MASK;
+      request.len = in.len;
+      std::copy_n(in.data, in.len, request.data.begin());
+      for (const auto& output : ecu_.on_frame(request)) {
+        std::this_thread::sleep_for(output.delay);
+        can_frame out{};
+        out.can_id = output.frame.id;
+        out.len = output.frame.len;
+        std::copy_n(output.frame.data.begin(), output.frame.len, out.data);
+        ::send(fd_, &out, sizeof out, MSG_NOSIGNAL);
+      }
+    }
+  }
+  int fd_;
+  test::EcuSimulator& ecu_;
+  std::thread thread_;
+};
+
+bool run_until(asio::io_context& io, const std::function<bool()>& done) {
+  const auto limit = std::chrono::steady_clock::now() + 20s;
+  while (!done() && std::chrono::steady_clock::now() < limit) {
+    io.restart();
+    io.run_for(10ms);
+  }
+  return done();
+}
+
+ObdOptions fast_options() {
+  ObdOptions o;
+  o.interface = "can0";
+  o.pids = {{0x0D, 100ms}, {0x0C, 100ms}};
+  o.discovery_retry_initial = 50ms;
+  o.vin_retry_initial = 50ms;
+  return o;
+}
+
+TEST(ObdSource, PollsTheEcuThroughTheSocketAndPublishesValuesAndTheVin) {
+  asio::io_context io;
+  SocketpairOpener opener(0);
+  std::map<std::string, double> values;
+  std::string vin;
+  ObdCallbacks callbacks;
+  callbacks.on_value = [&](std::string_view name, double value, std::string_view, std::int64_t) {
+    values[std::string(name)] = value;
+  };
+  callbacks.on_vin = [&](const std::string& v) { vin = v; };
+  ObdSource source(io, fast_options(), opener, callbacks);
+  source.start();
+  ASSERT_TRUE(source.link_open());
+  EXPECT_EQ(opener.interface_seen, "can0");
+
+  test::EcuSimulator ecu;
+  ecu.set_pid(0x0D, {0x3C});        // 60 km/h
+  ecu.set_pid(0x0C, {0x1A, 0xF8});  // (256*26+248)/4 = 1726 rpm
+  ecu.set_vin("1M8GDM9AXKP042788");
+  EcuThread ecu_thread(opener.ecu_fd, ecu);
+
+  ASSERT_TRUE(
+      run_until(io, [&] { return values.count("speed") && values.count("rpm") && !vin.empty(); }))
+      << "values seen: " << values.size() << ", vin '" << vin << "'";
+  EXPECT_EQ(values["speed"], 60.0);
+  EXPECT_EQ(values["rpm"], 1726.0);
+  EXPECT_EQ(vin, "1M8GDM9AXKP042788");
+  EXPECT_GT(source.stats().frames_sent, 3u);
+  EXPECT_EQ(ecu.multi_pid_requests, 0);
+
+  bool stopped = false;
+  source.async_stop(std::chrono::steady_clock::now() + 1s, [&] { stopped = true; });
+  ASSERT_TRUE(run_until(io, [&] { return stopped; }));
+  EXPECT_FALSE(source.link_open());
+}
+
+TEST(ObdSource, MissingInterfaceIsRetriedUntilItAppears) {
+  asio::io_context io;
+  SocketpairOpener opener(2);
+  ObdSource source(io, fast_options(), opener, {});
+  source.start();
+  EXPECT_FALSE(source.link_open());
+  EXPECT_NE(source.status().find("not open"), std::string::npos);
+  ASSERT_TRUE(run_until(io, [&] { return source.link_open(); }));
+  EXPECT_EQ(source.stats().open_failures, 2u);
+  EXPECT_EQ(source.stats().opens, 1u);
+  ::close(opener.ecu_fd);
+  bool stopped = false;
+  source.async_stop(std::chrono::steady_clock::now() + 1s, [&] { stopped = true; });
+  ASSERT_TRUE(run_until(io, [&] { return stopped; }));
+}
+
+}  // namespace
+}  // namespace canhose::obd
