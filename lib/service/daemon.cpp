@@ -125,7 +125,9 @@ void Daemon::reload() {
   arm_status();
   notifier_.ready(status_line());
   log::notice(kLog, "configuration reloaded from ", config_path_.string(), " (log level ",
-              log::to_string(config_.log.level), ")");
+              log::to_string(config_.log.level),
+              "); log.*, service.status_interval and delivery stream, packing, flush, concurrency "
+              "and retry settings apply now, other changes at the next restart");
 }
 
 void Daemon::begin_shutdown(std::string_view reason) {
