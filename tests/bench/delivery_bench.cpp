@@ -21,6 +21,14 @@
 //                                 (N = 0: an empty queue that 1,000 records pass through).
 //                                 CANHOSE_BENCH_BACKLOG_MB sets the large backlog (default 16).
 //
+// Environment: CANHOSE_BENCH_RECORDS (records per iteration of the first two, default
+// 100,000), CANHOSE_BENCH_BILLING_SECONDS (simulated seconds per billing case, default 30),
+// CANHOSE_BENCH_LIMIT_S (a run that takes longer fails with the pipeline's state, default
+// 600). The flush interval of the first two is 5 ms, so an iteration's last, partial batch
+// is not held for the default 1 s (a backlog's other batches are full anyway). Wire bytes
+// are request bodies (FirehoseDelivery::counters().wire_bytes): HTTP headers and TLS framing
+// are not counted.
+//
 //   cmake --preset release && cmake --build --preset release --target canhose_delivery_bench
 //   CANHOSE_BENCH_BACKLOG_MB=1024 build/release/tests/bench/canhose_delivery_bench
 
@@ -416,7 +424,7 @@ void BM_AppendAndDeliver(benchmark::State& state) {
 void BM_Billing(benchmark::State& state) {
   const bool pack = state.range(0) != 0;
   const auto rate = static_cast<std::uint64_t>(state.range(1));  // records per simulated s
-  const std::uint64_t simulated_seconds = env_or("CANHOSE_BENCH_BILLING_SECONDS", 60);
+  const std::uint64_t simulated_seconds = env_or("CANHOSE_BENCH_BILLING_SECONDS", 30);
   constexpr auto kSimulatedSecond = 10ms;
   test::TempDir dir;
   queue::QueueOptions q = durable_queue(dir.path() / "queue", 1024 * kMiB);
