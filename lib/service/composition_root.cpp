@@ -256,7 +256,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     }
     if (config.sources.obd.enabled) {
       obd::ObdCallbacks callbacks;
-      callbacks.on_value = [&store](std::string_view name, double value, std::string_view, std::int64_t) {
+      callbacks.on_value = [&store](std::string_view name, double value, std::string_view,
+                                    std::int64_t) {
         store.publish(name, record::FieldValue(value));
       };
       const bool vin_configured = !config.device.vin.empty();
@@ -266,7 +267,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
           store.publish("vin", record::FieldValue(vin));
         }
       };
-      daemon.add(std::make_unique<obd::ObdSource>(io, config.sources.obd, can_opener, std::move(callbacks)));
+      daemon.add(std::make_unique<obd::ObdSource>(io, config.sources.obd, can_opener,
+                                                  std::move(callbacks)));
     }
     if (config.sources.replay.enabled) {
       daemon.add(std::make_unique<can::ReplaySource>(
