@@ -217,11 +217,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     }
 
     // 4. Records: snapshots of the field store every period, raw frames on arrival.
+    // The builder publishes device.vin and device.id (record.vin/device_id) itself.
     sink = std::make_unique<queue::QueueRecordSink>(queue);
-    if (!config.record.vin.empty()) {
-      store.publish("vin", record::FieldValue(config.record.vin));
-    }
-    store.publish("device_id", record::FieldValue(config.record.device_id));
     builder = std::make_unique<record::RecordBuilder>(io, store, *sink, config.record);
     if (config.raw_frames.enabled) {
       raw_frames = std::make_unique<record::RawFrameRecorder>(
