@@ -18,6 +18,7 @@
 
 #include "asio/asio.hpp"
 #include "queue/queue.hpp"
+#include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
@@ -102,14 +103,12 @@ TEST(CanhosedCrash, SigkillAtRandomMomentsLosesNoDurableRecord) {
 
   std::mt19937 random(20261125);
   std::map<std::uint64_t, std::string> must_arrive;
-  const auto config_path = dir.write("canhose.yaml", daemon_config(dir, emulator, pki, true));
+  const std::string config = daemon_config(dir, emulator, pki, true);
   for (int round = 0; round < rounds; ++round) {
-    const auto out = dir.path() / ("round" + std::to_string(round));
-    std::filesystem::create_directories(out);
-    test::NotifySocket notify(out / "notify.sock");
-    test::ChildProcess daemon(CANHOSED_PATH, {"--config", config_path.string()},
-                              {{"NOTIFY_SOCKET", notify.path().string()}}, out);
-    ASSERT_TRUE(notify.wait_for("READY=1", 30s)) << daemon.stderr_text();
+    test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config,
+                                  "round" + std::to_string(round));
+    test::ChildProcess& daemon = running.process();
+    ASSERT_TRUE(running.ready()) << daemon.stderr_text();
     std::this_thread::sleep_for(std::chrono::milliseconds(200 + random() % 1000));
     daemon.signal(SIGKILL);
     const auto status = daemon.wait_for(10s);
@@ -132,14 +131,11 @@ TEST(CanhosedCrash, SigkillAtRandomMomentsLosesNoDurableRecord) {
   ASSERT_FALSE(must_arrive.empty()) << "no round left anything on disk: the test proves nothing";
 
   // A clean run without sources drains what the kills left behind.
-  dir.write("canhose.yaml", daemon_config(dir, emulator, pki, false));
   {
-    const auto out = dir.path() / "drain";
-    std::filesystem::create_directories(out);
-    test::NotifySocket notify(out / "notify.sock");
-    test::ChildProcess daemon(CANHOSED_PATH, {"--config", config_path.string()},
-                              {{"NOTIFY_SOCKET", notify.path().string()}}, out);
-    ASSERT_TRUE(notify.wait_for("READY=1", 30s)) << daemon.stderr_text();
+    test::CanhosedProcess running(CANHOSED_PATH, dir.path(),
+                                  daemon_config(dir, emulator, pki, false), "drain");
+    test::ChildProcess& daemon = running.process();
+    ASSERT_TRUE(running.ready()) << daemon.stderr_text();
     const auto limit = std::chrono::steady_clock::now() + 120s;
     while (std::chrono::steady_clock::now() < limit) {
       std::this_thread::sleep_for(500ms);

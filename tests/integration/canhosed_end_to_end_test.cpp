@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
@@ -70,26 +71,6 @@ std::string e2e_config(const test::TempDir& dir, const test::FirehoseEmulatorPro
          "  raw_frames:\n    enabled: true\n    ids: [\"0x102\"]\n";
 }
 
-// canhosed started on a config file only its owner can read (it holds static keys), with
-// a NOTIFY_SOCKET the test owns.
-struct RunningDaemon {
-  RunningDaemon(const test::TempDir& dir, const std::string& config)
-      : notify(dir.path() / "notify.sock") {
-    const auto path = dir.write("canhose.yaml", config);
-    std::filesystem::permissions(
-        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::filesystem::create_directories(dir.path() / "daemon");
-    process = std::make_unique<test::ChildProcess>(
-        CANHOSED_PATH, std::vector<std::string>{"--config", path.string()},
-        std::map<std::string, std::string>{{"NOTIFY_SOCKET", notify.path().string()}},
-        dir.path() / "daemon");
-  }
-  bool ready() { return notify.wait_for("READY=1", 30s); }
-
-  test::NotifySocket notify;
-  std::unique_ptr<test::ChildProcess> process;
-};
-
 // Lines in the emulator's output that are raw records of frame 0x102.
 std::size_t raw_102(const S3Lines& s3) {
   std::size_t n = 0;
@@ -108,9 +89,9 @@ TEST(CanhosedEndToEnd, ReplayedFramesReachFirehoseOnceEachWithUniqueRecordIds) {
   std::filesystem::create_directories(dir.path() / "emulator");
   test::FirehoseEmulatorProcess emulator(emulator_options, dir.path() / "emulator");
   const std::string config = e2e_config(dir, emulator, pki, "");
-  RunningDaemon running(dir, config);
-  ASSERT_TRUE(running.ready()) << running.process->stderr_text();
-  test::ChildProcess& daemon = *running.process;
+  test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
+  ASSERT_TRUE(running.ready()) << running.process().stderr_text();
+  test::ChildProcess& daemon = running.process();
 
   // The log holds 936 frames with id 0x102: each becomes one raw record.
   S3Lines s3;
@@ -163,12 +144,12 @@ TEST(CanhosedEndToEnd, EveryRecordArrivesThroughThrottlingErrorsFailuresResetsAn
   std::filesystem::create_directories(dir.path() / "emulator");
   test::FirehoseEmulatorProcess emulator(emulator_options, dir.path() / "emulator");
   // One queue record per Firehose record, so per-record failures hit single records.
-  RunningDaemon running(
-      dir,
+  test::CanhosedProcess running(
+      CANHOSED_PATH, dir.path(),
       e2e_config(dir, emulator, pki,
                  "  pack: false\n  concurrency: 4\n  retry:\n    base: 10ms\n    max: 500ms\n"));
-  ASSERT_TRUE(running.ready()) << running.process->stderr_text();
-  test::ChildProcess& daemon = *running.process;
+  ASSERT_TRUE(running.ready()) << running.process().stderr_text();
+  test::ChildProcess& daemon = running.process();
 
   S3Lines s3;
   const auto limit = std::chrono::steady_clock::now() + 120s;
@@ -228,9 +209,9 @@ TEST(CanhosedEndToEnd, BacklogQueuedDuringAnOutageDrainsWhenFirehoseReturns) {
   emulator_options.listen_port = emulator->port();
   emulator.reset();  // Firehose is unreachable from the start: connection refused
 
-  RunningDaemon running(dir, config);
-  ASSERT_TRUE(running.ready()) << running.process->stderr_text();
-  test::ChildProcess& daemon = *running.process;
+  test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
+  ASSERT_TRUE(running.ready()) << running.process().stderr_text();
+  test::ChildProcess& daemon = running.process();
   // The whole log is replayed into the queue while sending fails.
   ASSERT_TRUE(daemon.wait_for_stderr("PutRecordBatch failed, will retry", 30s))
       << daemon.stderr_text();
