@@ -164,6 +164,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response_.body() = reply_.body;
     response_.keep_alive(reply_.keep_alive && request_keep_alive_);
     response_.prepare_payload();
+    if (response_.keep_alive()) {
+      // Idle from the client's point of view as soon as it can have the whole response:
+      // a client may send its next request before this write's handler has run.
+      server_.idle.insert(this->shared_from_this());
+    }
     http::async_write(stream_, response_,
                       [self = this->shared_from_this()](error_code ec, std::size_t) {
                         if (ec || !self->response_.keep_alive()) {
