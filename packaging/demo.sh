@@ -1,35 +1,69 @@
 #!/usr/bin/env bash
-# A self-contained demo on one machine, no AWS account needed:
-#   - a local Firehose emulator (HTTPS with a throw-away CA, real SigV4 checks),
-#   - canhosed replaying a real CAN log (tests/data/can) as if it were the bus,
-#     building records, queueing them on disk and delivering them over HTTPS,
-#   - the records read back from the emulator's S3-layout output with pandas.
-# Usage: packaging/demo.sh [SECONDS]   (after: cmake --workflow --preset release)
+# The canhose demo on one machine: no AWS account, no vehicle, no GPS receiver needed.
+#
+#   1. installs the build dependencies (apt, through sudo unless run as root; quiet when
+#      everything is installed) and builds the release binaries;
+#   2. starts a local Firehose emulator (HTTPS with a throw-away CA; it checks every
+#      request's SigV4 signature with botocore and writes an S3-style folder tree),
+#      a real gpsd through gpsfake replaying a real NMEA log (tests/data/nmea/bt451.log,
+#      a drive with a Bluetooth GPS), and canhosed replaying a real CAN trace
+#      (tests/data/can/savvycan-candump.log) as if it were the bus, decoding a signal with
+#      the Toyota DBC;
+#   3. after SECONDS (default 60) shows `canhose status`, stops canhosed with SIGTERM (it
+#      drains), and reads the delivered records back from the S3 files with pandas.
+#
+# Usage: packaging/demo.sh [SECONDS]        Files are kept in /tmp/canhose-demo.XXXXXX.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-15}
-canhosed=build/release/daemon/canhosed
-[[ -x $canhosed ]] || { echo "build first: cmake --workflow --preset release"; exit 1; }
+seconds=${1:-60}
+[[ $seconds =~ ^[0-9]+$ && $seconds -ge 5 ]] || { echo "usage: $0 [SECONDS >= 5]" >&2; exit 2; }
 
+echo "=== 1/3 dependencies and build"
+if [[ $(id -u) -eq 0 ]]; then
+  packaging/install-build-deps.sh
+else
+  sudo packaging/install-build-deps.sh
+fi
+cmake --preset release >/dev/null
+cmake --build --preset release --target canhosed canhose
+canhosed=build/release/daemon/canhosed
+canhose=build/release/daemon/canhose
+
+echo "=== 2/3 emulator, gpsd and canhosed"
 work=$(mktemp -d /tmp/canhose-demo.XXXXXX)
 echo "demo files in $work"
-emulator_pid=
-cleanup() { [[ -n $emulator_pid ]] && kill "$emulator_pid" 2>/dev/null || true; }
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -n ${gps_port:-} ]] && pkill -KILL -f "gpsd.*-S $gps_port" 2>/dev/null || true
+}
 trap cleanup EXIT
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+gps_port=$(free_port)
+metrics_port=$(free_port)
 
 tests/firehose_emulator/make_test_pki.sh "$work/pki" >/dev/null
 /usr/bin/python3 tests/firehose_emulator/firehose_emulator.py \
   --listen 127.0.0.1:0 --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
   --credentials AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY --region us-east-1 \
   --stream fleet-telemetry --output-dir "$work/s3" > "$work/emulator.out" 2> "$work/emulator.log" &
-emulator_pid=$!
+pids+=($!)
 for _ in $(seq 100); do
   port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$work/emulator.out")
   [[ -n $port ]] && break
   sleep 0.1
 done
 [[ -n ${port:-} ]] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
-echo "Firehose emulator on https://127.0.0.1:$port"
+echo "Firehose emulator: https://127.0.0.1:$port (stream fleet-telemetry)"
+
+# gpsfake starts its own gpsd on the port (-P) and loops over the log; -c paces sentences.
+(cd "$work" && exec /usr/bin/gpsfake -q -P "$gps_port" -c 0.1 "$OLDPWD/tests/data/nmea/bt451.log" \
+  > "$work/gpsfake.log" 2>&1) &
+pids+=($!)
+echo "gpsd (gpsfake): 127.0.0.1:$gps_port replaying tests/data/nmea/bt451.log"
 
 cat > "$work/canhose.yaml" <<YAML
 device:
@@ -47,43 +81,70 @@ credentials:
   access_key_id: AKIDEXAMPLE
   secret_access_key: wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 sources:
+  can:
+    dbc_file: $PWD/tests/data/can/toyota_2017_ref_pt.dbc
   replay:
     enabled: true
     file: $PWD/tests/data/can/savvycan-candump.log
-    speed: "20"
+    speed: "1"
     loop: true
+  gps:
+    enabled: true
+    host: 127.0.0.1
+    port: $gps_port
 record:
-  fields: [record_id, timestamp, vin, device_id]
-  period: 500ms
+  fields: [record_id, timestamp, vin, lat, lon, gps_speed, DVS0PCS]
+  period: 1s
   raw_frames:
     enabled: true
-    ids: ["0x102", "0x116"]
+    ids: ["0x228"]
 metrics:
-  listen: 127.0.0.1:0
+  listen: 127.0.0.1:$metrics_port
 YAML
 chmod 600 "$work/canhose.yaml"
-$canhosed --check-config "$work/canhose.yaml"
-echo "running canhosed for ${seconds}s (log: $work/canhosed.log)"
-set +e
-timeout -s TERM "$seconds" $canhosed --config "$work/canhose.yaml" 2> "$work/canhosed.log"
-rc=$?
-set -e
-[[ $rc == 0 || $rc == 124 ]] || { echo "canhosed failed ($rc):"; tail -20 "$work/canhosed.log"; exit 1; }
-kill -TERM "$emulator_pid"; wait "$emulator_pid" || true; emulator_pid=
+$canhose check-config "$work/canhose.yaml"
+$canhosed --config "$work/canhose.yaml" 2> "$work/canhosed.log" &
+canhosed_pid=$!
+pids+=($canhosed_pid)
+echo "canhosed running for ${seconds}s (log: $work/canhosed.log)"
+sleep "$seconds"
+
 echo
-echo "canhosed said:"; grep -E "notice|warning|error" "$work/canhosed.log" | tail -8
+echo "=== canhose status"
+$canhose status --config "$work/canhose.yaml" || true
+kill -TERM "$canhosed_pid"
+rc=0
+wait "$canhosed_pid" || rc=$?
+[[ $rc == 0 ]] || { echo "canhosed exited with $rc:"; tail -20 "$work/canhosed.log"; exit 1; }
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+wait 2>/dev/null || true
+pids=()
+
 echo
-echo "S3 objects written by the emulator:"; find "$work/s3" -type f | sed "s|$work/||" | head
+echo "=== 3/3 what Firehose received"
+echo "canhosed said:"; grep -E "notice|warning|error" "$work/canhosed.log" | tail -6
+echo
+echo "S3 objects written by the emulator:"
+find "$work/s3" -type f | sed "s|$work/||" | head -5
+echo "..."
 /usr/bin/python3 - "$work/s3" <<'PY'
 import glob, io, os, sys
 import pandas as pd
 files = sorted(f for f in glob.glob(sys.argv[1] + "/**/*", recursive=True) if os.path.isfile(f))
 lines = [l for f in files for l in open(f) if l.strip()]
+snap = [l for l in lines if len(l.split()) == 7]
 raw = [l for l in lines if len(l.split()) == 5]
-snap = [l for l in lines if len(l.split()) == 4]
-print(f"{len(lines)} records delivered: {len(snap)} snapshots, {len(raw)} raw CAN frames")
-df = pd.read_csv(io.StringIO("".join(raw)), sep=" ", names=["record_id", "timestamp", "iface", "id", "data"])
-print(df.head(5).to_string(index=False))
+print(f"{len(lines)} records delivered in {len(files)} objects: "
+      f"{len(snap)} snapshots, {len(raw)} raw CAN frames (id 0x228)")
+cols = ["record_id", "timestamp", "vin", "lat", "lon", "gps_speed", "DVS0PCS"]
+df = pd.read_csv(io.StringIO("".join(snap)), sep=" ", names=cols)
+print("\nsnapshot records (NaN = no value yet, e.g. before the first GPS fix):")
+print(df.tail(5).to_string(index=False))
+print(f"\nsnapshots with a GPS position: {df['lat'].notna().sum()} of {len(df)}")
+raw_df = pd.read_csv(io.StringIO("".join(raw)), sep=" ",
+                     names=["record_id", "timestamp", "iface", "id", "data"], dtype=str)
+print("\nraw frame records:")
+print(raw_df.tail(3).to_string(index=False))
 ids = [int(l.split()[0]) for l in lines]
-print("record ids unique:", len(ids) == len(set(ids)))
+print("\nrecord ids unique:", len(ids) == len(set(ids)))
 PY

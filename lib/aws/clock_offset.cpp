@@ -1,5 +1,7 @@
 #include "aws/clock_offset.hpp"
 
+#include <algorithm>
+
 #include "aws/http_date.hpp"
 #include "log/logger.hpp"
 
@@ -53,6 +55,10 @@ bool ClockOffset::learn_from_http_date(std::string_view date_header, steady_cloc
   const bool times_known =
       sent.time_since_epoch().count() != 0 && received >= sent && received <= steady_now;
   const auto midpoint = times_known ? sent + (received - sent) / 2 : steady_now;
+  // Never 0 in practice (the steady clock counts from boot); max() keeps "0 = none" exact.
+  last_server_time_ns_.store(
+      std::max<std::int64_t>(1, duration_cast<nanoseconds>(steady_now.time_since_epoch()).count()),
+      std::memory_order_relaxed);
   const auto local_at_midpoint = system_now_() - (steady_now - midpoint);
   return learn(*server + milliseconds(500),
                time_point_cast<system_clock::duration>(local_at_midpoint), "the HTTP Date header");
@@ -60,6 +66,20 @@ bool ClockOffset::learn_from_http_date(std::string_view date_header, steady_cloc
 
 bool ClockOffset::learn_from_gps(system_clock::time_point gps_utc,
                                  system_clock::time_point observed_at) {
+  const std::int64_t last_server_ns = last_server_time_ns_.load(std::memory_order_relaxed);
+  const bool server_time_fresh =
+      last_server_ns != 0 &&
+      steady_now_().time_since_epoch() - nanoseconds(last_server_ns) < server_time_authority;
+  if (server_time_fresh) {
+    const auto change = duration_cast<milliseconds>(gps_utc - observed_at) - offset();
+    if (change >= min_correction_ || -change >= min_correction_) {
+      log::warning("aws", "GPS time differs from the AWS server's time by ",
+                   static_cast<double>(change.count()) / 1000.0,
+                   " s; signing with the server's time (is the receiver replaying a log or "
+                   "reporting a wrong GPS week?)");
+      return false;
+    }
+  }
   return learn(gps_utc, observed_at, "GPS time");
 }
 

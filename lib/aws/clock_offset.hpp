@@ -4,10 +4,15 @@
 // GPS time arrives. ClockOffset keeps a learned offset and gives now() = system clock +
 // offset.
 //
-// Sources, best first:
-// - GPS time (learn_from_gps): accurate to well under a second; the gps part feeds it.
+// Sources:
 // - the Date header of any HTTP response (learn_from_http_date): 1 s resolution; the
-//   server's time is compared with our clock at the midpoint of send and receive.
+//   server's time is compared with our clock at the midpoint of send and receive. It is
+//   the time AWS judges signatures by, so it is the authority whenever it is fresh.
+// - GPS time (learn_from_gps): accurate to well under a second; the gps part feeds it.
+//   It is what a Pi without network has at boot. While a Date header was seen within
+//   `server_time_authority` (10 min), a GPS time that disagrees with it by min_correction
+//   or more is ignored with a warning: a receiver replaying a log (gpsfake), a GPS week
+//   rollover or a spoofed signal must not make every request fail its signature check.
 // A correction is applied only when the new estimate differs from the current offset by
 // at least `min_correction` (default 2 s: a Date header is quantised to 1 s and the round
 // trip adds up to its half again), so normal jitter never moves the offset. Each applied
@@ -29,6 +34,8 @@ class ClockOffset {
   using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
 
   static constexpr std::chrono::milliseconds default_min_correction{2000};
+  // How long a Date header outranks GPS time.
+  static constexpr std::chrono::minutes server_time_authority{10};
 
   // The clocks are injectable for tests; the defaults are the real ones.
   explicit ClockOffset(std::chrono::milliseconds min_correction = default_min_correction,
@@ -60,6 +67,8 @@ class ClockOffset {
   SystemNow system_now_;
   SteadyNow steady_now_;
   std::atomic<std::int64_t> offset_ms_{0};
+  // Steady-clock nanoseconds of the last parsable Date header; 0 = none yet.
+  std::atomic<std::int64_t> last_server_time_ns_{0};
 };
 
 }  // namespace canhose::aws

@@ -105,6 +105,25 @@ TEST(ClockOffset, LearnsFromGpsTimeWithItsObservationInstant) {
   EXPECT_EQ(clock.now(), gps + milliseconds(250));
 }
 
+TEST(ClockOffset, ARecentServerDateOutranksADisagreeingGpsTime) {
+  ManualClocks clocks;
+  ClockOffset clock = clocks.make();
+  const auto server_time = at(2026, 11, 25, 18, 0, 0);
+  ASSERT_TRUE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
+  const auto offset = clock.offset();
+  // gpsfake replaying a 2023 log: GPS says it is years earlier. Ignored.
+  EXPECT_FALSE(clock.learn_from_gps(at(2023, 3, 1, 12, 0, 0), clocks.system));
+  EXPECT_EQ(clock.offset(), offset);
+  // A GPS time agreeing with the server within min_correction changes nothing either.
+  EXPECT_FALSE(clock.learn_from_gps(clock.now() + milliseconds(300), clocks.system));
+  EXPECT_EQ(clock.offset(), offset);
+  // Without a Date header for longer than the authority period, GPS leads again.
+  clocks.advance(ClockOffset::server_time_authority + seconds(1));
+  const auto gps = at(2026, 11, 25, 19, 0, 0);
+  EXPECT_TRUE(clock.learn_from_gps(gps, clocks.system));
+  EXPECT_EQ(clock.now(), gps);
+}
+
 TEST(ClockOffset, MissingRoundTripTimesFallBackToNow) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
