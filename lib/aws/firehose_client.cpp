@@ -46,7 +46,8 @@ std::function<void(const FirehoseError&, std::string_view)> typed(FirehoseClient
 
 struct FirehoseClient::Call {
   std::string operation;  // "PutRecordBatch"
-  std::string body;
+  // Shared with the transport while a request is in flight; kept for a re-sign.
+  HttpTransport::SharedBody body;
   bool resent_after_skew = false;
   std::function<void(const FirehoseError&, std::string_view)> finish;
 };
@@ -110,7 +111,7 @@ void FirehoseClient::invoke(std::string_view operation, std::string body,
                             std::function<void(const FirehoseError&, std::string_view)> finish) {
   auto call = std::make_shared<Call>();
   call->operation = std::string(operation);
-  call->body = std::move(body);
+  call->body = std::make_shared<const std::string>(std::move(body));
   call->finish = std::move(finish);
   start(std::move(call));
 }
@@ -149,12 +150,12 @@ void FirehoseClient::send(const std::shared_ptr<Call>& call, const Credentials& 
   target += '.';
   target += call->operation;
   request.headers.emplace_back("X-Amz-Target", std::move(target));
-  request.payload = call->body;
+  request.payload = *call->body;
   signer_.sign(request, credentials, clock_.now());
-  log::debug("aws", call->operation, ": sending ", call->body.size(), " bytes to ", host_header_);
+  log::debug("aws", call->operation, ": sending ", call->body->size(), " bytes to ", host_header_);
   std::weak_ptr<FirehoseClient*> weak = self_;
-  // The transport takes its own copy of the body: this call keeps the original for a
-  // possible re-sign after a clock correction.
+  // The transport shares the body: this call keeps it for a possible re-sign after a
+  // clock correction, without a second copy.
   transport_.async_send(endpoint_, std::move(request), call->body, [weak, call](HttpResult result) {
     if (auto self = weak.lock()) {
       (*self)->on_response(call, std::move(result));

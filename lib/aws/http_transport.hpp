@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -62,11 +63,22 @@ struct HttpResult {
 // Sends one signed request and delivers the response on the event loop. The request's
 // headers are sent as they are (they were signed); the transport may add only
 // Content-Length and Connection-management headers that are not signed.
+//
+// The body is shared, not copied: a 4 MiB PutRecordBatch exists once in memory while the
+// caller keeps it for a possible re-sign and the transport writes it. Null means empty.
 class HttpTransport {
  public:
+  using SharedBody = std::shared_ptr<const std::string>;
+
   virtual ~HttpTransport() = default;
-  virtual void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+  virtual void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
                           std::function<void(HttpResult)> done) = 0;
+  // Convenience for small bodies: takes ownership of `body`.
+  void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+                  std::function<void(HttpResult)> done) {
+    async_send(endpoint, std::move(request), std::make_shared<const std::string>(std::move(body)),
+               std::move(done));
+  }
 };
 
 }  // namespace canhose::aws

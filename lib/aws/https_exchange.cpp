@@ -59,7 +59,7 @@ const char* phase_name(HttpPhase phase) {
 }  // namespace
 
 HttpsExchange::HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint,
-                             SignableRequest request, std::string body,
+                             SignableRequest request, std::shared_ptr<const std::string> body,
                              std::function<void(HttpResult)> done)
     : shared_(std::move(shared)),
       endpoint_(std::move(endpoint)),
@@ -74,7 +74,8 @@ HttpsExchange::HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint,
   for (const auto& [name, value] : signable_.headers) {
     request_.insert(name, value);
   }
-  request_.body() = std::move(body);
+  body_ = body ? std::move(body) : std::make_shared<const std::string>();
+  request_.body() = {body_->data(), body_->size()};
   request_.prepare_payload();
   // The request keeps the header copies it sends; the SignableRequest is not needed
   // any more (its payload view pointed at the caller's body anyway).

@@ -40,14 +40,15 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   };
 
   HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint, SignableRequest request,
-                std::string body, std::function<void(HttpResult)> done);
+                std::shared_ptr<const std::string> body, std::function<void(HttpResult)> done);
 
   void start();
   // Aborts the exchange: `done` gets operation_aborted (if it was not called yet).
   void cancel();
 
  private:
-  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  // The body is written straight from the caller's shared string (no copy).
+  using Request = boost::beast::http::request<boost::beast::http::span_body<const char>>;
   using ResponseParser = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
   void open_connection();
@@ -71,6 +72,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   std::shared_ptr<Shared> shared_;
   Endpoint endpoint_;
   SignableRequest signable_;
+  std::shared_ptr<const std::string> body_;  // never null; request_'s body views it
   Request request_;
   std::function<void(HttpResult)> done_;
   const ProxyAddress* proxy_ = nullptr;  // points into shared_->proxy

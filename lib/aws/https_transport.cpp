@@ -38,7 +38,7 @@ HttpsTransport::~HttpsTransport() {
   state_->shared->pool->close_all();
 }
 
-void HttpsTransport::async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+void HttpsTransport::async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
                                 std::function<void(HttpResult)> done) {
   auto& in_flight = state_->in_flight;
   std::erase_if(in_flight, [](const auto& weak) { return weak.expired(); });

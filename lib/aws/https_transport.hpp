@@ -29,7 +29,8 @@ class HttpsTransport final : public HttpTransport {
   HttpsTransport(asio::any_io_executor executor, HttpsTransportOptions options);
   ~HttpsTransport() override;
 
-  void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+  using HttpTransport::async_send;
+  void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
                   std::function<void(HttpResult)> done) override;
 
   // Closes the idle connections and aborts requests in flight (their `done` gets

@@ -39,11 +39,11 @@ class RecordingTransport final : public HttpTransport {
     // Server clock offset: the Date header says system time + this.
     std::optional<seconds> server_offset = seconds(0);
   };
-  void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+  void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
                   std::function<void(HttpResult)> done) override {
     auto sent = std::make_unique<SentRequest>();
     sent->endpoint = endpoint;
-    sent->body = std::move(body);
+    sent->body = body ? *body : std::string();
     sent->request = std::move(request);
     sent->request.payload = sent->body;
     requests.push_back(std::move(sent));
