@@ -109,7 +109,7 @@ void StatusReport::delivery(const PrometheusText& m, std::chrono::system_clock::
   if (!m.has("canhose_delivery_records_total")) {
     j["state"] = "not_configured";
     add("Delivery", "OFF: delivery.stream is empty, records stay in the queue");
-    problems_.push_back("delivery is not configured: set delivery.stream and reload");
+    problems_.push_back("delivery is not configured: set delivery.stream and restart the service");
     json_["delivery"] = j;
     return;
   }
