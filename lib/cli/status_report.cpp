@@ -1,6 +1,7 @@
 #include "cli/status_report.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -15,6 +16,11 @@ std::string format_fixed(double v, int decimals) {
 
 std::string count(double v) {
   return format_fixed(v, 0);
+}
+
+// Counters and gauges that count things are whole numbers in the JSON output.
+nlohmann::json whole(double v) {
+  return static_cast<std::int64_t>(std::llround(v));
 }
 
 const char* bus_state_name(double state) {
@@ -117,9 +123,9 @@ void StatusReport::delivery(const PrometheusText& m, std::chrono::system_clock::
   const double pending = m.value("canhose_delivery_retries_pending").value_or(0);
   const double backoff = m.value("canhose_delivery_backoff_seconds").value_or(0);
   const double in_flight = m.value("canhose_delivery_in_flight_requests").value_or(0);
-  j["records_delivered"] = delivered;
-  j["in_flight_requests"] = in_flight;
-  j["retries_pending"] = pending;
+  j["records_delivered"] = whole(delivered);
+  j["in_flight_requests"] = whole(in_flight);
+  j["retries_pending"] = whole(pending);
   std::string state;
   if (m.value("canhose_delivery_paused").value_or(0) > 0) {
     const std::string reason = m.label("canhose_delivery_paused_info", "reason").value_or("");
@@ -167,10 +173,10 @@ void StatusReport::queue(const PrometheusText& m) {
   for (const auto& s : m.samples("canhose_queue_drops_total")) {
     dropped += s.value;
   }
-  j["records"] = records;
-  j["bytes"] = bytes;
+  j["records"] = whole(records);
+  j["bytes"] = whole(bytes);
   j["oldest_undelivered_age_seconds"] = age;
-  j["dropped_records"] = dropped;
+  j["dropped_records"] = whole(dropped);
   std::string text = count(records) + " records, " + format_bytes(bytes) + " waiting";
   text += records > 0 ? "; oldest undelivered " + format_age(age) : std::string();
   text += "; " + count(dropped) + " dropped since start";
@@ -229,11 +235,11 @@ void StatusReport::can(const PrometheusText& m, const PrometheusText* earlier, d
     interfaces.push_back({{"interface", name},
                           {"up", up},
                           {"bus_state", bus_state_name(state)},
-                          {"frames", s.value},
+                          {"frames", whole(s.value)},
                           {"frames_per_second", r ? nlohmann::json(*r) : nlohmann::json()},
-                          {"error_frames", errors},
-                          {"kernel_drops", drops},
-                          {"reopens", opens > 0 ? opens - 1 : 0}});
+                          {"error_frames", whole(errors)},
+                          {"kernel_drops", whole(drops)},
+                          {"reopens", whole(opens > 0 ? opens - 1 : 0)}});
     add("CAN " + name, std::string(up ? "up" : "DOWN") + ", bus " + bus_state_name(state) + ": " +
                            rate_text(r) + " (" + how + "), " + count(s.value) + " frames, " +
                            count(errors) + " error frames, " + count(drops) + " kernel drops");
@@ -250,7 +256,7 @@ void StatusReport::can(const PrometheusText& m, const PrometheusText* earlier, d
     const auto r =
         rate(frames, earlier ? earlier->value("canhose_replay_frames_total") : std::nullopt);
     const bool finished = m.value("canhose_replay_finished").value_or(0) > 0;
-    json_["replay"] = {{"frames", frames},
+    json_["replay"] = {{"frames", whole(frames)},
                        {"frames_per_second", r ? nlohmann::json(*r) : nlohmann::json()},
                        {"finished", finished}};
     add("CAN replay", rate_text(r) + " (" + how + "), " + count(frames) + " frames" +
@@ -280,12 +286,12 @@ void StatusReport::obd(const PrometheusText& m) {
   json_["obd"] = {{"link_open", link},
                   {"discovery_done", discovered},
                   {"vin_read", vin},
-                  {"polled_pids", polled},
-                  {"unsupported_pids", unsupported},
-                  {"requests", requests},
-                  {"positive_answers", positive},
-                  {"negative_answers", negative},
-                  {"timeouts", timeouts}};
+                  {"polled_pids", whole(polled)},
+                  {"unsupported_pids", whole(unsupported)},
+                  {"requests", whole(requests)},
+                  {"positive_answers", whole(positive)},
+                  {"negative_answers", whole(negative)},
+                  {"timeouts", whole(timeouts)}};
   std::string text = link ? "link open" : "link CLOSED";
   text += discovered ? ", polling " + count(polled) + " PIDs (" + count(unsupported) +
                            " configured PIDs unsupported)"

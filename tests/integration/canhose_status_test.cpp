@@ -134,5 +134,20 @@ TEST(CanhoseStatus, ExitsThreeWhenTheDaemonIsNotRunning) {
   EXPECT_NE(r.err.find("journalctl -u canhose"), std::string::npos) << r.err;
 }
 
+TEST(CanhoseStatus, HelpDocumentsTheCommandsAndTheExitCodes) {
+  test::TempDir dir;
+  const auto help = test::run_program(CANHOSE_CLI_PATH, {"--help"}, dir.path());
+  EXPECT_EQ(help.status.code, 0);
+  for (const char* text : {"status [--config FILE] [--metrics ADDRESS] [--interval SECONDS]",
+                           "streams create NAME --bucket BUCKET --role-arn ROLE_ARN",
+                           "streams delete NAME [--yes]", "Exit codes:", "  3  unreachable"}) {
+    EXPECT_NE(help.out.find(text), std::string::npos) << text << "\n" << help.out;
+  }
+  const auto bad = status(dir, dir.path() / "none.yaml", {"--interval", "soon"});
+  EXPECT_EQ(bad.status.code, 2);
+  EXPECT_NE(bad.err.find("--interval wants seconds from 0 to 60, got 'soon'"), std::string::npos)
+      << bad.err;
+}
+
 }  // namespace
 }  // namespace canhose

@@ -53,6 +53,9 @@ TEST(StatusReport, DeliveringDaemonWithMeasuredCanRateIsHealthy) {
       << text;
   EXPECT_NE(text.find("Health: OK"), std::string::npos) << text;
   EXPECT_EQ(r.json()["can"][0]["frames_per_second"], 1000.0);
+  EXPECT_TRUE(r.json()["queue"]["records"].is_number_integer());
+  EXPECT_EQ(r.json()["queue"]["records"], 37);
+  EXPECT_EQ(r.json()["delivery"]["last_success_time"], 1795636798.0);
 }
 
 TEST(StatusReport, PausedDeliveryAndBusOffAreDegradedWithTheReasons) {
