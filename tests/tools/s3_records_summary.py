@@ -2,7 +2,11 @@
 """Reads the Firehose emulator's S3-layout output the way the fleet team does (pandas,
 space-separated, no header) and prints a JSON summary for a C++ test.
 
-usage: s3_records_summary.py OUTPUT_DIR EXPECTED_IDS_FILE
+usage: s3_records_summary.py OUTPUT_DIR EXPECTED_IDS_FILE [UNSENT_IDS_FILE]
+
+EXPECTED_IDS_FILE lists record ids that must be in the output. Between the smallest and
+the largest id delivered, every id must be there too ("gaps" lists those that are not),
+except the ids in UNSENT_IDS_FILE (records still waiting in the queue at the end).
 
 Records are snapshots "record_id timestamp device_id lat lon" and raw frames
 "record_id timestamp interface can_id data"; the third column tells them apart
@@ -31,10 +35,15 @@ def read_objects(output_dir):
     return pd.concat(frames, ignore_index=True)
 
 
+def read_ids(path):
+    with open(path, encoding="ascii") as f:
+        return {int(line) for line in f if line.strip()}
+
+
 def main(argv):
-    output_dir, expected_file = argv[1], argv[2]
-    with open(expected_file, encoding="ascii") as f:
-        expected = {int(line) for line in f if line.strip()}
+    output_dir = argv[1]
+    expected = read_ids(argv[2])
+    unsent = read_ids(argv[3]) if len(argv) > 3 else set()
     records = read_objects(output_dir)
     ids = pd.to_numeric(records["record_id"], errors="raise").astype("int64")
     records = records.assign(record_id=ids)
@@ -46,7 +55,13 @@ def main(argv):
     lat = pd.to_numeric(snapshots["c3"], errors="coerce")
     lon = pd.to_numeric(snapshots["c4"], errors="coerce")
     with_position = snapshots[lat.notna() & lon.notna()]
+    gaps = sorted(set(range(min(delivered), max(delivered) + 1)) - delivered - unsent) \
+        if delivered else []
     summary = {
+        "first_id": min(delivered) if delivered else None,
+        "last_id": max(delivered) if delivered else None,
+        "gaps": gaps[:20],
+        "gaps_count": len(gaps),
         "rows": int(len(records)),
         "distinct_records": int(len(distinct)),
         "conflicting_ids": conflicting,
