@@ -11,78 +11,12 @@
 #include "cli/command_config.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/firehose_error_advice.hpp"
-#include "cli/status_report.hpp"
+#include "cli/stream_description_view.hpp"
 
 namespace canhose::cli {
 namespace {
 
 constexpr std::uint32_t kListPageSize = 100;
-
-// The first destination's S3 description (extended when present), or null.
-const nlohmann::json* s3_destination(const nlohmann::json& description) {
-  const auto destinations = description.find("Destinations");
-  if (destinations == description.end() || !destinations->is_array() || destinations->empty()) {
-    return nullptr;
-  }
-  const nlohmann::json& first = destinations->front();
-  for (const char* key : {"ExtendedS3DestinationDescription", "S3DestinationDescription"}) {
-    const auto it = first.find(key);
-    if (it != first.end() && it->is_object()) {
-      return &*it;
-    }
-  }
-  return nullptr;
-}
-
-std::string text_of(const nlohmann::json& object, const char* key, const char* fallback = "-") {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
-}
-
-// "arn:aws:s3:::fleet-telemetry" -> "fleet-telemetry".
-std::string bucket_of(const std::string& arn) {
-  const std::string prefix = "arn:aws:s3:::";
-  return arn.compare(0, prefix.size(), prefix) == 0 ? arn.substr(prefix.size()) : arn;
-}
-
-std::string encryption_of(const nlohmann::json& description, const nlohmann::json* s3) {
-  std::string text = "server-side ";
-  const auto sse = description.find("DeliveryStreamEncryptionConfiguration");
-  if (sse != description.end() && sse->is_object()) {
-    text += text_of(*sse, "Status", "DISABLED");
-    if (sse->contains("KeyType")) {
-      text += " (" + text_of(*sse, "KeyType") + ")";
-    }
-  } else {
-    text += "DISABLED";
-  }
-  if (s3 != nullptr) {
-    const auto enc = s3->find("EncryptionConfiguration");
-    if (enc != s3->end() && enc->is_object()) {
-      const auto kms = enc->find("KMSEncryptionConfig");
-      text += kms != enc->end() && kms->is_object()
-                  ? "; S3 objects KMS " + text_of(*kms, "AWSKMSKeyARN")
-                  : "; S3 objects not KMS-encrypted";
-    }
-  }
-  return text;
-}
-
-std::string buffering_of(const nlohmann::json* s3) {
-  if (s3 == nullptr || !s3->contains("BufferingHints")) {
-    return "-";
-  }
-  const nlohmann::json& h = (*s3)["BufferingHints"];
-  std::string text;
-  if (h.contains("SizeInMBs") && h["SizeInMBs"].is_number()) {
-    text += std::to_string(h["SizeInMBs"].get<long long>()) + " MiB";
-  }
-  if (h.contains("IntervalInSeconds") && h["IntervalInSeconds"].is_number()) {
-    text += (text.empty() ? "" : " or ") + std::to_string(h["IntervalInSeconds"].get<long long>()) +
-            " s";
-  }
-  return text.empty() ? "-" : text + ", whichever comes first";
-}
 
 bool parse_bounded(const std::string& text, std::uint32_t low, std::uint32_t high,
                    std::uint32_t& out) {
@@ -228,18 +162,13 @@ int StreamsCommand::list(FirehoseConnection& firehose, bool json) {
     Row row{name, "?", "-", "-"};
     const FirehoseCallResult r =
         firehose.call("DescribeDeliveryStream", aws::build_describe_delivery_stream_body(name));
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
     if (!r.ok()) {
       row.status = r.error.code.empty() ? std::string(aws::to_string(r.error.kind)) : r.error.code;
-    } else if (body.is_object() && body.contains("DeliveryStreamDescription")) {
-      const nlohmann::json& d = body["DeliveryStreamDescription"];
-      row.status = text_of(d, "DeliveryStreamStatus", "?");
-      if (d.contains("CreateTimestamp") && d["CreateTimestamp"].is_number()) {
-        row.created = format_utc(d["CreateTimestamp"].get<double>());
-      }
-      if (const nlohmann::json* s3 = s3_destination(d)) {
-        row.bucket = bucket_of(text_of(*s3, "BucketARN"));
-      }
+    } else {
+      const StreamDescriptionView view(r.body);
+      row.status = view.status();
+      row.created = view.created();
+      row.bucket = view.has_s3_destination() ? view.bucket() : "-";
     }
     w0 = std::max(w0, row.name.size());
     w1 = std::max(w1, row.status.size());
@@ -272,35 +201,27 @@ int StreamsCommand::describe(FirehoseConnection& firehose, const std::string& na
     std::fprintf(out_, "%s\n", result.body.c_str());
     return kExitOk;
   }
-  const aws::DeliveryStreamDescription& d = typed.value;
-  const auto body = nlohmann::json::parse(result.body, nullptr, false);
-  const nlohmann::json& raw = body["DeliveryStreamDescription"];
-  const nlohmann::json* s3 = s3_destination(raw);
+  const StreamDescriptionView view(result.body);
   const auto field = [&](const char* label, const std::string& value) {
     std::fprintf(out_, "%-12s %s\n", label, value.c_str());
   };
-  field("Name:", d.name);
-  field("Status:", d.status);
-  field("ARN:", d.arn);
-  field("Type:", d.type);
-  field("Created:",
-        d.create_timestamp
-            ? format_utc(
-                  std::chrono::duration<double>(d.create_timestamp->time_since_epoch()).count())
-            : std::string("-"));
-  if (s3 != nullptr) {
-    const std::string prefix = text_of(*s3, "Prefix", "");
-    field("Bucket:", bucket_of(text_of(*s3, "BucketARN")));
-    field("Prefix:", prefix.empty() ? "(none: YYYY/MM/DD/HH/)" : prefix);
-    field("Buffering:", buffering_of(s3));
-    field("Compression:", text_of(*s3, "CompressionFormat", "UNCOMPRESSED"));
-    field("Role:", text_of(*s3, "RoleARN"));
+  field("Name:", view.name());
+  field("Status:", view.status());
+  field("ARN:", view.arn());
+  field("Type:", view.type());
+  field("Created:", view.created());
+  if (view.has_s3_destination()) {
+    field("Bucket:", view.bucket());
+    field("Prefix:", view.prefix());
+    field("Buffering:", view.buffering());
+    field("Compression:", view.compression());
+    field("Role:", view.role_arn());
   } else {
     field("Destination:", "not S3 (see --json)");
   }
-  field("Encryption:", encryption_of(raw, s3));
-  if (!d.failure_description.empty()) {
-    field("Failure:", d.failure_description);
+  field("Encryption:", view.encryption());
+  if (!view.failure().empty()) {
+    field("Failure:", view.failure());
   }
   return kExitOk;
 }
