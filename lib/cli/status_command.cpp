@@ -58,6 +58,7 @@ int StatusCommand::run(const std::vector<std::string>& words) {
   } else {
     const auto loaded = load_command_config("canhose status", args, err_);
     if (!loaded) {
+      std::fprintf(err_, "Or name the endpoint: canhose status --metrics 127.0.0.1:9464\n");
       return kExitUsage;
     }
     const std::string& path = loaded->path;
