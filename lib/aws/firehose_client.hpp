@@ -59,6 +59,12 @@ class FirehoseClient {
   void delete_delivery_stream(std::string_view stream_name, bool allow_force_delete,
                               Callback<DeleteDeliveryStreamResult> done);
 
+  // Any Firehose operation with a body the caller built: `finish` gets the error, or
+  // success and the 200 response body as the service sent it (`canhose streams --json`
+  // prints it). Signing, clock correction and credentials as for the typed calls.
+  void invoke(std::string_view operation, std::string body,
+              std::function<void(const FirehoseError&, std::string_view body)> finish);
+
   const Endpoint& endpoint() const { return endpoint_; }
   const std::string& region() const { return signer_.region(); }
   // Requests re-sent after a clock-skew rejection, since construction.
@@ -66,9 +72,6 @@ class FirehoseClient {
 
  private:
   struct Call;
-  // `finish` gets the error, or success and the 200 response body.
-  void invoke(std::string_view operation, std::string body,
-              std::function<void(const FirehoseError&, std::string_view body)> finish);
   void start(std::shared_ptr<Call> call);
   void send(const std::shared_ptr<Call>& call, const Credentials& credentials);
   void on_response(const std::shared_ptr<Call>& call, HttpResult result);

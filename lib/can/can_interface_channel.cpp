@@ -126,6 +126,7 @@ void CanInterfaceChannel::try_open() {
   }
   ++opens_;
   last_failure_.clear();
+  bus_state_ = CanControllerState::error_active;
   retry_delay_ = retry_initial_;
   std::weak_ptr<int> alive = alive_;
   CanFrameReaderCallbacks callbacks;
@@ -192,6 +193,15 @@ void CanInterfaceChannel::on_closed(std::error_code ec) {
 }
 
 void CanInterfaceChannel::on_error_frame(const ErrorFrameInfo& info) {
+  if (info.bus_off) {
+    bus_state_ = CanControllerState::bus_off;
+  } else if (info.error_passive) {
+    bus_state_ = CanControllerState::error_passive;
+  } else if (info.error_warning) {
+    bus_state_ = CanControllerState::error_warning;
+  } else if (info.back_to_active || info.restarted) {
+    bus_state_ = CanControllerState::error_active;
+  }
   if (!info.bus_off || !options_.manage_interface || options_.restart_ms.count() != 0) {
     return;
   }

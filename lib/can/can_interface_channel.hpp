@@ -45,6 +45,9 @@ class CanInterfaceChannel {
   std::uint64_t failed_opens() const { return failed_opens_; }
   // The last open failure's message (empty after a successful open).
   const std::string& last_failure() const { return last_failure_; }
+  // The controller state the last error frame reported (error_active after an open, until
+  // an error frame says otherwise): for status and metrics.
+  CanControllerState bus_state() const { return bus_state_; }
   std::string status() const;
 
  private:
@@ -76,6 +79,7 @@ class CanInterfaceChannel {
   std::uint64_t opens_ = 0;
   std::uint64_t failed_opens_ = 0;
   std::string last_failure_;
+  CanControllerState bus_state_ = CanControllerState::unknown;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

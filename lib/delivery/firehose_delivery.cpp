@@ -191,6 +191,7 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
   ++counters_.requests_failed;
   const aws::FirehoseError& e = outcome.error;
   last_error_ = e.describe();
+  last_error_at_ = std::chrono::system_clock::now();
   switch (aws::action_for(e.kind)) {
     case aws::ErrorAction::slow_down:
       ++counters_.retries_throttled;
@@ -494,12 +495,36 @@ void FirehoseDelivery::collect_metrics(std::vector<metrics::MetricFamily>& out) 
                  "1 while a permanent error pauses delivery",
                  MetricType::gauge,
                  {{{}, paused_reason_.empty() ? 0.0 : 1.0}}});
+  out.push_back({"canhose_delivery_retries_pending",
+                 "batches waiting for their retry time (backing off)",
+                 MetricType::gauge,
+                 {{{}, d(retries_.size())}}});
+  if (!paused_reason_.empty()) {
+    out.push_back({"canhose_delivery_paused_info",
+                   "why delivery is paused (the AWS error that paused it)",
+                   MetricType::gauge,
+                   {{{{"reason", paused_reason_}}, 1}}});
+  }
+  const auto unix_seconds = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
+  };
   if (last_success_) {
-    out.push_back(
-        {"canhose_delivery_last_success_time_seconds",
-         "Unix time of the last accepted request",
-         MetricType::gauge,
-         {{{}, std::chrono::duration<double>(last_success_->time_since_epoch()).count()}}});
+    out.push_back({"canhose_delivery_last_success_time_seconds",
+                   "Unix time of the last accepted request",
+                   MetricType::gauge,
+                   {{{}, unix_seconds(*last_success_)}}});
+  }
+  if (last_error_at_) {
+    // The message is FirehoseError::describe(): error code, HTTP status, the service's
+    // message and request id. Credentials never reach it.
+    out.push_back({"canhose_delivery_last_error_info",
+                   "the last failed request's error, as a label",
+                   MetricType::gauge,
+                   {{{{"error", last_error_}}, 1}}});
+    out.push_back({"canhose_delivery_last_error_time_seconds",
+                   "Unix time of the last failed request",
+                   MetricType::gauge,
+                   {{{}, unix_seconds(*last_error_at_)}}});
   }
 }
 

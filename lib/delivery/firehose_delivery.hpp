@@ -85,6 +85,10 @@ class FirehoseDelivery final : public service::Component {
     return last_success_;
   }
   const std::string& last_error() const { return last_error_; }
+  // When last_error() happened; empty before the first failed request.
+  std::optional<std::chrono::system_clock::time_point> last_error_time() const {
+    return last_error_at_;
+  }
 
  private:
   struct Pending {
@@ -135,7 +139,8 @@ class FirehoseDelivery final : public service::Component {
 
   DeliveryCounters counters_;
   std::optional<std::chrono::system_clock::time_point> last_success_;
-  std::string last_error_;
+  std::string last_error_;  // FirehoseError::describe(): AWS code and message, no secrets
+  std::optional<std::chrono::system_clock::time_point> last_error_at_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

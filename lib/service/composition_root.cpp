@@ -12,6 +12,7 @@
 #include "aws/firehose_client.hpp"
 #include "aws/https_transport.hpp"
 #include "aws/iot_credentials_provider.hpp"
+#include "can/can_metrics.hpp"
 #include "can/replay_source.hpp"
 #include "can/socketcan_opener.hpp"
 #include "can/socketcan_source.hpp"
@@ -23,6 +24,7 @@
 #include "log/logger.hpp"
 #include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
+#include "obd/obd_metrics.hpp"
 #include "obd/obd_source.hpp"
 #include "queue/queue_component.hpp"
 #include "queue/queue_record_sink.hpp"
@@ -247,9 +249,11 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
           "gps", [&] { gps_client->start(); }, [&] { gps_client->stop(); }));
     }
     if (config.sources.can.enabled) {
-      daemon.add(std::make_unique<can::SocketCanSource>(
+      auto can_source = std::make_unique<can::SocketCanSource>(
           io, config.sources.can, can_opener,
-          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); });
+      registry.add_collector(can::metrics_collector(*can_source));
+      daemon.add(std::move(can_source));
     }
     if (config.sources.obd.enabled) {
       obd::ObdCallbacks callbacks;
@@ -264,13 +268,17 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
           store.publish("vin", record::FieldValue(vin));
         }
       };
-      daemon.add(std::make_unique<obd::ObdSource>(io, config.sources.obd, can_opener,
-                                                  std::move(callbacks)));
+      auto obd_source = std::make_unique<obd::ObdSource>(io, config.sources.obd, can_opener,
+                                                         std::move(callbacks));
+      registry.add_collector(obd::metrics_collector(*obd_source));
+      daemon.add(std::move(obd_source));
     }
     if (config.sources.replay.enabled) {
-      daemon.add(std::make_unique<can::ReplaySource>(
+      auto replay = std::make_unique<can::ReplaySource>(
           io, config.sources.replay,
-          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); }));
+          [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); });
+      registry.add_collector(can::metrics_collector(*replay));
+      daemon.add(std::move(replay));
     }
   } catch (const std::exception& e) {
     log::critical(kLog, "cannot start: ", e.what());

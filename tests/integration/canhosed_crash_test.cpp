@@ -9,8 +9,11 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -21,6 +24,7 @@
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
+#include "support/gpsfake_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 
@@ -29,8 +33,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// With `gpsd_port`, also reads gpsd there and puts lat/lon in the snapshot records.
 std::string daemon_config(const test::TempDir& dir, const test::FirehoseEmulatorProcess& emulator,
-                          const test::TestPki& pki, bool replay) {
+                          const test::TestPki& pki, bool replay,
+                          std::optional<std::uint16_t> gpsd_port = std::nullopt) {
+  const std::string fields = gpsd_port ? "[record_id, timestamp, device_id, lat, lon]"
+                                       : "[record_id, timestamp, device_id]";
   std::string config =
       "device:\n  id: van-17\nservice:\n  state_dir: " + (dir.path() / "state").string() +
       "\nqueue:\n  fsync_interval: 20ms\n"
@@ -40,10 +48,17 @@ std::string daemon_config(const test::TempDir& dir, const test::FirehoseEmulator
       "  retry:\n    base: 10ms\n    max: 200ms\n"
       "credentials:\n  source: static\n  access_key_id: " +
       test::kEmulatorAccessKeyId + "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
-      "\nrecord:\n  fields: [record_id, timestamp, device_id]\n  period: 50ms\n"
+      "\nrecord:\n  fields: " + fields +
+      "\n  period: 50ms\n"
       "  raw_frames:\n    enabled: true\n    ids: [\"0x102\", \"0x116\"]\n";
+  if (replay || gpsd_port) {
+    config += "sources:\n";
+  }
+  if (gpsd_port) {
+    config += "  gps:\n    enabled: true\n    port: " + std::to_string(*gpsd_port) + "\n";
+  }
   if (replay) {
-    config += "sources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+    config += "  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
               "/can/savvycan-candump.log\n    speed: \"5\"\n    loop: true\n";
   }
   return config;
@@ -85,6 +100,28 @@ std::map<std::uint64_t, std::set<std::string>> delivered(test::FirehoseEmulatorP
     }
   }
   return by_id;
+}
+
+// Polls the emulator until every record in `must_arrive` is in its output (or `limit`).
+void wait_until_delivered(test::FirehoseEmulatorProcess& emulator,
+                          const std::map<std::uint64_t, std::string>& must_arrive,
+                          std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(500ms);
+    const auto got = delivered(emulator);
+    bool all = true;
+    for (const auto& [seq, data] : must_arrive) {
+      auto it = got.find(seq);
+      if (it == got.end() || it->second.count(data) == 0) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      return;
+    }
+  }
 }
 
 TEST(CanhosedCrash, SigkillAtRandomMomentsLosesNoDurableRecord) {
@@ -136,22 +173,7 @@ TEST(CanhosedCrash, SigkillAtRandomMomentsLosesNoDurableRecord) {
                                   daemon_config(dir, emulator, pki, false), "drain");
     test::ChildProcess& daemon = running.process();
     ASSERT_TRUE(running.ready()) << daemon.stderr_text();
-    const auto limit = std::chrono::steady_clock::now() + 120s;
-    while (std::chrono::steady_clock::now() < limit) {
-      std::this_thread::sleep_for(500ms);
-      const auto got = delivered(emulator);
-      bool all = true;
-      for (const auto& [seq, data] : must_arrive) {
-        auto it = got.find(seq);
-        if (it == got.end() || it->second.count(data) == 0) {
-          all = false;
-          break;
-        }
-      }
-      if (all) {
-        break;
-      }
-    }
+    wait_until_delivered(emulator, must_arrive, 120s);
     daemon.signal(SIGTERM);
     ASSERT_TRUE(daemon.wait_for(30s));
   }
@@ -176,6 +198,115 @@ TEST(CanhosedCrash, SigkillAtRandomMomentsLosesNoDurableRecord) {
   std::cout << rounds << " SIGKILL rounds; " << must_arrive.size()
             << " records were durable and unacknowledged at some kill; all arrived: "
             << (missing == 0) << "\n";
+}
+
+// Issue 7's "done when": the real canhosed with a replayed CAN log, a real gpsd (gpsfake
+// looping a real NMEA log) and the emulator, killed with SIGKILL mid-run and restarted;
+// once it has drained, pandas reads the emulator's S3 objects and finds every record the
+// queue had made durable, each id once, with the log's positions in the snapshots.
+TEST(CanhosedCrash, KilledMidRunWithCanAndGpsThenRestartedEveryDurableRecordReachesPandas) {
+  test::TempDir dir;
+  const test::TestPki pki = test::make_test_pki(dir.path() / "pki");
+  test::FirehoseEmulatorOptions emulator_options;
+  emulator_options.use_pki(pki);
+  emulator_options.seed = 5;
+  emulator_options.throttle_fraction = 0.2;  // keeps batches in flight at the kill
+  emulator_options.delay_ms = 20;
+  emulator_options.verbose = false;
+  std::filesystem::create_directories(dir.path() / "emulator");
+  test::FirehoseEmulatorProcess emulator(emulator_options, dir.path() / "emulator");
+  // bt451.log: a car in Lithuania (55.797 N, 23.569 E) after a stretch with no fix.
+  test::GpsfakeServer gpsd(std::string(CANHOSE_TEST_DATA_DIR) + "/nmea/bt451.log",
+                           test::free_loopback_port(), /*once=*/false);
+  const std::string config = daemon_config(dir, emulator, pki, true, gpsd.port());
+
+  std::map<std::uint64_t, std::string> must_arrive;
+  {
+    test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config, "killed");
+    test::ChildProcess& daemon = running.process();
+    ASSERT_TRUE(running.ready()) << daemon.stderr_text();
+    // Run until delivered snapshots carry positions, then kill it mid-run.
+    const auto limit = std::chrono::steady_clock::now() + 60s;
+    bool positioned = false;
+    while (!positioned && std::chrono::steady_clock::now() < limit) {
+      std::this_thread::sleep_for(500ms);
+      for (const auto& [seq, versions] : delivered(emulator)) {
+        const std::string& line = *versions.begin();
+        positioned = positioned || (line.find(" van-17 ") != std::string::npos &&
+                                    line.find("NaN") == std::string::npos);
+      }
+    }
+    ASSERT_TRUE(positioned) << "no snapshot with a position arrived: " << daemon.stderr_text()
+                            << gpsd.stderr_text();
+    std::this_thread::sleep_for(1s);
+    daemon.signal(SIGKILL);
+    const auto status = daemon.wait_for(10s);
+    ASSERT_TRUE(status && !status->exited) << "it should have died of SIGKILL";
+    must_arrive = pending_on_disk(dir.path() / "state" / "queue");
+  }
+  ASSERT_FALSE(must_arrive.empty()) << "nothing was left on disk at the kill: the test proves "
+                                       "nothing";
+  {
+    test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config, "restarted");
+    test::ChildProcess& daemon = running.process();
+    ASSERT_TRUE(running.ready()) << daemon.stderr_text();
+    wait_until_delivered(emulator, must_arrive, 120s);
+    daemon.signal(SIGTERM);
+    const auto status = daemon.wait_for(30s);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->code, 0) << daemon.stderr_text();
+  }
+  emulator.flush();
+
+  const auto write_ids = [&](const std::string& name,
+                             const std::map<std::uint64_t, std::string>& records) {
+    const auto path = dir.path() / name;
+    std::ofstream ids(path);
+    for (const auto& entry : records) {
+      ids << entry.first << "\n";
+    }
+    return path;
+  };
+  const auto expected = write_ids("expected-ids.txt", must_arrive);
+  // What the clean stop left in the queue (its grace period ended first) is not sent yet.
+  const auto unsent = write_ids("unsent-ids.txt", pending_on_disk(dir.path() / "state" / "queue"));
+  std::filesystem::create_directories(dir.path() / "pandas");
+  const auto pandas =
+      test::run_program("/usr/bin/python3",
+                        {CANHOSE_SOURCE_DIR "/tests/tools/s3_records_summary.py",
+                         emulator.output_dir().string(), expected.string(), unsent.string()},
+                        dir.path() / "pandas", 120s);
+  ASSERT_EQ(pandas.status.code, 0) << pandas.err;
+  const auto summary = nlohmann::json::parse(pandas.out);
+  std::cout << must_arrive.size()
+            << " records durable and unacknowledged at the kill; pandas: " << summary.dump()
+            << "\n";
+  EXPECT_EQ(summary["missing_count"], 0) << "durable records lost: " << summary["missing"];
+  EXPECT_EQ(summary["conflicting_ids"], 0) << "a record id named two different records";
+  EXPECT_EQ(summary["gaps_count"], 0) << "ids missing from the output: " << summary["gaps"];
+  EXPECT_GT(summary["snapshots_with_position"].get<int>(), 0) << summary.dump();
+  EXPECT_EQ(summary["zero_positions"], 0) << summary.dump();
+  // Every position lies within the log's track as gpsd's regression file (.chk) has it;
+  // gpsd live may pick a neighbouring sentence's position, hence about a metre of slack.
+  double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
+  std::istringstream chk(test::read_file(CANHOSE_TEST_DATA_DIR "/nmea/bt451.log.chk"));
+  for (std::string line; std::getline(chk, line);) {
+    if (line.rfind("{\"class\":\"TPV\"", 0) == 0) {
+      const auto tpv = nlohmann::json::parse(line);
+      if (tpv.value("mode", 0) >= 2) {
+        lat_min = std::min(lat_min, tpv["lat"].get<double>());
+        lat_max = std::max(lat_max, tpv["lat"].get<double>());
+        lon_min = std::min(lon_min, tpv["lon"].get<double>());
+        lon_max = std::max(lon_max, tpv["lon"].get<double>());
+      }
+    }
+  }
+  ASSERT_FALSE(summary["lat_min"].is_null()) << summary.dump();
+  constexpr double kRounding = 1e-5;
+  EXPECT_GE(summary["lat_min"].get<double>(), lat_min - kRounding) << summary.dump();
+  EXPECT_LE(summary["lat_max"].get<double>(), lat_max + kRounding) << summary.dump();
+  EXPECT_GE(summary["lon_min"].get<double>(), lon_min - kRounding) << summary.dump();
+  EXPECT_LE(summary["lon_max"].get<double>(), lon_max + kRounding) << summary.dump();
 }
 
 }  // namespace

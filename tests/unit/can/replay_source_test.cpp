@@ -1,5 +1,7 @@
 #include "can/replay_source.hpp"
 
+#include "can/can_metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include "can_test_support.hpp"
@@ -203,6 +205,21 @@ TEST(ReplayOptions, SpeedSpellingsAndValidation) {
   EXPECT_EQ(problems.size(), 3u);
   asio::io_context io;
   EXPECT_THROW(ReplaySource(io, o, [](std::span<const CanFrame>) {}), std::invalid_argument);
+}
+
+TEST(ReplaySource, MetricsReportFramesPassesAndTheEnd) {
+  asio::io_context io;
+  Recorder got;
+  ReplaySource replay(io, options(kSavvyLog, 0), got.handler());
+  metrics::MetricRegistry registry;
+  registry.add_collector(metrics_collector(replay));
+  replay.start();
+  ASSERT_TRUE(run_until(
+      io, [&] { return replay.finished(); }, std::chrono::seconds(30)));
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("canhose_replay_frames_total 12974\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_replay_passes_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_replay_finished 1\n"), std::string::npos) << text;
 }
 
 }  // namespace

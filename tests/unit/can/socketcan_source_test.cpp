@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "can/can_interface_controller.hpp"
+#include "can/can_metrics.hpp"
 #include "can/socketcan_opener.hpp"
 #include "can_test_support.hpp"
 
@@ -271,6 +272,54 @@ TEST(CanInterfaceController, NonCanInterfaceIsRefusedByLibsocketcan) {
   EXPECT_NE(state.message.find("lo: can_get_state (not a CAN interface?) failed"),
             std::string::npos)
       << state.message;
+}
+
+// The value of `name`'s sample labelled interface=`interface` in one collection.
+double metric(const metrics::MetricRegistry& registry, const std::string& name,
+              const std::string& interface) {
+  for (const auto& family : registry.collect()) {
+    for (const auto& sample : family.samples) {
+      if (family.name == name && !sample.labels.empty() && sample.labels[0].second == interface) {
+        return sample.value;
+      }
+    }
+  }
+  ADD_FAILURE() << "no " << name << " for " << interface;
+  return -100;
+}
+
+TEST(SocketCanSource, MetricsCountFramesErrorFramesReopensAndBusStatePerInterface) {
+  asio::io_context io;
+  SocketpairOpener opener;
+  std::size_t received = 0;
+  SocketCanSource source(io, options_for({"can0", "can1"}), opener,
+                         [&](std::span<const CanFrame> b) { received += b.size(); });
+  metrics::MetricRegistry registry;
+  registry.add_collector(metrics_collector(source));
+  source.start();
+  ASSERT_EQ(opener.pipes.size(), 2u);
+  EXPECT_EQ(metric(registry, "canhose_can_bus_state", "can0"), 0);  // error-active once open
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(0x100, {1})));
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(0x101, {2})));
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(CAN_ERR_FLAG | CAN_ERR_CRTL,
+                                                          {0, CAN_ERR_CRTL_RX_PASSIVE, 0, 0})));
+  ASSERT_TRUE(run_until(io, [&] { return received == 3; }));
+  EXPECT_EQ(metric(registry, "canhose_can_bus_state", "can0"), 2);
+  ASSERT_TRUE(send_record(opener.writer(0), test::classic(CAN_ERR_FLAG | CAN_ERR_BUSOFF, {})));
+  ASSERT_TRUE(run_until(io, [&] { return received == 4; }));
+  EXPECT_EQ(metric(registry, "canhose_can_bus_state", "can0"), 3);
+  EXPECT_EQ(metric(registry, "canhose_can_frames_total", "can0"), 4);
+  EXPECT_EQ(metric(registry, "canhose_can_error_frames_total", "can0"), 2);
+  EXPECT_EQ(metric(registry, "canhose_can_error_passive_total", "can0"), 1);
+  EXPECT_EQ(metric(registry, "canhose_can_bus_off_total", "can0"), 1);
+  EXPECT_EQ(metric(registry, "canhose_can_frames_total", "can1"), 0);
+  EXPECT_EQ(metric(registry, "canhose_can_bus_state", "can1"), 0);
+
+  opener.pipes[1].close_writer();  // can1 vanishes and is reopened
+  ASSERT_TRUE(run_until(io, [&] { return opener.pipes.size() == 3; }));
+  EXPECT_EQ(metric(registry, "canhose_can_opens_total", "can1"), 2);
+  EXPECT_EQ(metric(registry, "canhose_can_opens_total", "can0"), 1);
+  EXPECT_EQ(metric(registry, "canhose_can_interface_up", "can0"), 1);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.hpp"
+#include "metrics/metric_family.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::delivery {
@@ -284,6 +285,51 @@ TEST_F(FirehoseDeliveryTest, ConcurrencyLimitsRequestsInFlight) {
     });
   }
   EXPECT_EQ(delivery_->counters().requests_ok, 3u);
+}
+
+TEST_F(FirehoseDeliveryTest, MetricsCarryThePauseReasonTheLastErrorAndItsTime) {
+  const auto families = [&] {
+    std::vector<metrics::MetricFamily> out;
+    delivery_->collect_metrics(out);
+    return metrics::render_prometheus(out);
+  };
+  append_lines(2);
+  start();
+  EXPECT_EQ(families().find("canhose_delivery_last_error_info"), std::string::npos);
+  next_call().done(failed(aws::FirehoseErrorKind::not_found, "ResourceNotFoundException", 400));
+  ASSERT_TRUE(run_until([&] { return !delivery_->paused_reason().empty(); }));
+  std::string text = families();
+  EXPECT_NE(text.find("canhose_delivery_paused_info{reason=\"ResourceNotFoundException (HTTP "
+                      "400): scripted\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("canhose_delivery_last_error_info{error=\"ResourceNotFoundException (HTTP "
+                      "400): scripted\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("canhose_delivery_last_error_time_seconds 1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("canhose_delivery_last_success_time_seconds"), std::string::npos) << text;
+
+  next_call().done(all_ok(2));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 2; }));
+  text = families();
+  EXPECT_EQ(text.find("canhose_delivery_paused_info"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_delivery_last_success_time_seconds 1"), std::string::npos) << text;
+  // The last error stays visible after a success, with its time.
+  EXPECT_NE(text.find("canhose_delivery_last_error_info{"), std::string::npos) << text;
+}
+
+TEST_F(FirehoseDeliveryTest, BatchesWaitingForARetryAreReportedAsPending) {
+  options_.retry_base = 10s;
+  options_.retry_max = 10s;
+  append_lines(1);
+  start();
+  next_call().done(failed(aws::FirehoseErrorKind::server, "InternalFailure", 500));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().requests_failed == 1; }));
+  std::vector<metrics::MetricFamily> out;
+  delivery_->collect_metrics(out);
+  const std::string text = metrics::render_prometheus(out);
+  EXPECT_NE(text.find("canhose_delivery_retries_pending 1\n"), std::string::npos) << text;
 }
 
 }  // namespace

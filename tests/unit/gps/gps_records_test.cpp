@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "gps/gpsd_client.hpp"
-#include "gpsfake_server.hpp"
 #include "record/gps_field_publisher.hpp"
 #include "record/record_builder.hpp"
+#include "support/gpsfake_server.hpp"
 #include "support/memory_record_sink.hpp"
 
 namespace canhose {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "gps/gps_metrics.hpp"
-#include "gpsfake_server.hpp"
 #include "metrics/metric_family.hpp"
+#include "support/gpsfake_server.hpp"
 
 namespace canhose::gps {
 namespace {

@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "obd/obd_metrics.hpp"
 #include "support/ecu_simulator.hpp"
 
 namespace canhose::obd {
@@ -150,6 +151,42 @@ TEST(ObdSource, MissingInterfaceIsRetriedUntilItAppears) {
   bool stopped = false;
   source.async_stop(std::chrono::steady_clock::now() + 1s, [&] { stopped = true; });
   ASSERT_TRUE(run_until(io, [&] { return stopped; }));
+}
+
+TEST(ObdSource, MetricsShowDiscoveryUnsupportedPidsTheVinAndAnswers) {
+  asio::io_context io;
+  SocketpairOpener opener(0);
+  std::map<std::string, double> values;
+  std::string vin;
+  ObdCallbacks callbacks;
+  callbacks.on_value = [&](std::string_view name, double value, std::string_view, std::int64_t) {
+    values[std::string(name)] = value;
+  };
+  callbacks.on_vin = [&](const std::string& v) { vin = v; };
+  ObdSource source(io, fast_options(), opener, callbacks);
+  metrics::MetricRegistry registry;
+  registry.add_collector(metrics_collector(source));
+  source.start();
+  test::EcuSimulator ecu;
+  ecu.set_pid(0x0D, {0x3C});  // speed only: rpm (0x0C) is not supported
+  ecu.set_vin("1M8GDM9AXKP042788");
+  EcuThread ecu_thread(opener.ecu_fd, ecu);
+  ASSERT_TRUE(run_until(io, [&] { return values.count("speed") && !vin.empty(); }));
+
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("canhose_obd_discovery_done 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_obd_polled_pids 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_obd_unsupported_pids 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_obd_vin_read 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_obd_link_open 1\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("canhose_obd_answers_total{result=\"positive\"} 0\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("canhose_obd_requests_total "), std::string::npos) << text;
+
+  bool stopped = false;
+  source.async_stop(std::chrono::steady_clock::now() + 1s, [&] { stopped = true; });
+  ASSERT_TRUE(run_until(io, [&] { return stopped; }));
+  EXPECT_NE(registry.render().find("canhose_obd_link_open 0\n"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,62 @@
+#pragma once
+// StatusReport: what `canhose status` shows, worked out from the daemon's metrics. Two
+// scrapes `interval` apart give the current frame rates (counter difference / interval);
+// with a single scrape (interval 0) rates are averages since start (counter / uptime).
+//
+// Health, which sets the exit code:
+//   healthy   delivering, nothing below is wrong
+//   degraded  delivery paused, backing off, or not configured; gpsd not connected; a CAN
+//             interface down or bus-off; the OBD-II link closed; records dropped
+// Each degraded condition is listed in problems() with what to look at.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/prometheus_text.hpp"
+
+namespace canhose::cli {
+
+class StatusReport {
+ public:
+  // `earlier` may be null (one scrape). `now` is the wall-clock time of `latest`.
+  StatusReport(const PrometheusText& latest, const PrometheusText* earlier,
+               std::chrono::duration<double> interval, std::chrono::system_clock::time_point now);
+
+  bool healthy() const { return problems_.empty(); }
+  const std::vector<std::string>& problems() const { return problems_; }
+  // Readable at a glance: one line per subject.
+  std::string text() const;
+  nlohmann::json json() const { return json_; }
+
+ private:
+  struct Line {
+    std::string subject;
+    std::string text;
+  };
+  void add(std::string subject, std::string text) {
+    lines_.push_back({std::move(subject), std::move(text)});
+  }
+  void delivery(const PrometheusText& m, std::chrono::system_clock::time_point now);
+  void queue(const PrometheusText& m);
+  void gps(const PrometheusText& m);
+  void can(const PrometheusText& m, const PrometheusText* earlier, double interval_s);
+  void obd(const PrometheusText& m);
+
+  std::optional<double> uptime_s_;
+  std::vector<Line> lines_;
+  std::vector<std::string> problems_;
+  nlohmann::json json_ = nlohmann::json::object();
+};
+
+// "1.2 MiB", "512 B".
+std::string format_bytes(double bytes);
+// "3 s", "2 min 5 s", "1 h 2 min", "3 d 4 h".
+std::string format_age(double seconds);
+// "2026-11-25 20:40:01 UTC".
+std::string format_utc(double unix_seconds);
+
+}  // namespace canhose::cli
