@@ -232,9 +232,10 @@ TEST_F(VmObd, Co2ComesFromMafWhenTheEcuHasNoFuelRate) {
   ASSERT_TRUE(run_until(
       io_, [&] { return count("co2_g_per_s") >= 5 && !vins_.empty(); }, 60s))
       << source_->status();
+  // Asked while polling (after stop the poller no longer reports discovery results).
+  const std::vector<std::uint8_t> unsupported = source_->poller().unsupported_pids();
   const SimulatorLog sim = finish();
   EXPECT_EQ(vins_.front(), "WVWZZZ1JZXW000001");
-  const std::vector<std::uint8_t> unsupported = source_->poller().unsupported_pids();
   EXPECT_NE(std::find(unsupported.begin(), unsupported.end(), 0x5E), unsupported.end());
   std::set<double> expected;
   for (double maf : sim.values(0x7E8, 0x10, decode_maf)) {
