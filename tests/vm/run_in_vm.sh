@@ -18,7 +18,8 @@
 # Programs land in /opt/canhose/bin (on PATH in the guest) under their own names,
 # stripped of debug information. The guest's console output goes to stdout as it comes
 # (and to DIR/console.log). Environment: CANHOSE_VM_KERNEL overrides the kernel,
-# CANHOSE_VM_QEMU the qemu binary, CANHOSE_VM_KEEP=1 keeps DIR/root for inspection.
+# CANHOSE_VM_QEMU the qemu binary, CANHOSE_VM_KEEP=1 keeps DIR/root for inspection;
+# ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS are passed on to the guest's command.
 set -uo pipefail
 
 fail() {
@@ -45,6 +46,10 @@ while (($#)); do
   esac
 done
 (($#)) || fail "no test command given after --"
+# Sanitizer settings reach the guest's test command (the asan test preset sets them).
+for var in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+  [[ -n ${!var:-} ]] && envs+=("$var=${!var}")
+done
 [[ -n $work ]] || fail "--work DIR is required"
 
 packages_hint="install them with packaging/install-build-deps.sh (qemu-system-x86 linux-image-amd64 busybox-static cpio iproute2 can-utils)"

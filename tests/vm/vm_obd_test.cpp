@@ -278,6 +278,19 @@ TEST_F(VmObd, SlowEcuIsHeardWithinTheConfiguredTimeout) {
   }
 }
 
+TEST_F(VmObd, EcuSlowerThanTheResponseTimeoutLooksSilentAndItsLateAnswersAreCounted) {
+  // docs/obd.md: an ECU slower than response_timeout is never discovered; its answers
+  // arrive after each exchange ended and are counted, never taken for something else.
+  start_simulator({"--delay-ms", "250"});  // response_timeout stays 100 ms
+  start_source();
+  test::run_for(io_, 4s);
+  EXPECT_FALSE(source_->poller().discovery_done());
+  EXPECT_TRUE(published_.empty());
+  EXPECT_GE(source_->poller().stats().unsolicited_answers, 2U);
+  const SimulatorLog sim = finish();
+  EXPECT_FALSE(sim.answers.empty()) << "the simulator did answer, late";
+}
+
 TEST_F(VmObd, SilentEcuIsAskedAgainWithBackoffAndFoundWhenItWakes) {
   start_simulator({"--silent"});
   start_source();
