@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -46,8 +45,15 @@ std::vector<std::string> lines_starting_with(const std::string& text, const std:
 }
 
 double process_cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  std::FILE* file = std::fopen(path.c_str(), "r");
+  if (file == nullptr) {
+    return -1;
+  }
+  char buffer[1024] = {};
+  const std::size_t got = std::fread(buffer, 1, sizeof buffer - 1, file);
+  std::fclose(file);
+  const std::string text(buffer, got);
   // Fields after the command name (which may hold spaces) start after the last ')'.
   const auto close = text.rfind(')');
   if (close == std::string::npos) {
