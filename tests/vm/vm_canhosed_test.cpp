@@ -342,7 +342,7 @@ TEST_F(VmCanhosed, FloodFigures) {
   const std::string rx = "/sys/class/net/vcan0/statistics/";
   const std::uint64_t rx_before = read_counter(rx + "rx_packets");
   const std::uint64_t dropped_before = read_counter(rx + "rx_dropped");
-  const double cpu_before = test::process_cpu_seconds(daemon_->pid());
+  const test::CpuTime cpu_before = test::process_cpu_time(daemon_->pid());
   const auto start = std::chrono::steady_clock::now();
   const int frames = 200000;
   // -g 0: as fast as the emulated CPU writes; -i: keep going when the queue is full.
@@ -352,7 +352,10 @@ TEST_F(VmCanhosed, FloodFigures) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::this_thread::sleep_for(2s);  // let canhosed drain its socket
-  const double cpu = test::process_cpu_seconds(daemon_->pid()) - cpu_before;
+  const test::CpuTime cpu_after = test::process_cpu_time(daemon_->pid());
+  const double user = cpu_after.user - cpu_before.user;
+  const double system = cpu_after.system - cpu_before.system;
+  const double cpu = user + system;
   const std::uint64_t on_bus = read_counter(rx + "rx_packets") - rx_before;
   const std::uint64_t bus_dropped = read_counter(rx + "rx_dropped") - dropped_before;
   const std::string status = last_status();
@@ -379,8 +382,9 @@ TEST_F(VmCanhosed, FloodFigures) {
             << static_cast<double>(frames) / seconds << " frames/s); vcan0 rx_packets " << on_bus
             << ", rx_dropped " << bus_dropped << "\n"
             << "FLOOD: canhosed received " << received << " frames, kernel dropped " << kernel_drops
-            << " for its socket (SO_RXQ_OVFL); CPU " << cpu
-            << " s = " << (received > 0 ? cpu / static_cast<double>(received) * 1e6 : 0.0)
+            << " for its socket (SO_RXQ_OVFL); CPU " << cpu << " s (user " << user << " s, system "
+            << system
+            << " s) = " << (received > 0 ? cpu / static_cast<double>(received) * 1e6 : 0.0)
             << " us per frame received\nFLOOD: status " << status << "\n";
   EXPECT_GT(received, 0U);
   // Frames the bus carried were received, counted as dropped at the socket, or lost before

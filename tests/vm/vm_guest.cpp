@@ -44,11 +44,11 @@ std::vector<std::string> lines_starting_with(const std::string& text, const std:
   return out;
 }
 
-double process_cpu_seconds(int pid) {
+CpuTime process_cpu_time(int pid) {
   const std::string path = "/proc/" + std::to_string(pid) + "/stat";
   std::FILE* file = std::fopen(path.c_str(), "r");
   if (file == nullptr) {
-    return -1;
+    return {};
   }
   char buffer[1024] = {};
   const std::size_t got = std::fread(buffer, 1, sizeof buffer - 1, file);
@@ -57,7 +57,7 @@ double process_cpu_seconds(int pid) {
   // Fields after the command name (which may hold spaces) start after the last ')'.
   const auto close = text.rfind(')');
   if (close == std::string::npos) {
-    return -1;
+    return {};
   }
   std::istringstream fields(text.substr(close + 2));
   std::string field;
@@ -71,7 +71,12 @@ double process_cpu_seconds(int pid) {
       break;
     }
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return {static_cast<double>(utime) / ticks, static_cast<double>(stime) / ticks};
+}
+
+double process_cpu_seconds(int pid) {
+  return process_cpu_time(pid).total();
 }
 
 }  // namespace canhose::test

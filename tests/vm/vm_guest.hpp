@@ -21,7 +21,13 @@ int guest_shell(const std::string& command);
 // Lines of `text` (the simulator's stdout) starting with `prefix`.
 std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix);
 
-// Process CPU time (user + system) of `pid` from /proc/PID/stat, in seconds.
-double process_cpu_seconds(int pid);
+// Process CPU time of `pid` from /proc/PID/stat, in seconds (-1 when unreadable).
+struct CpuTime {
+  double user = -1;
+  double system = -1;
+  double total() const { return user + system; }
+};
+CpuTime process_cpu_time(int pid);
+double process_cpu_seconds(int pid);  // user + system
 
 }  // namespace canhose::test
