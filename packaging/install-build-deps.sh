@@ -15,6 +15,8 @@ packages=(
   # the Firehose emulator and its tests (run with /usr/bin/python3)
   # (record tests read records back with pandas, as a fleet analyst would)
   python3-pandas awscli
+  # real SocketCAN tests in a VM (tests/vm): Debian's kernel under qemu's emulation
+  qemu-system-x86 linux-image-amd64 busybox-static cpio iproute2
 )
 
 missing=()
