@@ -49,19 +49,29 @@ RawFrameRecorder::RawFrameRecorder(RecordSink& sink, RawFrameOptions options, Re
       throw std::invalid_argument("record.raw_frames.ids: " + std::to_string(id) +
                                   " is not a CAN identifier");
     }
-    selected_.insert(key(id, id > 0x7FF));
+    if (id > 0x7FF) {
+      selected_extended_.insert(id);
+    } else {
+      selected_standard_[id / 64] |= std::uint64_t{1} << (id % 64);
+    }
   }
   for (const auto id : options_.extended_ids) {
     if (id > 0x1FFFFFFF) {
       throw std::invalid_argument("record.raw_frames.extended_ids: " + std::to_string(id) +
                                   " is not a CAN identifier");
     }
-    selected_.insert(key(id, true));
+    selected_extended_.insert(id);
   }
 }
 
 bool RawFrameRecorder::selected(std::uint32_t id, std::uint8_t flags) const {
-  return options_.enabled && selected_.contains(key(id, (flags & RawFrame::kExtended) != 0));
+  if (!options_.enabled) {
+    return false;
+  }
+  if ((flags & RawFrame::kExtended) != 0) {
+    return selected_extended_.contains(id);
+  }
+  return id <= 0x7FF && ((selected_standard_[id / 64] >> (id % 64)) & 1U) != 0;
 }
 
 bool RawFrameRecorder::on_frame(const RawFrame& frame) {
@@ -77,6 +87,22 @@ bool RawFrameRecorder::on_frame(const RawFrame& frame) {
   }
   ++counters_.records;
   return true;
+}
+
+const std::string& RawFrameRecorder::iface_text(std::string_view iface) const {
+  // The text is never empty once computed (space/csv get a non-empty name, jsonl quotes).
+  if (cached_iface_text_.empty() || iface != cached_iface_) {
+    cached_iface_.assign(iface);
+    cached_iface_text_.clear();
+    if (format_ == RecordFormat::jsonl) {
+      append_json_string(cached_iface_text_, iface);
+    } else if (format_ == RecordFormat::csv) {
+      append_csv_field(cached_iface_text_, iface);
+    } else {
+      append_space_token(cached_iface_text_, iface);
+    }
+  }
+  return cached_iface_text_;
 }
 
 void RawFrameRecorder::format(std::uint64_t record_id, const RawFrame& frame,
@@ -98,14 +124,10 @@ void RawFrameRecorder::format(std::uint64_t record_id, const RawFrame& frame,
   p = json ? put(p, "\",\"iface\":") : put(p, std::string_view(&sep, 1));
   out.append(head.data(), p);
 
-  if (json) {
-    append_json_string(out, frame.iface);
-  } else if (frame.iface.empty()) {
+  if (!json && frame.iface.empty()) {
     out += missing_token_;
-  } else if (format_ == RecordFormat::csv) {
-    append_csv_field(out, frame.iface);
   } else {
-    append_space_token(out, frame.iface);
+    out += iface_text(frame.iface);
   }
 
   // id, data (at most 64 bytes: 128 hex digits), closing characters.

@@ -16,14 +16,16 @@ FrameRouter::FrameRouter(record::FieldStore& store, std::optional<dbc::DbcDecode
 }
 
 void FrameRouter::on_frames(std::span<const can::CanFrame> frames) {
-  const auto now = record::FieldStore::Clock::now();
+  record::FieldStore::NumberBatch numbers = store_.number_batch(record::FieldStore::Clock::now());
+  const record::FieldId* field_of_signal = field_of_signal_.data();
+  const dbc::DbcDecoder* decoder = decoder_ ? &*decoder_ : nullptr;
   for (const can::CanFrame& f : frames) {
     if (f.error) {
       continue;
     }
-    if (decoder_) {
-      decoder_->decode(f, [&](std::uint32_t signal, double value) {
-        store_.publish(field_of_signal_[signal], record::FieldValue(value), now);
+    if (decoder != nullptr) {
+      decoder->decode(f, [&](std::uint32_t signal, double value) {
+        numbers.publish(field_of_signal[signal], value);
       });
     }
     if (raw_ != nullptr) {

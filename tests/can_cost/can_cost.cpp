@@ -210,8 +210,15 @@ std::vector<can_frame> load_records(const std::string& log) {
 
 // The sender's side of the socketpair is the test harness, not the pipeline: callgrind's
 // collection is switched off around it (per thread, so the queue worker keeps counting).
-__attribute__((noinline)) bool feed(int fd, std::vector<mmsghdr>& headers, std::size_t n) {
+__attribute__((noinline)) bool feed(int fd, const can_frame* frames, std::size_t n,
+                                    std::vector<mmsghdr>& headers, std::vector<iovec>& iov) {
   CALLGRIND_TOGGLE_COLLECT;
+  for (std::size_t i = 0; i < n; ++i) {
+    iov[i] = {const_cast<can_frame*>(frames + i), sizeof(can_frame)};
+    headers[i] = {};
+    headers[i].msg_hdr.msg_iov = &iov[i];
+    headers[i].msg_hdr.msg_iovlen = 1;
+  }
   std::size_t sent = 0;
   bool ok = true;
   while (sent < n) {
@@ -327,13 +334,7 @@ int run_pipeline(const std::string& log, const PipelineOptions& po) {
     auto run_pass = [&]() -> bool {
       for (std::size_t at = 0; at < records.size(); at += kChunk) {
         const std::size_t n = std::min(kChunk, records.size() - at);
-        for (std::size_t i = 0; i < n; ++i) {
-          iov[i] = {const_cast<can_frame*>(&records[at + i]), sizeof(can_frame)};
-          headers[i] = {};
-          headers[i].msg_hdr.msg_iov = &iov[i];
-          headers[i].msg_hdr.msg_iovlen = 1;
-        }
-        if (!feed(fds[1], headers, n)) {
+        if (!feed(fds[1], records.data() + at, n, headers, iov)) {
           return false;
         }
         const std::uint64_t target = routed + n;
