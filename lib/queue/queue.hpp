@@ -146,6 +146,7 @@ class Queue {
   bool write_pending_locked(std::unique_lock<std::mutex>& lock);
   bool sync_active_locked(std::unique_lock<std::mutex>& lock);
   void seal_active_locked();
+  void pop_durable_pending_locked();  // drops pending_.front(), keeping its buffer for reuse
   bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
   void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
                            std::error_code ec);
@@ -199,6 +200,12 @@ class Queue {
   std::chrono::steady_clock::time_point next_expiry_check_;
   std::vector<std::byte> write_buffer_;
   std::vector<const Pending*> batch_;
+  // Payload buffers of records that became durable, reused by append() (under mutex_) so
+  // a steady stream of small records allocates and frees nothing: at most
+  // kMaxSpareBuffers buffers of at most kMaxSpareCapacity bytes (about 1 MiB).
+  static constexpr std::size_t kMaxSpareBuffers = 4096;
+  static constexpr std::size_t kMaxSpareCapacity = 256;
+  std::vector<std::vector<std::byte>> spare_buffers_;
   std::thread worker_;
 
   // --- loop thread only ---

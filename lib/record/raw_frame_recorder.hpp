@@ -59,6 +59,8 @@ class RawFrameRecorder {
  private:
   // The interface name as the format writes it (quoted/escaped once, not per frame).
   const std::string& iface_text(std::string_view iface) const;
+  // Writes the decimal record id at `p` (which must have 24 bytes of room); returns the end.
+  char* write_record_id(char* p, std::uint64_t record_id) const;
 
   RecordSink& sink_;
   RawFrameOptions options_;
@@ -69,7 +71,11 @@ class RawFrameRecorder {
   mutable std::string cached_iface_;       // the last interface name formatted...
   mutable std::string cached_iface_text_;  // ...and its text
   Counters counters_;
-  mutable TimestampText timestamp_text_;  // per-second cache, event-loop thread only
+  // Caches of format(), event-loop thread only.
+  mutable TimestampText timestamp_text_;  // the current second's text
+  mutable std::array<char, 24> record_id_text_{};
+  mutable std::uint8_t record_id_length_ = 0;  // 0: nothing cached
+  mutable std::uint64_t last_record_id_ = 0;
 };
 
 }  // namespace canhose::record
