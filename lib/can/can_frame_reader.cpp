@@ -298,7 +298,7 @@ bool CanFrameReader::reject_malformed(const std::uint8_t* record, std::size_t si
   }
   if (f.error) {
     take_error_frame(f);
-  } else if (!filter_.empty() && !filter_.passes(f)) {
+  } else if (filtering_ && !filter_.passes(f)) {
     ++stats_.filtered;
     return;
   }

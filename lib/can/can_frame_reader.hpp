@@ -79,7 +79,10 @@ class CanFrameReader {
   void start();
   void stop();
   // Frames not passing are counted in `filtered` (for descriptors without kernel filters).
-  void set_user_filter(CanIdFilterSet filter) { filter_ = std::move(filter); }
+  void set_user_filter(CanIdFilterSet filter) {
+    filter_ = std::move(filter);
+    filtering_ = !filter_.empty();
+  }
 
   const CanFrameReaderStats& stats() const { return stats_; }
   const std::string& interface() const { return interface_; }
@@ -107,6 +110,7 @@ class CanFrameReader {
   CanFrameReaderOptions options_;
   CanFrameReaderCallbacks callbacks_;
   CanIdFilterSet filter_;
+  bool filtering_ = false;  // !filter_.empty(), checked per frame
   CanFrameReaderStats stats_;
   bool running_ = false;
   bool stream_mode_ = false;

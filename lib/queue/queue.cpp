@@ -342,9 +342,13 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
     return drop(DropReason::memory_full);
   }
   if (small) {
-    if (!spare_buffers_.empty()) {
-      p.data = std::move(spare_buffers_.back());
-      spare_buffers_.pop_back();
+    auto& spares = spare_buffers_[spare_class(payload.size())];
+    if (!spares.empty()) {
+      p.data = std::move(spares.back());
+      spares.pop_back();
+      spare_bytes_ -= p.data.capacity();
+    } else {
+      p.data.reserve(kSpareClasses[spare_class(payload.size())]);
     }
     p.data.assign(payload.begin(), payload.end());
   }
@@ -804,8 +808,13 @@ void Queue::pop_durable_pending_locked() {
   Pending& p = pending_.front();
   pending_bytes_ -= p.data.size();
   const std::size_t capacity = p.data.capacity();
-  if (capacity != 0 && capacity <= kMaxSpareCapacity && spare_buffers_.size() < kMaxSpareBuffers) {
-    spare_buffers_.push_back(std::move(p.data));
+  if (capacity != 0 && capacity <= kMaxSpareCapacity) {
+    const std::size_t c = spare_class(capacity);
+    if (capacity == kSpareClasses[c] &&
+        spare_bytes_ + capacity <= options_.memory_buffer_bytes / 4) {
+      spare_bytes_ += capacity;
+      spare_buffers_[c].push_back(std::move(p.data));
+    }
   }
   pending_.pop_front();
 }

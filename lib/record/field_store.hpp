@@ -42,7 +42,8 @@ class FieldStore {
   // batch): publish(id, v) is publish(id, FieldValue(v), observed) without building a
   // FieldValue and with the store's table kept at hand. Ids must come from id_of() (not
   // range-checked). Use it within one call: it must not outlive a change of the field set
-  // (id_of() of a new name) nor the store. The publish count is added when it ends.
+  // (id_of() of a new name) nor the store. The caller reports how many values it
+  // published with count(); they are added to publish_count() when the batch ends.
   class NumberBatch {
    public:
     NumberBatch(const NumberBatch&) = delete;
@@ -57,8 +58,9 @@ class FieldStore {
         e.value.emplace(value);
       }
       e.observed = observed_;
-      ++count_;
     }
+    // Adds to the store's publish count (callers count their publish() calls in bulk).
+    void count(std::uint64_t n) { count_ += n; }
 
    private:
     friend class FieldStore;

@@ -24,9 +24,9 @@ void FrameRouter::on_frames(std::span<const can::CanFrame> frames) {
       continue;
     }
     if (decoder != nullptr) {
-      decoder->decode(f, [&](std::uint32_t signal, double value) {
+      numbers.count(decoder->decode(f, [&](std::uint32_t signal, double value) {
         numbers.publish(field_of_signal[signal], value);
-      });
+      }));
     }
     if (raw_ != nullptr) {
       std::uint8_t flags = 0;

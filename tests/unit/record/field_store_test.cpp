@@ -23,6 +23,7 @@ TEST(FieldStore, NumberBatchPublishesLikePublishWithAFieldValue) {
     numbers.publish(gear, 3.0);
     numbers.publish(rpm, 2500.25);
     numbers.publish(speed, 89.0);  // the latest value wins
+    numbers.count(4);
   }
   EXPECT_EQ(store.publish_count(), 6u);
   ASSERT_NE(store.get(speed, t, 1s), nullptr);
