@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include "can/receive_metadata.hpp"
@@ -55,7 +56,22 @@ CanFrameReader::CanFrameReader(asio::io_context& io, int fd, std::string interfa
   iovecs_.resize(n);
   records_.resize(n * CANFD_MTU);
   control_.resize(n * kControlSize);
-  batch_.reserve(n);
+  batch_.resize(n);
+  for (CanFrame& f : batch_) {
+    f.interface = interface_;
+    f.ifindex = ifindex_;
+  }
+  // The parts of the headers the kernel does not change; read_messages() resets the rest.
+  for (std::size_t i = 0; i < n; ++i) {
+    iovecs_[i].iov_base = records_.data() + i * CANFD_MTU;
+    iovecs_[i].iov_len = CANFD_MTU;
+    msghdr& h = headers_[i].msg_hdr;
+    h = msghdr{};
+    h.msg_iov = &iovecs_[i];
+    h.msg_iovlen = 1;
+    h.msg_control = control_.data() + i * kControlSize;
+    h.msg_controllen = kControlSize;
+  }
 }
 
 CanFrameReader::~CanFrameReader() {
@@ -109,17 +125,6 @@ void CanFrameReader::on_readable() {
 
 CanFrameReader::Drain CanFrameReader::read_messages() {
   const std::size_t n = options_.read_batch;
-  for (std::size_t i = 0; i < n; ++i) {
-    iovecs_[i].iov_base = records_.data() + i * CANFD_MTU;
-    iovecs_[i].iov_len = CANFD_MTU;
-    msghdr& h = headers_[i].msg_hdr;
-    h = msghdr{};
-    h.msg_iov = &iovecs_[i];
-    h.msg_iovlen = 1;
-    h.msg_control = control_.data() + i * kControlSize;
-    h.msg_controllen = kControlSize;
-    headers_[i].msg_len = 0;
-  }
   const int got = ::recvmmsg(descriptor_.native_handle(), headers_.data(), static_cast<unsigned>(n),
                              MSG_DONTWAIT, nullptr);
   if (got < 0) {
@@ -147,13 +152,16 @@ CanFrameReader::Drain CanFrameReader::read_messages() {
   std::int64_t wall_ns = 0;
   bool end_of_stream = false;
   for (int i = 0; i < got; ++i) {
-    const mmsghdr& m = headers_[static_cast<std::size_t>(i)];
+    mmsghdr& m = headers_[static_cast<std::size_t>(i)];
     if (m.msg_len == 0 && eof_on_empty_) {
       end_of_stream = true;
       break;
     }
     take_record(records_.data() + static_cast<std::size_t>(i) * CANFD_MTU, m.msg_len,
                 (m.msg_hdr.msg_flags & MSG_TRUNC) != 0, &m.msg_hdr, wall_ns);
+    // recvmmsg() fills in msg_len, msg_flags and msg_controllen (the control bytes used)
+    // of the messages it returns; the buffer's size is the only input to restore.
+    m.msg_hdr.msg_controllen = kControlSize;
   }
   std::weak_ptr<int> alive = alive_;
   deliver();
@@ -213,39 +221,120 @@ CanFrameReader::Drain CanFrameReader::read_stream() {
   return static_cast<std::size_t>(got) < requested ? Drain::wait : Drain::again;
 }
 
-void CanFrameReader::take_record(const std::uint8_t* record, std::size_t size, bool truncated,
-                                 const msghdr* header, std::int64_t& wall_ns) {
-  CanFrame f;
+bool CanFrameReader::reject_malformed(const std::uint8_t* record, std::size_t size,
+                                      bool truncated) {
   if (truncated || (size != CAN_MTU && size != CANFD_MTU)) {
     ++stats_.malformed;
     log::warning("can", interface_, ": skipping malformed record of ",
                  truncated ? "more than 72" : std::to_string(size),
                  " bytes (expected 16 for CAN, 72 for CAN FD)");
+    return true;
+  }
+  // can_frame and canfd_frame share the id at offset 0 and the length at offset 4.
+  const std::uint8_t len = record[offsetof(can_frame, len)];
+  if (size == CAN_MTU && len > CAN_MAX_DLEN) {
+    ++stats_.malformed;
+    log::warning("can", interface_, ": skipping CAN frame with length ", static_cast<unsigned>(len),
+                 " (at most 8)");
+    return true;
+  }
+  if (size == CANFD_MTU && !is_valid_fd_length(len)) {
+    ++stats_.malformed;
+    log::warning("can", interface_, ": skipping CAN FD frame with invalid length ",
+                 static_cast<unsigned>(len));
+    return true;
+  }
+  return false;
+}
+
+// Inlined into the read loops: this runs for every frame.
+[[gnu::always_inline]] inline void CanFrameReader::take_record(const std::uint8_t* record,
+                                                               std::size_t size, bool truncated,
+                                                               const msghdr* header,
+                                                               std::int64_t& wall_ns) {
+  if (truncated || size != CAN_MTU || record[offsetof(can_frame, len)] > CAN_MAX_DLEN) {
+    if (reject_malformed(record, size, truncated)) {
+      return;
+    }
+  }
+  // Built in place in the next free slot (the same fields frame_from_kernel() sets).
+  CanFrame& f = batch_[batch_count_];
+  const std::uint8_t previous_len = f.len;
+  canid_t k = 0;
+  std::memcpy(&k, record, sizeof k);
+  const std::uint8_t len = record[offsetof(can_frame, len)];
+  f.error = (k & CAN_ERR_FLAG) != 0;
+  f.extended = !f.error && (k & CAN_EFF_FLAG) != 0;
+  f.id = f.error ? (k & CAN_ERR_MASK) : f.extended ? (k & CAN_EFF_MASK) : (k & CAN_SFF_MASK);
+  f.len = len;
+  if (size == CAN_MTU) {
+    f.rtr = !f.error && (k & CAN_RTR_FLAG) != 0;
+    f.fd = false;
+    f.brs = false;
+    f.esi = false;
+    // All 8 data bytes at once, those past len cleared.
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, record + offsetof(can_frame, data), sizeof bytes);
+    if (len < 8) {
+      bytes &= (std::uint64_t{1} << (8 * len)) - 1;
+    }
+    std::memcpy(f.data.data(), &bytes, sizeof bytes);
+    if (previous_len > 8) {
+      std::memset(f.data.data() + 8, 0, previous_len - 8u);
+    }
+  } else {
+    const std::uint8_t flags = record[offsetof(canfd_frame, flags)];
+    f.rtr = false;  // FD frames have no RTR
+    f.fd = true;
+    f.brs = (flags & CANFD_BRS) != 0;
+    f.esi = (flags & CANFD_ESI) != 0;
+    std::memcpy(f.data.data(), record + offsetof(canfd_frame, data), len);
+    if (previous_len > len) {
+      std::memset(f.data.data() + len, 0, previous_len - len);
+    }
+  }
+  if (!take_kernel_timestamp(f, header)) {
+    take_metadata(f, header, wall_ns);
+  }
+  if (f.error) {
+    take_error_frame(f);
+  } else if (filtering_ && !filter_.passes(f)) {
+    ++stats_.filtered;
     return;
   }
-  if (size == CAN_MTU) {
-    can_frame k;
-    std::memcpy(&k, record, sizeof k);
-    if (k.len > CAN_MAX_DLEN) {
-      ++stats_.malformed;
-      log::warning("can", interface_, ": skipping CAN frame with length ",
-                   static_cast<unsigned>(k.len), " (at most 8)");
-      return;
-    }
-    f = frame_from_kernel(k);
-  } else {
-    canfd_frame k;
-    std::memcpy(&k, record, sizeof k);
-    if (!is_valid_fd_length(k.len)) {
-      ++stats_.malformed;
-      log::warning("can", interface_, ": skipping CAN FD frame with invalid length ",
-                   static_cast<unsigned>(k.len));
-      return;
-    }
-    f = frame_from_kernel(k);
+  if (f.fd) {
+    ++stats_.fd_frames;
   }
-  f.interface = interface_;
-  f.ifindex = ifindex_;
+  ++stats_.frames;
+  ++batch_count_;
+}
+
+[[gnu::always_inline]] inline bool CanFrameReader::take_kernel_timestamp(CanFrame& f,
+                                                                         const msghdr* header) {
+  // The usual case on a CAN socket: one control message, SO_TIMESTAMPNS with two 64-bit
+  // integers (SO_TIMESTAMPNS_OLD on 64-bit systems, _NEW with 64-bit time on 32-bit).
+  // Anything else (a drop counter, microseconds, 32-bit layouts) goes to take_metadata().
+  constexpr std::size_t kTimestampSpace = CMSG_SPACE(16);
+  if (header == nullptr || header->msg_controllen != kTimestampSpace) {
+    return false;
+  }
+  const auto* control = static_cast<const unsigned char*>(header->msg_control);
+  cmsghdr c;
+  std::memcpy(&c, control, sizeof c);
+  if (c.cmsg_level != SOL_SOCKET || (c.cmsg_type != 35 && c.cmsg_type != 64) ||
+      c.cmsg_len != CMSG_LEN(16)) {
+    return false;
+  }
+  std::int64_t seconds = 0;
+  std::int64_t nanoseconds = 0;
+  std::memcpy(&seconds, control + CMSG_LEN(0), 8);
+  std::memcpy(&nanoseconds, control + CMSG_LEN(0) + 8, 8);
+  f.timestamp_ns = seconds * 1'000'000'000 + nanoseconds;
+  f.timestamp_source = TimestampSource::kernel;
+  return true;
+}
+
+void CanFrameReader::take_metadata(CanFrame& f, const msghdr* header, std::int64_t& wall_ns) {
   ReceiveMetadata meta;
   if (header != nullptr) {
     meta = parse_receive_metadata(*header);
@@ -273,34 +362,28 @@ void CanFrameReader::take_record(const std::uint8_t* record, std::size_t size, b
     }
     last_drop_count_ = meta.drop_count;
   }
-  if (f.error) {
-    const ErrorFrameInfo info = describe_error_frame(f);
-    stats_.errors.count(f, info);
-    if (info.bus_off || info.error_passive) {
-      log::error("can", interface_, ": error frame: ", to_string(info));
-    } else {
-      log::warning("can", interface_, ": error frame: ", to_string(info));
-    }
-    if (callbacks_.error_frame) {
-      callbacks_.error_frame(f, info);
-    }
-  } else if (!filter_.passes(f)) {
-    ++stats_.filtered;
-    return;
+}
+
+void CanFrameReader::take_error_frame(const CanFrame& f) {
+  const ErrorFrameInfo info = describe_error_frame(f);
+  stats_.errors.count(f, info);
+  if (info.bus_off || info.error_passive) {
+    log::error("can", interface_, ": error frame: ", to_string(info));
+  } else {
+    log::warning("can", interface_, ": error frame: ", to_string(info));
   }
-  if (f.fd) {
-    ++stats_.fd_frames;
+  if (callbacks_.error_frame) {
+    callbacks_.error_frame(f, info);
   }
-  ++stats_.frames;
-  batch_.push_back(f);
 }
 
 void CanFrameReader::deliver() {
-  if (batch_.empty()) {
+  if (batch_count_ == 0) {
     return;
   }
-  callbacks_.frames(std::span<const CanFrame>(batch_.data(), batch_.size()));
-  batch_.clear();
+  const std::size_t count = batch_count_;
+  batch_count_ = 0;
+  callbacks_.frames(std::span<const CanFrame>(batch_.data(), count));
 }
 
 void CanFrameReader::close_with(std::error_code ec) {

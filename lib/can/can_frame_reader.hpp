@@ -79,7 +79,10 @@ class CanFrameReader {
   void start();
   void stop();
   // Frames not passing are counted in `filtered` (for descriptors without kernel filters).
-  void set_user_filter(CanIdFilterSet filter) { filter_ = std::move(filter); }
+  void set_user_filter(CanIdFilterSet filter) {
+    filter_ = std::move(filter);
+    filtering_ = !filter_.empty();
+  }
 
   const CanFrameReaderStats& stats() const { return stats_; }
   const std::string& interface() const { return interface_; }
@@ -94,6 +97,10 @@ class CanFrameReader {
   Drain read_stream();
   void take_record(const std::uint8_t* record, std::size_t size, bool truncated,
                    const msghdr* header, std::int64_t& wall_ns);
+  bool reject_malformed(const std::uint8_t* record, std::size_t size, bool truncated);
+  bool take_kernel_timestamp(CanFrame& f, const msghdr* header);
+  void take_metadata(CanFrame& f, const msghdr* header, std::int64_t& wall_ns);
+  void take_error_frame(const CanFrame& f);
   void deliver();
   void close_with(std::error_code ec);
 
@@ -103,6 +110,7 @@ class CanFrameReader {
   CanFrameReaderOptions options_;
   CanFrameReaderCallbacks callbacks_;
   CanIdFilterSet filter_;
+  bool filtering_ = false;  // !filter_.empty(), checked per frame
   CanFrameReaderStats stats_;
   bool running_ = false;
   bool stream_mode_ = false;
@@ -110,8 +118,10 @@ class CanFrameReader {
   std::optional<std::uint32_t> last_drop_count_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
-  // Receive buffers, sized once (bounded memory): one CANFD_MTU slot and one control
-  // buffer per message of a batch.
+  // Receive buffers, sized once (bounded memory): one CANFD_MTU slot, one control buffer
+  // and one CanFrame per message of a batch. Frames are built in place in `batch_`
+  // (batch_count_ of them are ready); a slot's data bytes past its `len` are always zero,
+  // so filling a slot clears only what the previous frame in it left.
   std::vector<mmsghdr> headers_;
   std::vector<iovec> iovecs_;
   std::vector<std::uint8_t> records_;
@@ -119,6 +129,7 @@ class CanFrameReader {
   std::vector<std::uint8_t> stream_buffer_;
   std::size_t stream_fill_ = 0;
   std::vector<CanFrame> batch_;
+  std::size_t batch_count_ = 0;
 };
 
 }  // namespace canhose::can

@@ -1,10 +1,6 @@
 #include "can/receive_metadata.hpp"
 
-#include <linux/socket.h>
-
-#include <cstring>
-
-namespace canhose::can {
+namespace canhose::can::receive_metadata_detail {
 
 namespace {
 
@@ -15,9 +11,7 @@ constexpr int kTimestampNsNew = 64;  // SO_TIMESTAMPNS_NEW: struct __kernel_time
 constexpr int kRxqOverflow = 40;     // SO_RXQ_OVFL: __u32
 
 // Two signed integers of the payload's width: 8 bytes -> two int32, 16 -> two int64.
-bool read_pair(const cmsghdr* c, std::int64_t& a, std::int64_t& b) {
-  const std::size_t payload = c->cmsg_len - CMSG_LEN(0);
-  const unsigned char* p = CMSG_DATA(c);
+bool read_pair(const unsigned char* p, std::size_t payload, std::int64_t& a, std::int64_t& b) {
   if (payload == 16) {
     std::int64_t x = 0;
     std::int64_t y = 0;
@@ -41,44 +35,32 @@ bool read_pair(const cmsghdr* c, std::int64_t& a, std::int64_t& b) {
 
 }  // namespace
 
-ReceiveMetadata parse_receive_metadata(const msghdr& msg) {
-  ReceiveMetadata m;
-  if (msg.msg_control == nullptr || msg.msg_controllen < sizeof(cmsghdr)) {
-    return m;
+void apply(ReceiveMetadata& m, int type, const unsigned char* data, std::size_t payload) {
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  switch (type) {
+    case kTimestampNsOld:
+    case kTimestampNsNew:
+      if (read_pair(data, payload, a, b)) {
+        m.timestamp_ns = a * 1'000'000'000 + b;
+      }
+      break;
+    case kTimestampOld:
+    case kTimestampNew:
+      if (!m.timestamp_ns && read_pair(data, payload, a, b)) {
+        m.timestamp_ns = a * 1'000'000'000 + b * 1000;
+      }
+      break;
+    case kRxqOverflow:
+      if (payload >= sizeof(std::uint32_t)) {
+        std::uint32_t drops = 0;
+        std::memcpy(&drops, data, sizeof drops);
+        m.drop_count = drops;
+      }
+      break;
+    default:
+      break;
   }
-  // CMSG_NXTHDR is a macro from glibc full of C casts; use it through a const_cast-free copy.
-  msghdr copy = msg;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&copy); c != nullptr; c = CMSG_NXTHDR(&copy, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_len < CMSG_LEN(0)) {
-      continue;
-    }
-    std::int64_t a = 0;
-    std::int64_t b = 0;
-    switch (c->cmsg_type) {
-      case kTimestampNsOld:
-      case kTimestampNsNew:
-        if (read_pair(c, a, b)) {
-          m.timestamp_ns = a * 1'000'000'000 + b;
-        }
-        break;
-      case kTimestampOld:
-      case kTimestampNew:
-        if (!m.timestamp_ns && read_pair(c, a, b)) {
-          m.timestamp_ns = a * 1'000'000'000 + b * 1000;
-        }
-        break;
-      case kRxqOverflow:
-        if (c->cmsg_len >= CMSG_LEN(sizeof(std::uint32_t))) {
-          std::uint32_t drops = 0;
-          std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
-          m.drop_count = drops;
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  return m;
 }
 
-}  // namespace canhose::can
+}  // namespace canhose::can::receive_metadata_detail

@@ -1,5 +1,6 @@
 #include "dbc/dbc_decoder.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -110,15 +111,23 @@ DbcDecoder::DbcDecoder(DbcDatabase database, DbcDecoderOptions options)
       const DbcSignal& s = m.signals[si];
       SignalPlan sp;
       sp.layout = SignalLayout::of(s);
-      sp.is_signed = s.is_signed;
-      sp.multiplexed = s.multiplex == MultiplexRole::multiplexed;
-      sp.value_type = s.value_type;
+      const bool general =
+          !sp.layout.one_word || s.value_type != ValueType::integer || s.length >= 64;
+      sp.kind = static_cast<std::uint8_t>(
+          (s.byte_order == ByteOrder::motorola ? kMotorola : 0) | (s.is_signed ? kSigned : 0) |
+          (s.multiplex == MultiplexRole::multiplexed ? kMultiplexed : 0) |
+          (general ? kGeneral : 0));
+      if (!general) {
+        sp.left = static_cast<std::uint8_t>(64u - sp.layout.word_shift - s.length);
+        sp.right = static_cast<std::uint8_t>(64u - s.length);
+      }
       sp.multiplex_value = s.multiplex_value;
       sp.factor = s.factor;
       sp.offset = s.offset;
       sp.definition = &s;
       sp.message = static_cast<std::uint32_t>(mi);
       signals_.push_back(sp);
+      plan.full_length = std::max<std::uint32_t>(plan.full_length, sp.layout.last_byte + 1u);
       if (s.multiplex == MultiplexRole::multiplexer) {
         plan.multiplexer = static_cast<int>(si);
       }

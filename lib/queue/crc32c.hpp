@@ -1,7 +1,9 @@
 #pragma once
-// CRC32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8 in portable C++.
-// OpenSSL has no CRC32C and the format must not depend on CPU instructions, so it is
-// written here. Known answer: crc32c::value("123456789") == 0xE3069283.
+// CRC32C (Castagnoli, reflected polynomial 0x82F63B78). OpenSSL has no CRC32C and the
+// format must not depend on CPU instructions, so it is written here: slicing-by-8 in
+// portable C++, and the CPU's CRC32C instructions (x86-64 SSE 4.2, arm64 CRC extension)
+// where the running CPU has them, which give the same values about ten times faster.
+// Known answer: crc32c::value("123456789") == 0xE3069283.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +13,10 @@ namespace canhose::queue::crc32c {
 
 // Continues a CRC: extend(value(a), b) == value(a followed by b).
 std::uint32_t extend(std::uint32_t crc, std::span<const std::byte> data);
+// The same computed with the portable code only (tests compare the two).
+std::uint32_t extend_portable(std::uint32_t crc, std::span<const std::byte> data);
+// Whether extend() uses the CPU's CRC32C instructions on this machine.
+bool hardware_accelerated();
 inline std::uint32_t value(std::span<const std::byte> data) {
   return extend(0, data);
 }

@@ -1,5 +1,6 @@
 #include "queue/frame_codec.hpp"
 
+#include <array>
 #include <cassert>
 
 #include "queue/crc32c.hpp"
@@ -12,15 +13,15 @@ void append_frame(std::vector<std::byte>& out, std::uint32_t seq_delta,
                   std::span<const std::byte> payload) {
   assert(payload.size() <= format::kMaxRecordBytes);
   const std::size_t at = out.size();
-  out.resize(at + format::kFrameHeaderSize + payload.size());
+  std::array<std::byte, format::kFrameHeaderSize> header{};
+  le::put_u32(header.data() + 4, seq_delta);
+  le::put<3>(header.data() + 8, payload.size());
+  // Appended without zero-filling first; the CRC covers the header after the CRC field
+  // and the payload, which now lie side by side: one pass.
+  out.insert(out.end(), header.begin(), header.end());
+  out.insert(out.end(), payload.begin(), payload.end());
   std::byte* h = out.data() + at;
-  le::put_u32(h + 4, seq_delta);
-  le::put<3>(h + 8, payload.size());
-  if (!payload.empty()) {
-    std::copy(payload.begin(), payload.end(), h + format::kFrameHeaderSize);
-  }
-  std::uint32_t crc = crc32c::value({h + 4, format::kFrameHeaderSize - 4});
-  crc = crc32c::extend(crc, payload);
+  const std::uint32_t crc = crc32c::value({h + 4, format::kFrameHeaderSize - 4 + payload.size()});
   le::put_u32(h, crc32c::mask(crc));
 }
 

@@ -301,15 +301,18 @@ Queue::~Queue() {
 // ---------------------------------------------------------------- loop thread API
 
 std::uint64_t Queue::next_sequence() const {
-  std::lock_guard lock(mutex_);
+  // No lock: next_seq_ is written only by append() on this (the loop) thread once the
+  // queue is open, so this thread always reads its own latest write.
   return next_seq_;
 }
 
 AppendResult Queue::append(std::span<const std::byte> payload) {
   AppendResult result;
-  // Copy before taking the lock: the worker should never wait for a memcpy.
+  // Large records are copied before taking the lock: the worker should never wait for a
+  // long memcpy. Small ones (the common case) are copied under it, into a reused buffer.
   Pending p;
-  if (payload.size() <= format::kMaxRecordBytes) {
+  const bool small = payload.size() <= kMaxSpareCapacity;
+  if (!small && payload.size() <= format::kMaxRecordBytes) {
     p.data.assign(payload.begin(), payload.end());
   }
   std::lock_guard lock(mutex_);
@@ -338,11 +341,28 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
   if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
     return drop(DropReason::memory_full);
   }
+  if (small) {
+    auto& spares = spare_buffers_[spare_class(payload.size())];
+    if (!spares.empty()) {
+      p.data = std::move(spares.back());
+      spares.pop_back();
+      spare_bytes_ -= p.data.capacity();
+    } else {
+      p.data.reserve(kSpareClasses[spare_class(payload.size())]);
+    }
+    p.data.assign(payload.begin(), payload.end());
+  }
   p.seq = next_seq_++;
   pending_bytes_ += payload.size();
   result.seq = p.seq;
+  // The worker waits for "something unwritten": it needs waking only when this record is
+  // the first one (the worker re-checks under the lock before it waits, so a record added
+  // while it is busy is written in the same round).
+  const bool first_unwritten = pending_.size() == written_count_;
   pending_.push_back(std::move(p));
-  wake_.notify_one();
+  if (first_unwritten) {
+    wake_.notify_one();
+  }
   return result;
 }
 
@@ -748,8 +768,7 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
     active_synced_ = active_written_;
     segments_.back().readable_bytes = active_synced_;
     for (std::size_t i = 0; i < written_count_; ++i) {
-      pending_bytes_ -= pending_.front().data.size();
-      pending_.pop_front();
+      pop_durable_pending_locked();
     }
     written_count_ = 0;
     publish_durable_locked(last_seq);
@@ -776,14 +795,28 @@ bool Queue::sync_active_locked(std::unique_lock<std::mutex>& lock) {
   std::uint64_t last = 0;
   for (std::size_t i = 0; i < written_count_; ++i) {
     last = pending_.front().seq;
-    pending_bytes_ -= pending_.front().data.size();
-    pending_.pop_front();
+    pop_durable_pending_locked();
   }
   written_count_ = 0;
   if (last != 0) {
     publish_durable_locked(last);
   }
   return true;
+}
+
+void Queue::pop_durable_pending_locked() {
+  Pending& p = pending_.front();
+  pending_bytes_ -= p.data.size();
+  const std::size_t capacity = p.data.capacity();
+  if (capacity != 0 && capacity <= kMaxSpareCapacity) {
+    const std::size_t c = spare_class(capacity);
+    if (capacity == kSpareClasses[c] &&
+        spare_bytes_ + capacity <= options_.memory_buffer_bytes / 4) {
+      spare_bytes_ += capacity;
+      spare_buffers_[c].push_back(std::move(p.data));
+    }
+  }
+  pending_.pop_front();
 }
 
 void Queue::seal_active_locked() {

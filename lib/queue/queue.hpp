@@ -17,6 +17,7 @@
 //   not yet acknowledged. After a restart reading resumes there: records acknowledged above
 //   a gap are delivered again (at-least-once).
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -146,6 +147,7 @@ class Queue {
   bool write_pending_locked(std::unique_lock<std::mutex>& lock);
   bool sync_active_locked(std::unique_lock<std::mutex>& lock);
   void seal_active_locked();
+  void pop_durable_pending_locked();  // drops pending_.front(), keeping its buffer for reuse
   bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
   void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
                            std::error_code ec);
@@ -199,6 +201,18 @@ class Queue {
   std::chrono::steady_clock::time_point next_expiry_check_;
   std::vector<std::byte> write_buffer_;
   std::vector<const Pending*> batch_;
+  // Payload buffers of records that became durable, reused by append() (under mutex_) so
+  // a steady stream of small records allocates and frees nothing. Small payloads get a
+  // buffer of a fixed class size (64, 128 or 256 bytes) so any buffer of the class fits
+  // any payload of the class. The kept buffers total at most a quarter of
+  // memory_buffer_bytes (2 MiB by default).
+  static constexpr std::array<std::size_t, 3> kSpareClasses = {64, 128, 256};
+  static constexpr std::size_t kMaxSpareCapacity = 256;
+  static std::size_t spare_class(std::size_t bytes) {
+    return bytes <= 64 ? 0 : bytes <= 128 ? 1 : 2;
+  }
+  std::uint64_t spare_bytes_ = 0;
+  std::array<std::vector<std::vector<std::byte>>, 3> spare_buffers_;
   std::thread worker_;
 
   // --- loop thread only ---

@@ -23,6 +23,8 @@ namespace canhose::record {
 using FieldId = std::uint32_t;
 
 class FieldStore {
+  struct Entry;  // below
+
  public:
   using Clock = std::chrono::steady_clock;
   // A max age of zero: the value never expires (VIN, device id).
@@ -36,6 +38,42 @@ class FieldStore {
   void publish(std::string_view name, FieldValue value, Clock::time_point observed = Clock::now()) {
     publish(id_of(name), std::move(value), observed);
   }
+  // Publishes numbers observed at the same time (e.g. the signals of the CAN frames of one
+  // batch): publish(id, v) is publish(id, FieldValue(v), observed) without building a
+  // FieldValue and with the store's table kept at hand. Ids must come from id_of() (not
+  // range-checked). Use it within one call: it must not outlive a change of the field set
+  // (id_of() of a new name) nor the store. The caller reports how many values it
+  // published with count(); they are added to publish_count() when the batch ends.
+  class NumberBatch {
+   public:
+    NumberBatch(const NumberBatch&) = delete;
+    NumberBatch& operator=(const NumberBatch&) = delete;
+    ~NumberBatch() { store_.publishes_ += count_; }
+
+    void publish(FieldId id, double value) {
+      Entry& e = entries_[id];
+      if (e.value && std::holds_alternative<double>(*e.value)) {
+        *std::get_if<double>(&*e.value) = value;
+      } else {
+        e.value.emplace(value);
+      }
+      e.observed = observed_;
+    }
+    // Adds to the store's publish count (callers count their publish() calls in bulk).
+    void count(std::uint64_t n) { count_ += n; }
+
+   private:
+    friend class FieldStore;
+    NumberBatch(FieldStore& store, Clock::time_point observed)
+        : store_(store), entries_(store.entries_.data()), observed_(observed) {}
+
+    FieldStore& store_;
+    Entry* entries_;
+    Clock::time_point observed_;
+    std::uint64_t count_ = 0;
+  };
+  NumberBatch number_batch(Clock::time_point observed) { return NumberBatch(*this, observed); }
+
   // Marks a field missing now (e.g. the GPS lost its fix).
   void clear(FieldId id);
   void clear(std::string_view name);

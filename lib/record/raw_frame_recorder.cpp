@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 #include "log/logger.hpp"
@@ -14,11 +15,28 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
-char* put_hex(char* p, std::uint32_t value, int digits) {
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-    *p++ = kHexDigits[(value >> shift) & 0xF];
+// "00" "01" ... "FF": a byte's two hex digits in one lookup.
+constexpr std::array<char, 512> kHexPairs = [] {
+  std::array<char, 512> t{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    t[2 * b] = kHexDigits[b >> 4];
+    t[2 * b + 1] = kHexDigits[b & 0xF];
   }
-  return p;
+  return t;
+}();
+
+// The identifier as candump writes it: 3 hex digits for 11-bit ids, 8 for 29-bit ids.
+char* put_id(char* p, std::uint32_t id, bool extended) {
+  if (extended) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      std::memcpy(p, &kHexPairs[2 * ((id >> shift) & 0xFFu)], 2);
+      p += 2;
+    }
+    return p;
+  }
+  *p++ = kHexDigits[(id >> 8) & 0x7u];
+  std::memcpy(p, &kHexPairs[2 * (id & 0xFFu)], 2);
+  return p + 2;
 }
 
 class FrameContent final : public RecordContent {
@@ -49,19 +67,29 @@ RawFrameRecorder::RawFrameRecorder(RecordSink& sink, RawFrameOptions options, Re
       throw std::invalid_argument("record.raw_frames.ids: " + std::to_string(id) +
                                   " is not a CAN identifier");
     }
-    selected_.insert(key(id, id > 0x7FF));
+    if (id > 0x7FF) {
+      selected_extended_.insert(id);
+    } else {
+      selected_standard_[id / 64] |= std::uint64_t{1} << (id % 64);
+    }
   }
   for (const auto id : options_.extended_ids) {
     if (id > 0x1FFFFFFF) {
       throw std::invalid_argument("record.raw_frames.extended_ids: " + std::to_string(id) +
                                   " is not a CAN identifier");
     }
-    selected_.insert(key(id, true));
+    selected_extended_.insert(id);
   }
 }
 
 bool RawFrameRecorder::selected(std::uint32_t id, std::uint8_t flags) const {
-  return options_.enabled && selected_.contains(key(id, (flags & RawFrame::kExtended) != 0));
+  if (!options_.enabled) {
+    return false;
+  }
+  if ((flags & RawFrame::kExtended) != 0) {
+    return selected_extended_.contains(id);
+  }
+  return id <= 0x7FF && ((selected_standard_[id / 64] >> (id % 64)) & 1U) != 0;
 }
 
 bool RawFrameRecorder::on_frame(const RawFrame& frame) {
@@ -79,60 +107,94 @@ bool RawFrameRecorder::on_frame(const RawFrame& frame) {
   return true;
 }
 
+const std::string& RawFrameRecorder::iface_text(std::string_view iface) const {
+  // The text is never empty once computed (space/csv get a non-empty name, jsonl quotes).
+  // Interface names are short: compared inline rather than through memcmp().
+  const bool same = iface.size() == cached_iface_.size() &&
+                    std::equal(iface.begin(), iface.end(), cached_iface_.begin(),
+                               [](char a, char b) { return a == b; });
+  if (cached_iface_text_.empty() || !same) {
+    cached_iface_.assign(iface);
+    cached_iface_text_.clear();
+    if (format_ == RecordFormat::jsonl) {
+      append_json_string(cached_iface_text_, iface);
+    } else if (format_ == RecordFormat::csv) {
+      append_csv_field(cached_iface_text_, iface);
+    } else {
+      append_space_token(cached_iface_text_, iface);
+    }
+  }
+  return cached_iface_text_;
+}
+
+char* RawFrameRecorder::write_record_id(char* p, std::uint64_t record_id) const {
+  // Records ids are queue sequence numbers: usually the previous one plus one, so the
+  // previous text is incremented in place instead of converting the number again.
+  if (record_id == last_record_id_ + 1 && record_id != 0 && record_id_length_ != 0) {
+    std::size_t i = record_id_length_;
+    while (i > 0 && record_id_text_[i - 1] == '9') {
+      record_id_text_[--i] = '0';
+    }
+    if (i > 0) {
+      ++record_id_text_[i - 1];
+    } else {  // 99..9 + 1: one digit more
+      record_id_length_ = 0;
+    }
+  } else {
+    record_id_length_ = 0;
+  }
+  if (record_id_length_ == 0) {
+    const auto r = std::to_chars(record_id_text_.data(), record_id_text_.data() + 20, record_id);
+    record_id_length_ = static_cast<std::uint8_t>(r.ptr - record_id_text_.data());
+  }
+  last_record_id_ = record_id;
+  // A fixed-size copy (compiled to a few moves); only record_id_length_ bytes count.
+  std::memcpy(p, record_id_text_.data(), record_id_text_.size());
+  return p + record_id_length_;
+}
+
 void RawFrameRecorder::format(std::uint64_t record_id, const RawFrame& frame,
                               std::string& out) const {
-  // Fixed-size parts are assembled in stack buffers and appended in one go: per-character
+  // The whole line is assembled in one buffer and appended in one go: per-character
   // appends (a capacity check each) cost more than the formatting itself.
   const bool json = format_ == RecordFormat::jsonl;
   const char sep = format_ == RecordFormat::csv ? ',' : ' ';
   auto put = [](char* p, std::string_view text) { return std::copy(text.begin(), text.end(), p); };
+  const bool missing_iface = !json && frame.iface.empty();
+  const std::string& iface = missing_iface ? missing_token_ : iface_text(frame.iface);
 
-  std::array<char, 32 + 20 + TimestampText::kMaxLength + 16> head;  // ... up to the iface
-  char* p = head.data();
+  // Longest line: JSON punctuation (< 64), the record id and its copy slack (24), the
+  // timestamp (27), the interface, 64 data bytes (128 hex digits), the missing token.
+  const std::size_t longest =
+      64 + 24 + TimestampText::kMaxLength + iface.size() + 128 + missing_token_.size();
+  std::array<char, 512> stack;
+  std::string heap;  // only for an unusually long interface name or missing token
+  char* const line = longest <= stack.size() ? stack.data() : (heap.resize(longest), heap.data());
+  char* p = line;
   if (json) {
     p = put(p, "{\"record_id\":");
   }
-  p = std::to_chars(p, head.data() + head.size(), record_id).ptr;
+  p = write_record_id(p, record_id);
   p = json ? put(p, ",\"timestamp\":\"") : put(p, std::string_view(&sep, 1));
   p = timestamp_text_.write_us(p, frame.timestamp);
   p = json ? put(p, "\",\"iface\":") : put(p, std::string_view(&sep, 1));
-  out.append(head.data(), p);
-
-  if (json) {
-    append_json_string(out, frame.iface);
-  } else if (frame.iface.empty()) {
-    out += missing_token_;
-  } else if (format_ == RecordFormat::csv) {
-    append_csv_field(out, frame.iface);
-  } else {
-    append_space_token(out, frame.iface);
-  }
-
-  // id, data (at most 64 bytes: 128 hex digits), closing characters.
-  std::array<char, 32 + 128 + 32> tail;
-  p = tail.data();
+  p = put(p, iface);
   p = json ? put(p, ",\"id\":\"") : put(p, std::string_view(&sep, 1));
   const bool extended = (frame.flags & RawFrame::kExtended) != 0;
-  p = put_hex(p, frame.id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended ? 8 : 3);
+  p = put_id(p, frame.id & (extended ? 0x1FFFFFFFu : 0x7FFu), extended);
   p = json ? put(p, "\",\"data\":") : put(p, std::string_view(&sep, 1));
   if ((frame.flags & RawFrame::kRemote) != 0) {
     p = put(p, json ? std::string_view("\"R\"") : std::string_view("R"));
   } else if (frame.data.empty()) {
-    if (json) {
-      p = put(p, "null");
-    } else {
-      out.append(tail.data(), p);
-      out += missing_token_;
-      p = tail.data();
-    }
+    p = put(p, json ? std::string_view("null") : std::string_view(missing_token_));
   } else {
     if (json) {
       *p++ = '"';
     }
     const std::size_t n = std::min<std::size_t>(frame.data.size(), 64);
     for (std::size_t i = 0; i < n; ++i) {
-      *p++ = kHexDigits[frame.data[i] >> 4];
-      *p++ = kHexDigits[frame.data[i] & 0xF];
+      std::memcpy(p, &kHexPairs[2 * std::size_t{frame.data[i]}], 2);
+      p += 2;
     }
     if (json) {
       *p++ = '"';
@@ -142,7 +204,7 @@ void RawFrameRecorder::format(std::uint64_t record_id, const RawFrame& frame,
     *p++ = '}';
   }
   *p++ = '\n';
-  out.append(tail.data(), p);
+  out.append(line, static_cast<std::size_t>(p - line));
 }
 
 }  // namespace canhose::record

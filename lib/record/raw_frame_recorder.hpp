@@ -14,8 +14,10 @@
 // (up to 64) bytes the same way; their BRS/ESI flags are not recorded. Data beyond 64
 // bytes (not a valid frame) is cut at 64.
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -55,17 +57,25 @@ class RawFrameRecorder {
   const Counters& counters() const { return counters_; }
 
  private:
-  static std::uint64_t key(std::uint32_t id, bool extended) {
-    return (static_cast<std::uint64_t>(extended) << 32) | id;
-  }
+  // The interface name as the format writes it (quoted/escaped once, not per frame).
+  const std::string& iface_text(std::string_view iface) const;
+  // Writes the decimal record id at `p` (which must have 24 bytes of room); returns the end.
+  char* write_record_id(char* p, std::uint64_t record_id) const;
 
   RecordSink& sink_;
   RawFrameOptions options_;
   RecordFormat format_;
   std::string missing_token_;
-  std::unordered_set<std::uint64_t> selected_;
+  std::array<std::uint64_t, 2048 / 64> selected_standard_{};  // one bit per 11-bit id
+  std::unordered_set<std::uint32_t> selected_extended_;
+  mutable std::string cached_iface_;       // the last interface name formatted...
+  mutable std::string cached_iface_text_;  // ...and its text
   Counters counters_;
-  mutable TimestampText timestamp_text_;  // per-second cache, event-loop thread only
+  // Caches of format(), event-loop thread only.
+  mutable TimestampText timestamp_text_;  // the current second's text
+  mutable std::array<char, 24> record_id_text_{};
+  mutable std::uint8_t record_id_length_ = 0;  // 0: nothing cached
+  mutable std::uint64_t last_record_id_ = 0;
 };
 
 }  // namespace canhose::record

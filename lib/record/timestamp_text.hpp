@@ -1,7 +1,9 @@
 #pragma once
 // ISO 8601 UTC timestamps for hot paths: the "YYYY-MM-DDTHH:MM:SS" part is formatted once
 // per second and reused, so a frame costs a copy and the sub-second digits instead of a
-// calendar conversion (raw capture runs at up to ~9,000 frames per second).
+// calendar conversion (raw capture runs at up to ~9,000 frames per second). Whether a
+// time falls in the cached second is one subtraction and one comparison, and the digits
+// are written two at a time.
 // Not thread-safe: one per user on the event loop.
 
 #include <array>
@@ -20,10 +22,15 @@ class TimestampText {
   static constexpr std::size_t kMaxLength = 27;
 
  private:
-  char* write_seconds(char* dst, std::chrono::sys_seconds s);
+  // Makes the cache hold the second starting at `second_us` (a multiple of 1,000,000).
+  void cache_second(std::int64_t second_us);
+  // The microseconds of `us` past the cached second (0..999,999), caching it first if
+  // `us` lies outside it.
+  std::uint32_t micros_in_second(std::int64_t us);
 
-  std::chrono::sys_seconds cached_second_{std::chrono::seconds(-1)};
-  std::array<char, 19> cached_text_{};  // YYYY-MM-DDTHH:MM:SS
+  std::int64_t cached_second_us_ = 0;  // start of the cached second, µs since the epoch
+  std::array<char, 19> cached_text_ = {'1', '9', '7', '0', '-', '0', '1', '-', '0', '1',
+                                       'T', '0', '0', ':', '0', '0', ':', '0', '0'};
 };
 
 }  // namespace canhose::record

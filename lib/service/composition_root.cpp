@@ -35,6 +35,7 @@
 #include "record/record_metrics.hpp"
 #include "service/callback_component.hpp"
 #include "service/daemon.hpp"
+#include "service/frame_router.hpp"
 
 namespace canhose::service {
 namespace {
@@ -94,52 +95,6 @@ std::unique_ptr<AwsClient> make_aws_client(asio::io_context& io, const config::C
   aws->credentials->start();
   return aws;
 }
-
-// CAN frames from the bus or a replay: DBC signals into the field store, selected
-// frames as raw records. One instance per daemon; the handler is the hot path.
-class FrameRouter {
- public:
-  FrameRouter(record::FieldStore& store, std::optional<dbc::DbcDecoder> decoder,
-              record::RawFrameRecorder* raw)
-      : store_(store), decoder_(std::move(decoder)), raw_(raw) {
-    if (decoder_) {
-      field_of_signal_.reserve(decoder_->signal_count());
-      for (std::uint32_t n = 0; n < decoder_->signal_count(); ++n) {
-        field_of_signal_.push_back(store_.id_of(decoder_->signal(n).name));
-      }
-    }
-  }
-
-  void on_frames(std::span<const can::CanFrame> frames) {
-    const auto now = record::FieldStore::Clock::now();
-    for (const can::CanFrame& f : frames) {
-      if (f.error) {
-        continue;
-      }
-      if (decoder_) {
-        decoder_->decode(f, [&](std::uint32_t signal, double value) {
-          store_.publish(field_of_signal_[signal], record::FieldValue(value), now);
-        });
-      }
-      if (raw_ != nullptr) {
-        std::uint8_t flags = 0;
-        flags |= f.extended ? record::RawFrame::kExtended : 0;
-        flags |= f.rtr ? record::RawFrame::kRemote : 0;
-        flags |= f.fd ? record::RawFrame::kFd : 0;
-        raw_->on_frame(record::RawFrame{f.interface, f.id, flags,
-                                        std::span<const std::uint8_t>(f.data.data(), f.len),
-                                        std::chrono::sys_time<std::chrono::microseconds>(
-                                            std::chrono::microseconds(f.timestamp_ns / 1000))});
-      }
-    }
-  }
-
- private:
-  record::FieldStore& store_;
-  std::optional<dbc::DbcDecoder> decoder_;
-  record::RawFrameRecorder* raw_;
-  std::vector<record::FieldId> field_of_signal_;
-};
 
 std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
   if (options.file.empty()) {

@@ -6,6 +6,9 @@
 #include <linux/can/error.h>
 #include <time.h>
 
+#include <array>
+#include <cstring>
+
 #include "can_test_support.hpp"
 
 namespace canhose::can {
@@ -264,6 +267,46 @@ TEST(CanFrameReader, NoCallbackAfterStop) {
   io.run_for(std::chrono::milliseconds(50));
   EXPECT_TRUE(got.frames.empty());
   EXPECT_FALSE(got.closed.has_value());
+}
+
+TEST(CanFrameReader, BytesPastTheLengthAreZeroWhateverTheSlotHeldBefore) {
+  // Frames are built in reused batch slots; a long FD frame must leave nothing behind for
+  // the shorter frames that take its slot later.
+  asio::io_context io;
+  RecordPipe pipe = RecordPipe::make();
+  ASSERT_GE(pipe.reader, 0);
+  Collector got;
+  CanFrameReaderOptions options;
+  options.read_batch = 1;  // every frame goes through the same slot
+  CanFrameReader reader(io, pipe.reader, "can0", 1, options, got.callbacks());
+  reader.start();
+  canfd_frame full{};
+  full.can_id = 0x100;
+  full.len = 64;
+  std::memset(full.data, 0xEE, sizeof full.data);
+  canfd_frame twelve = full;
+  twelve.len = 12;
+  can_frame classic_full{};
+  classic_full.can_id = 0x200;
+  classic_full.len = 2;
+  std::memset(classic_full.data, 0xAA, sizeof classic_full.data);  // padding bytes set too
+  ASSERT_TRUE(send_record(pipe.writer, full));
+  ASSERT_TRUE(send_record(pipe.writer, classic_full));
+  ASSERT_TRUE(send_record(pipe.writer, full));
+  ASSERT_TRUE(send_record(pipe.writer, twelve));
+  ASSERT_TRUE(send_record(pipe.writer, test::classic(0x300, {})));
+  ASSERT_TRUE(run_until(io, [&] { return got.frames.size() == 5; }));
+  const std::array<std::size_t, 5> lengths = {64, 2, 64, 12, 0};
+  for (std::size_t i = 0; i < got.frames.size(); ++i) {
+    const CanFrame& f = got.frames[i];
+    ASSERT_EQ(f.len, lengths[i]) << i;
+    for (std::size_t b = 0; b < f.data.size(); ++b) {
+      const std::uint8_t expected = b < f.len ? (f.fd ? 0xEE : 0xAA) : 0;
+      ASSERT_EQ(f.data[b], expected) << "frame " << i << " byte " << b;
+    }
+  }
+  EXPECT_FALSE(got.frames[1].fd);
+  EXPECT_TRUE(got.frames[3].fd);
 }
 
 TEST(ReceiveMetadata, TimestampAndDropCounterAreReadFromControlMessages) {

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstring>
+#include <random>
+#include <vector>
 
 #include "queue/crc32c.hpp"
 #include "queue/cursor_file.hpp"
@@ -50,6 +52,25 @@ TEST(Crc32cTest, ExtendEqualsWholeValueAtEverySplit) {
     EXPECT_EQ(crc32c::value(all),
               crc32c::extend(crc32c::value(all.first(split)), all.subspan(split)));
   }
+}
+
+TEST(Crc32cTest, CpuInstructionsAndPortableCodeAgreeOnEveryLengthAndAlignment) {
+  // extend() uses the CPU's CRC32C instructions when it has them (x86-64 SSE 4.2, arm64
+  // CRC): they must give the portable code's values for any length, alignment and seed.
+  std::mt19937 rng(3720);
+  std::vector<std::byte> data(300);
+  for (auto& b : data) {
+    b = static_cast<std::byte>(rng());
+  }
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t length = 0; length + offset <= data.size(); ++length) {
+      const std::span<const std::byte> part(data.data() + offset, length);
+      const std::uint32_t seed = rng();
+      ASSERT_EQ(crc32c::extend(seed, part), crc32c::extend_portable(seed, part))
+          << "offset " << offset << " length " << length;
+    }
+  }
+  RecordProperty("hardware_crc32c", crc32c::hardware_accelerated() ? "yes" : "no");
 }
 
 TEST(Crc32cTest, MaskIsNotIdentityAndUnmasks) {

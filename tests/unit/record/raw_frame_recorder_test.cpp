@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <string>
 
 #include "support/memory_record_sink.hpp"
 
@@ -75,6 +79,98 @@ TEST(RawFrameRecorder, DisabledRecordsNothingAndBadIdsAreRefused) {
   EXPECT_TRUE(sink.records.empty());
   options.ids = {0x20000000};
   EXPECT_THROW(RawFrameRecorder(sink, options, RecordFormat::space), std::invalid_argument);
+}
+
+// An independent, slow formatter written from the documented format (raw_frame_recorder.hpp):
+// snprintf and gmtime, per-character escaping. The recorder's formatter (cached seconds,
+// record ids incremented in place, hex pairs, one append) must write the same bytes.
+std::string reference_line(RecordFormat format, std::uint64_t record_id, const RawFrame& f) {
+  const std::int64_t us = f.timestamp.time_since_epoch().count();
+  const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char ts[96];
+  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(us % 1'000'000 + 1'000'000) % 1'000'000);
+  const bool extended = (f.flags & RawFrame::kExtended) != 0;
+  char id[16];
+  std::snprintf(id, sizeof id, extended ? "%08X" : "%03X", f.id);
+  std::string data;
+  for (std::uint8_t b : f.data) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02X", b);
+    data += hex;
+  }
+  const bool remote = (f.flags & RawFrame::kRemote) != 0;
+  std::string iface;
+  if (format == RecordFormat::jsonl) {
+    iface = "\"";
+    for (char c : f.iface) {
+      iface += c == '"' ? std::string("\\\"") : std::string(1, c);
+    }
+    iface += "\"";
+    const std::string data_json = remote ? "\"R\"" : data.empty() ? "null" : "\"" + data + "\"";
+    return "{\"record_id\":" + std::to_string(record_id) + ",\"timestamp\":\"" + ts +
+           "\",\"iface\":" + iface + ",\"id\":\"" + id + "\",\"data\":" + data_json + "}\n";
+  }
+  const std::string sep = format == RecordFormat::csv ? "," : " ";
+  if (f.iface.empty()) {
+    iface = "NaN";
+  } else if (format == RecordFormat::csv && f.iface.find(',') != std::string_view::npos) {
+    iface = "\"" + std::string(f.iface) + "\"";
+  } else {
+    for (char c : f.iface) {
+      iface += (format == RecordFormat::space && c == ' ') ? '_' : c;
+    }
+  }
+  const std::string data_text = remote ? "R" : data.empty() ? "NaN" : data;
+  return std::to_string(record_id) + sep + ts + sep + iface + sep + id + sep + data_text + "\n";
+}
+
+TEST(RawFrameRecorder, FormatAgreesWithAReferenceFormatterOnManyFrames) {
+  std::mt19937_64 rng(1125);
+  const std::array<std::string_view, 5> ifaces = {"can0", "vcan10", "", "a b", "x,y"};
+  const std::array<std::uint8_t, 16> fd_lengths = {0, 1,  2,  3,  4,  5,  6,  7,
+                                                   8, 12, 16, 20, 24, 32, 48, 64};
+  std::array<std::uint8_t, 64> bytes{};
+  test::MemoryRecordSink unused;
+  for (const auto format : {RecordFormat::space, RecordFormat::csv, RecordFormat::jsonl}) {
+    RawFrameRecorder recorder(unused, RawFrameOptions{}, format);
+    // Record ids run on (through 9 -> 10, 99 -> 100, ...) with occasional jumps, as when
+    // snapshot records take sequence numbers in between.
+    std::uint64_t record_id = 1;
+    sys_time<microseconds> t = kTime;
+    std::string out;
+    for (int i = 0; i < 30000; ++i) {
+      RawFrame f;
+      f.iface = ifaces[rng() % (i % 1000 < 990 ? 2 : ifaces.size())];
+      if (format == RecordFormat::jsonl && f.iface.empty()) {
+        f.iface = "can0";
+      }
+      const bool extended = (rng() & 3) == 0;
+      f.flags = static_cast<std::uint8_t>((extended ? RawFrame::kExtended : 0) |
+                                          ((rng() % 50) == 0 ? RawFrame::kRemote : 0));
+      f.id = static_cast<std::uint32_t>(rng()) & (extended ? 0x1FFFFFFFu : 0x7FFu);
+      const bool fd = (rng() % 10) == 0;
+      const std::size_t len = fd ? fd_lengths[rng() % fd_lengths.size()] : rng() % 9;
+      for (auto& b : bytes) {
+        b = static_cast<std::uint8_t>(rng());
+      }
+      f.data = std::span<const std::uint8_t>(bytes.data(), len);
+      // Mostly within the same second, sometimes the next ones or back in time.
+      const auto step = rng() % 100;
+      t += step < 90 ? microseconds(rng() % 300) : step < 98 ? seconds(1 + rng() % 3) : -seconds(2);
+      f.timestamp = t;
+      record_id += (rng() % 20) == 0 ? 1 + rng() % 1000 : 1;
+      if (i == 20000) {
+        record_id = 99'999'999'999ULL;  // one more digit on the next record
+      }
+      out.clear();
+      recorder.format(record_id, f, out);
+      ASSERT_EQ(out, reference_line(format, record_id, f)) << "frame " << i;
+    }
+  }
 }
 
 }  // namespace
