@@ -86,7 +86,7 @@ if [[ $arch == armhf ]]; then
       if [[ -z $package ]]; then
         echo "armhf Depends check: no package in the sysroot provides $soname" >&2
         status=1
-      elif ! grep -Eq "(^|, )$package( |,|$)" <<<"$depends"; then
+      elif ! grep -Eq "(^|, )${package//+/\\+}( |,|$)" <<<"$depends"; then
         echo "armhf Depends check: $soname is in $package, which Depends does not name" >&2
         status=1
       fi
