@@ -71,7 +71,8 @@ fi
 echo "=== package"
 (cd "$build_dir" && cpack -G DEB >/dev/null)
 deb=$(ls "$build_dir"/canhose_*_"$arch".deb)
-dpkg-deb -f "$deb" Package Version Architecture Depends
+version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build_dir/CPackConfig.cmake")
+"$source_dir/packaging/check-deb.sh" "$deb" "$arch" "$version"
 
 if [[ $arch == armhf ]]; then
   # dpkg-shlibdeps cannot see the sysroot, so Depends is written by hand in
