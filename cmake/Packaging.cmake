@@ -72,11 +72,13 @@ The service is enabled on installation but only started once
 set(canhose_runtime_depends "ca-certificates")
 if(canhose_deb_arch STREQUAL "armhf" AND CMAKE_SYSROOT)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
-  # Versions: the ones dpkg-shlibdeps derives for the arm64 build of the same sources
-  # on Debian 12 (symbols files of libc6, libstdc++6, libgcc-s1, libssl3).
+  # Names and minimum versions: what dpkg-shlibdeps derives for the amd64 and arm64
+  # builds of the same sources on Debian 12, except libgcc-s1, whose ARM EABI symbols
+  # start at GCC_3.5. cross-build.sh checks the names against the binaries' NEEDED
+  # entries; the versions are not checked.
   set(CANHOSE_ARMHF_SHLIB_DEPENDS
-      "libc6 (>= 2.34), libgcc-s1 (>= 3.5), libstdc++6 (>= 12), libssl3 (>= 3.0.0), libyaml-cpp0.7 (>= 0.7.0), libgps28 (>= 3.22), libsocketcan2 (>= 0.0.12), libsystemd0 (>= 252)"
-      CACHE STRING "Depends of the armhf package (dpkg-shlibdeps cannot see the sysroot)")
+      "libc6 (>= 2.34), libgcc-s1 (>= 3.5), libgps28 (>= 3.3), libsocketcan2 (>= 0.0.12), libssl3 (>= 3.0.0), libstdc++6 (>= 11), libsystemd0, libyaml-cpp0.7 (>= 0.7.0)"
+  )
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CANHOSE_ARMHF_SHLIB_DEPENDS}, ${canhose_runtime_depends}")
 else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
