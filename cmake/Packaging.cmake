@@ -66,20 +66,25 @@ The service is enabled on installation but only started once
 
 # Depends: the shared libraries the binaries link, found by dpkg-shlibdeps, plus what
 # canhose needs at run time that no library link shows: the CA store for HTTPS to
-# Firehose. dpkg-shlibdeps cannot look into a sysroot, so an armhf build (made against
-# a sysroot, see packaging/install-cross-deps.sh) gets the same list written by hand;
-# packaging/cross-build.sh checks every NEEDED library of the armhf binaries against it.
+# Firehose. dpkg-shlibdeps only knows the system's dpkg database, so for a build against
+# a sysroot (armhf, see packaging/install-cross-deps.sh) packaging/cross-build.sh works
+# the list out from the sysroot packages' symbols files (packaging/sysroot-shlibdeps.sh)
+# after building, and passes it in CANHOSE_SYSROOT_SHLIB_DEPENDS; never empty.
 set(canhose_runtime_depends "ca-certificates")
-if(canhose_deb_arch STREQUAL "armhf" AND CMAKE_SYSROOT)
+set(CANHOSE_SYSROOT_SHLIB_DEPENDS "" CACHE STRING
+    "Library Depends of a sysroot build, from packaging/sysroot-shlibdeps.sh")
+if(CMAKE_SYSROOT)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
-  # Names and minimum versions: what dpkg-shlibdeps derives for the amd64 and arm64
-  # builds of the same sources on Debian 12, except libgcc-s1, whose ARM EABI symbols
-  # start at GCC_3.5. cross-build.sh checks the names against the binaries' NEEDED
-  # entries; the versions are not checked.
-  set(CANHOSE_ARMHF_SHLIB_DEPENDS
-      "libc6 (>= 2.34), libgcc-s1 (>= 3.5), libgps28 (>= 3.3), libsocketcan2 (>= 0.0.12), libssl3 (>= 3.0.0), libstdc++6 (>= 11), libsystemd0, libyaml-cpp0.7 (>= 0.7.0)"
-  )
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CANHOSE_ARMHF_SHLIB_DEPENDS}, ${canhose_runtime_depends}")
+  if(CANHOSE_SYSROOT_SHLIB_DEPENDS)
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CANHOSE_SYSROOT_SHLIB_DEPENDS}, ${canhose_runtime_depends}")
+  else()
+    # Configured but not yet built by cross-build.sh: a package made now would lack its
+    # library dependencies, so make packaging fail loudly instead.
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "")
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+    install(CODE "message(FATAL_ERROR \"sysroot build: run packaging/cross-build.sh, which \"
+                  \"sets CANHOSE_SYSROOT_SHLIB_DEPENDS, to package it\")")
+  endif()
 else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "${canhose_runtime_depends}")

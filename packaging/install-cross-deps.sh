@@ -143,8 +143,13 @@ for deb in "$debs"/*.deb; do
 done >"$sysroot/.canhose-packages"
 for deb in "$debs"/*.deb; do
   name_version=$(dpkg-deb --show --showformat='${Package} ${Version}' "$deb")
-  dpkg-deb -c "$deb" | awk '{ print $6 }' | sed -n 's|.*/\(lib[^/]*\.so\.[0-9][^/]*\)$|\1|p' |
+  dpkg-deb -c "$deb" | awk '{ print $6 }' | sed -n 's|.*/\(l[id][^/]*\.so\.[0-9][^/]*\)$|\1|p' |
     while read -r soname; do echo "$name_version $soname"; done
 done >"$sysroot/.canhose-libraries"
+# Their shlibs and symbols files, which say the minimum version each symbol needs.
+mkdir -p "$sysroot/.control"
+for deb in "$debs"/*.deb; do
+  dpkg-deb -e "$deb" "$sysroot/.control/$(dpkg-deb --show --showformat='${Package}' "$deb")"
+done
 touch "$stamp"
 echo "armhf: sysroot ready ($sysroot, $(wc -l <"$sysroot/.canhose-packages") packages)"
