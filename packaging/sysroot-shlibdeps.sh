@@ -14,8 +14,10 @@ shift 2
 
 declare -A min_version=()
 for binary in "$@"; do
-  # Imported symbols as "name@VERSION" (readelf shows "name@VERSION (n)").
-  "$readelf" --dyn-syms -W "$binary" | awk '$7 == "UND" && $8 ~ /@/ { sub(/ .*/, "", $8); print $8 }' |
+  # Imported symbols as "name@VERSION" (readelf shows "name@VERSION (n)"); symbols files
+  # list unversioned ones as "name@Base".
+  "$readelf" --dyn-syms -W "$binary" |
+    awk '$7 == "UND" && $8 != "" { print ($8 ~ /@/) ? $8 : $8 "@Base" }' |
     sort -u >"$binary.imports"
   for soname in $("$readelf" -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
     package=$(awk -v so="$soname" '$3 == so { print $1; exit }' "$sysroot/.canhose-libraries")
@@ -35,6 +37,7 @@ for binary in "$@"; do
     elif [[ -f $control/shlibs ]]; then
       version=$(awk -v lib="${soname%%.so*}" '$1 == lib { if (match($0, /\(>= [^)]*\)/)) print substr($0, RSTART + 4, RLENGTH - 5); exit }' "$control/shlibs")
     fi
+    [[ $version == 0 ]] && version=""  # "any version", as dpkg-shlibdeps writes it
     if [[ -n $version ]] && { [[ -z ${min_version[$package]:-} ]] ||
       dpkg --compare-versions "$version" gt "${min_version[$package]}"; }; then
       min_version[$package]=$version
