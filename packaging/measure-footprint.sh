@@ -25,7 +25,10 @@ emulator_pid=
 daemon_pid=
 cleanup() {
   [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null || true
-  [[ -n $emulator_pid ]] && kill "$emulator_pid" 2>/dev/null || true
+  if [[ -n $emulator_pid ]]; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true # it may still be writing into $work
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
