@@ -102,6 +102,15 @@ measure() { # name seconds
   local hwm
   hwm=$(status_kib "$daemon_pid" VmHWM)
   kill -TERM "$daemon_pid"
+  for _ in $(seq 30); do
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 1
+  done
+  if kill -0 "$daemon_pid" 2>/dev/null; then
+    echo "$1: canhosed did not stop within 30 s of SIGTERM; killed. Its log ends:"
+    tail -3 "$work/$1.log"
+    kill -KILL "$daemon_pid"
+  fi
   wait "$daemon_pid" || true
   daemon_pid=
   local delivered
