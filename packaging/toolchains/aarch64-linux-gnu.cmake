@@ -36,5 +36,9 @@ set(ENV{PKG_CONFIG_LIBDIR}
     "${CANHOSE_CROSS_ROOT}/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
 
 # No binfmt_misc on the build machines: run test programs (and gtest discovery) through
-# qemu user emulation, with the arm64 loader and libraries of the multiarch install.
-set(CMAKE_CROSSCOMPILING_EMULATOR /usr/bin/qemu-aarch64-static;-L;/usr/aarch64-linux-gnu)
+# qemu user emulation. Deliberately without "-L /usr/aarch64-linux-gnu": that prefix
+# gives the loader of the cross toolchain's libc (libc6-arm64-cross 2.36-8cross1) while
+# libc.so.6 comes from the multiarch libc6:arm64 (2.36-9+deb12u14); the mismatched pair
+# makes every pthread_create spin for ever. Without a prefix, qemu uses the multiarch
+# loader /lib/ld-linux-aarch64.so.1 and its own libc, as on a real board.
+set(CMAKE_CROSSCOMPILING_EMULATOR /usr/bin/qemu-aarch64-static)
