@@ -3,8 +3,9 @@
 # emulation (for the arm64/armhf builds), against the local Firehose emulator.
 #
 #   packaging/measure-footprint.sh CANHOSED [RUNNER...]
-#   e.g. packaging/measure-footprint.sh build/cross-arm64/daemon/canhosed \
-#          qemu-aarch64-static -L /usr/aarch64-linux-gnu
+#   e.g. packaging/measure-footprint.sh build/cross-arm64/daemon/canhosed qemu-aarch64-static
+#        packaging/measure-footprint.sh build/cross-armhf/daemon/canhosed \
+#          qemu-arm-static -L build/cross/armhf/sysroot
 #
 # idle: delivery configured, no source enabled, 10 s.
 # load: the real candump log replayed at full speed (speed: max, looping), every frame
