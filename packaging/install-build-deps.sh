@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config ccache clang-format
+  # the .deb (cpack -G DEB): dpkg-shlibdeps works out Depends, file finds the binaries
+  dpkg-dev file
   # libraries
   libboost-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev libgps-dev libsocketcan-dev
   # tests and benchmarks
