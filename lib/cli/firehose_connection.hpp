@@ -10,12 +10,9 @@
 #include <string_view>
 
 #include "asio/asio.hpp"
-#include "aws/cached_credentials.hpp"
-#include "aws/clock_offset.hpp"
-#include "aws/credentials_provider.hpp"
-#include "aws/firehose_client.hpp"
-#include "aws/https_transport.hpp"
+#include "aws/firehose_error.hpp"
 #include "config/config.hpp"
+#include "service/aws_client.hpp"
 
 namespace canhose::cli {
 
@@ -38,18 +35,13 @@ class FirehoseConnection {
   // it completes (the transport's timeouts bound it).
   FirehoseCallResult call(std::string_view operation, std::string body);
 
-  const std::string& region() const { return client_->region(); }
+  const std::string& region() const { return aws_->firehose->region(); }
   // "https://firehose.us-east-1.amazonaws.com" or delivery.endpoint.
-  const std::string& endpoint_url() const { return endpoint_url_; }
+  const std::string& endpoint_url() const { return aws_->endpoint_url; }
 
  private:
   asio::io_context io_;
-  aws::ClockOffset clock_;
-  std::unique_ptr<aws::HttpsTransport> transport_;
-  std::unique_ptr<aws::CredentialsProvider> provider_;
-  std::unique_ptr<aws::CachedCredentials> credentials_;
-  std::unique_ptr<aws::FirehoseClient> client_;
-  std::string endpoint_url_;
+  std::unique_ptr<service::AwsClient> aws_;  // built exactly as canhosed builds it
 };
 
 }  // namespace canhose::cli

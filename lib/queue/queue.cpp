@@ -589,7 +589,12 @@ QueueMetrics Queue::metrics() const {
   m.memory_bytes = pending_bytes_;
   m.bytes_queued = disk_bytes_ + pending_bytes_;
   m.segments = segments_.size();
-  if (ack_seq_ < next_seq_ && !segments_.empty()) {
+  if (ack_seq_ < next_seq_ && timeline_.appended_after(ack_seq_)) {
+    // Exact to about a second (the worker marks the timeline at least once a second).
+    m.oldest_unacked_age = std::chrono::milliseconds(
+        std::max<std::int64_t>(0, wall_ms() - *timeline_.appended_after(ack_seq_)));
+  } else if (ack_seq_ < next_seq_ && !segments_.empty()) {
+    // Records from before a restart: dated by their segment's creation.
     auto it =
         std::upper_bound(segments_.begin(), segments_.end(), ack_seq_,
                          [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
@@ -624,6 +629,8 @@ void Queue::worker_main() {
   std::unique_lock lock(mutex_);
   while (true) {
     const auto now = Clock::now();
+    timeline_.mark(next_seq_, wall_ms());
+    timeline_.forget_before(ack_seq_);
     const bool stopping = stop_;
     const bool backoff = !stopping && now < retry_at_;
     bool progressed = false;

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "asio/asio.hpp"
+#include "queue/append_timeline.hpp"
 #include "queue/corruption_reporter.hpp"
 #include "queue/file_system.hpp"
 #include "queue/queue_metrics.hpp"
@@ -177,6 +178,7 @@ class Queue {
   std::condition_variable wake_;
   std::deque<SegmentInfo> segments_;  // by first_seq; only the back one can be active
   std::deque<Pending> pending_;       // accepted, not yet durable, in seq order
+  AppendTimeline timeline_;           // append times, for the oldest unacknowledged age
   std::uint64_t pending_bytes_ = 0;
   std::uint64_t disk_bytes_ = 0;
   std::uint64_t next_seq_ = 1;

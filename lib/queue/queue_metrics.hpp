@@ -24,7 +24,7 @@ struct QueueMetrics {
   std::uint64_t records_queued = 0;  // accepted, not acknowledged (counted by sequence range)
   std::uint64_t bytes_queued = 0;    // segment bytes on disk + payload bytes in memory
   std::uint64_t memory_bytes = 0;    // payload bytes held in memory (not yet durable)
-  std::chrono::milliseconds oldest_unacked_age{0};  // to segment_max_age precision
+  std::chrono::milliseconds oldest_unacked_age{0};  // ~1 s precision (AppendTimeline)
   std::uint64_t next_seq = 0;
   std::uint64_t durable_seq = 0;  // every accepted record up to this one is durable
   std::uint64_t ack_seq = 0;      // first unacknowledged sequence number (in memory)

@@ -5,13 +5,7 @@
 #include <stdexcept>
 
 #include "asio/asio.hpp"
-#include "aws/cached_credentials.hpp"
-#include "aws/clock_offset.hpp"
-#include "aws/credentials_options.hpp"
-#include "aws/firehose_api.hpp"
 #include "aws/firehose_client.hpp"
-#include "aws/https_transport.hpp"
-#include "aws/iot_credentials_provider.hpp"
 #include "can/can_metrics.hpp"
 #include "can/replay_source.hpp"
 #include "can/socketcan_opener.hpp"
@@ -33,6 +27,7 @@
 #include "record/raw_frame_recorder.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_metrics.hpp"
+#include "service/aws_client.hpp"
 #include "service/callback_component.hpp"
 #include "service/daemon.hpp"
 #include "service/frame_router.hpp"
@@ -45,56 +40,6 @@ constexpr std::string_view kLog = "canhosed";
 // GPS time before this cannot be right (receivers with the 1024-week rollover bug
 // report dates ~19.6 years in the past): it is not used to correct the clock.
 constexpr auto kEarliestPlausibleTime = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
-
-// The AWS side: one HTTPS transport, credentials, the corrected clock and the client.
-// Lives as long as run_service; delivery refers to it.
-struct AwsClient {
-  aws::ClockOffset clock;
-  std::unique_ptr<aws::HttpsTransport> transport;
-  std::unique_ptr<aws::CredentialsProvider> provider;
-  std::unique_ptr<aws::CachedCredentials> credentials;
-  std::unique_ptr<aws::FirehoseClient> firehose;
-};
-
-// Throws std::runtime_error with an operator-facing message when the configuration
-// cannot work (unreadable CA or certificate, no region).
-std::unique_ptr<AwsClient> make_aws_client(asio::io_context& io, const config::Config& config) {
-  auto aws = std::make_unique<AwsClient>();
-  const auto executor = io.get_executor();
-  aws->transport = std::make_unique<aws::HttpsTransport>(executor, config.https);
-
-  std::unique_ptr<aws::CredentialsProvider> iot;
-  if (!config.iot.endpoint.empty()) {
-    aws::IotCredentialsOptions iot_options = config.iot;
-    iot_options.timeouts = config.https.timeouts;
-    iot_options.proxy = config.https.proxy;
-    iot_options.no_proxy = config.https.no_proxy;
-    iot = std::make_unique<aws::IotCredentialsProvider>(executor, std::move(iot_options));
-  }
-  aws::BuiltCredentialsProvider built =
-      aws::build_credentials_provider(config.credentials, std::move(iot));
-  if (!built.provider) {
-    throw std::runtime_error("credentials: " + built.error);
-  }
-  aws->provider = std::move(built.provider);
-  AwsClient* raw = aws.get();
-  aws->credentials = std::make_unique<aws::CachedCredentials>(
-      executor, *aws->provider, aws::cached_credentials_options(config.credentials),
-      [raw] { return raw->clock.now(); });
-
-  const std::string url = config.delivery.endpoint.empty()
-                              ? aws::default_firehose_endpoint(config.delivery.region)
-                              : config.delivery.endpoint;
-  const aws::EndpointParseResult endpoint = aws::parse_endpoint(url);
-  if (!endpoint.ok()) {
-    throw std::runtime_error("delivery.endpoint " + url + ": " + endpoint.error);
-  }
-  aws->firehose =
-      std::make_unique<aws::FirehoseClient>(executor, *aws->transport, *aws->credentials,
-                                            aws->clock, config.delivery.region, endpoint.endpoint);
-  aws->credentials->start();
-  return aws;
-}
 
 std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
   if (options.file.empty()) {
@@ -153,7 +98,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     if (config.delivery.stream.empty()) {
       log::warning(kLog, "delivery.stream is empty: records are kept in the queue but not sent");
     } else {
-      aws = make_aws_client(io, config);
+      aws = make_aws_client(io.get_executor(), config);
+      aws->credentials->start();
       aws::FirehoseClient& client = *aws->firehose;
       auto delivery = std::make_unique<delivery::FirehoseDelivery>(
           io, queue, config.delivery,

@@ -270,6 +270,22 @@ TEST_F(QueueTest, OldestUnacknowledgedAgeGrowsUntilAcknowledged) {
   EXPECT_EQ(std::chrono::milliseconds(0), queue_->metrics().oldest_unacked_age);
 }
 
+TEST_F(QueueTest, OldestUnacknowledgedAgeFollowsTheRecordNotItsSegment) {
+  open();  // one segment holds everything below: its age says nothing about record 2
+  append_n(1);
+  ASSERT_TRUE(wait_durable(1));
+  run_until(
+      io_, [] { return false; }, std::chrono::milliseconds(2500));
+  append_n(1);
+  ASSERT_TRUE(wait_durable(2));
+  auto first = queue_->read(1, 1 << 20);
+  ASSERT_EQ(1U, first.records.size());
+  queue_->acknowledge(first.records[0].seq);
+  const auto age = queue_->metrics().oldest_unacked_age;
+  EXPECT_LT(age, std::chrono::milliseconds(2000))
+      << "record 2 is younger than the 2.5 s since the segment was created";
+}
+
 // ---- disk errors, injected on the real disk
 
 TEST_F(QueueTest, FsyncErrorAbandonsTheSegmentAndRewritesItsRecordsExactlyOnce) {
