@@ -73,6 +73,13 @@ bool ClockOffset::learn_from_gps(system_clock::time_point gps_utc,
   if (server_time_fresh) {
     const auto change = duration_cast<milliseconds>(gps_utc - observed_at) - offset();
     if (change >= min_correction_ || -change >= min_correction_) {
+      const std::int64_t now_ns =
+          duration_cast<nanoseconds>(steady_now_().time_since_epoch()).count();
+      const std::int64_t warned_ns = last_gps_warning_ns_.load(std::memory_order_relaxed);
+      if (warned_ns != 0 && nanoseconds(now_ns - warned_ns) < server_time_authority) {
+        return false;  // said already; a GPS report comes every second
+      }
+      last_gps_warning_ns_.store(std::max<std::int64_t>(1, now_ns), std::memory_order_relaxed);
       log::warning("aws", "GPS time differs from the AWS server's time by ",
                    static_cast<double>(change.count()) / 1000.0,
                    " s; signing with the server's time (is the receiver replaying a log or "

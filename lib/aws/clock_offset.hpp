@@ -11,8 +11,8 @@
 // - GPS time (learn_from_gps): accurate to well under a second; the gps part feeds it.
 //   It is what a Pi without network has at boot. While a Date header was seen within
 //   `server_time_authority` (10 min), a GPS time that disagrees with it by min_correction
-//   or more is ignored with a warning: a receiver replaying a log (gpsfake), a GPS week
-//   rollover or a spoofed signal must not make every request fail its signature check.
+//   or more is ignored, with a warning once per 10 minutes: a receiver replaying a log (gpsfake), a
+//   GPS week rollover or a spoofed signal must not make every request fail its signature check.
 // A correction is applied only when the new estimate differs from the current offset by
 // at least `min_correction` (default 2 s: a Date header is quantised to 1 s and the round
 // trip adds up to its half again), so normal jitter never moves the offset. Each applied
@@ -69,6 +69,8 @@ class ClockOffset {
   std::atomic<std::int64_t> offset_ms_{0};
   // Steady-clock nanoseconds of the last parsable Date header; 0 = none yet.
   std::atomic<std::int64_t> last_server_time_ns_{0};
+  // Steady-clock nanoseconds of the last "GPS disagrees" warning (one per authority period).
+  std::atomic<std::int64_t> last_gps_warning_ns_{0};
 };
 
 }  // namespace canhose::aws
