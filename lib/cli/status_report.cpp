@@ -177,7 +177,7 @@ void StatusReport::queue(const PrometheusText& m) {
   j["bytes"] = whole(bytes);
   j["oldest_undelivered_age_seconds"] = age;
   j["dropped_records"] = whole(dropped);
-  std::string text = count(records) + " records, " + format_bytes(bytes) + " waiting";
+  std::string text = count(records) + " records waiting (queue files " + format_bytes(bytes) + ")";
   text += records > 0 ? "; oldest undelivered " + format_age(age) : std::string();
   text += "; " + count(dropped) + " dropped since start";
   if (dropped > 0) {
