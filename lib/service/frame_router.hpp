@@ -30,6 +30,9 @@ class FrameRouter {
   void on_frames(std::span<const can::CanFrame> frames);
 
  private:
+  void decode_frames(const dbc::DbcDecoder& decoder, std::span<const can::CanFrame> frames);
+  void record_frames(record::RawFrameRecorder& raw, std::span<const can::CanFrame> frames);
+
   record::FieldStore& store_;
   std::optional<dbc::DbcDecoder> decoder_;
   record::RawFrameRecorder* raw_;
