@@ -45,6 +45,8 @@ void FrameRouter::decode_frames(const dbc::DbcDecoder& decoder,
 
 void FrameRouter::record_frames(record::RawFrameRecorder& raw,
                                 std::span<const can::CanFrame> frames) {
+  // The batch's frames go to the recorder together: one queue lock for all its records.
+  raw_batch_.clear();
   for (const can::CanFrame& f : frames) {
     if (f.error) {
       continue;
@@ -53,11 +55,12 @@ void FrameRouter::record_frames(record::RawFrameRecorder& raw,
     flags |= f.extended ? record::RawFrame::kExtended : 0;
     flags |= f.rtr ? record::RawFrame::kRemote : 0;
     flags |= f.fd ? record::RawFrame::kFd : 0;
-    raw.on_frame(record::RawFrame{f.interface, f.id, flags,
-                                  std::span<const std::uint8_t>(f.data.data(), f.len),
-                                  std::chrono::sys_time<std::chrono::microseconds>(
-                                      std::chrono::microseconds(f.timestamp_ns / 1000))});
+    raw_batch_.push_back(record::RawFrame{f.interface, f.id, flags,
+                                          std::span<const std::uint8_t>(f.data.data(), f.len),
+                                          std::chrono::sys_time<std::chrono::microseconds>(
+                                              std::chrono::microseconds(f.timestamp_ns / 1000))});
   }
+  raw.on_frames(raw_batch_);
 }
 
 }  // namespace canhose::service

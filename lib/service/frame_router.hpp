@@ -37,6 +37,7 @@ class FrameRouter {
   std::optional<dbc::DbcDecoder> decoder_;
   record::RawFrameRecorder* raw_;
   std::vector<record::FieldId> field_of_signal_;  // DBC signal number -> field
+  std::vector<record::RawFrame> raw_batch_;       // reused by record_frames()
 };
 
 }  // namespace canhose::service
