@@ -322,13 +322,53 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
     result.dropped = reason;
     return result;
   };
+  if (const auto reason = refusal_locked(payload.size())) {
+    return drop(*reason);
+  }
+  // The worker waits for "something unwritten": it needs waking only when this record is
+  // the first one (the worker re-checks under the lock before it waits, so a record added
+  // while it is busy is written in the same round).
+  const bool first_unwritten = pending_.size() == written_count_;
+  if (small) {
+    result.seq = push_small_locked(payload);
+  } else {
+    p.seq = next_seq_++;
+    pending_bytes_ += payload.size();
+    result.seq = p.seq;
+    pending_.push_back(std::move(p));
+  }
+  if (first_unwritten) {
+    wake_.notify_one();
+  }
+  return result;
+}
+
+Queue::BatchResult Queue::append_batch(std::span<const std::span<const std::byte>> payloads) {
+  BatchResult result;
+  std::lock_guard lock(mutex_);
+  const bool first_unwritten = pending_.size() == written_count_;
+  result.first_seq = next_seq_;
+  for (const std::span<const std::byte> payload : payloads) {
+    if (payload.size() > kMaxSpareCapacity || refusal_locked(payload.size())) {
+      break;
+    }
+    push_small_locked(payload);
+    ++result.count;
+  }
+  if (result.count > 0 && first_unwritten) {
+    wake_.notify_one();
+  }
+  return result;
+}
+
+std::optional<DropReason> Queue::refusal_locked(std::size_t size) const {
   if (closed_) {
-    return drop(DropReason::closed);
+    return DropReason::closed;
   }
-  if (payload.size() > format::kMaxRecordBytes) {
-    return drop(DropReason::too_large);
+  if (size > format::kMaxRecordBytes) {
+    return DropReason::too_large;
   }
-  const std::uint64_t cost = payload.size() + format::kFrameHeaderSize;
+  const std::uint64_t cost = size + format::kFrameHeaderSize;
   // What the records in memory will take on disk once written, segment headers included.
   const std::uint64_t in_memory =
       pending_bytes_ + pending_.size() * format::kFrameHeaderSize + cost;
@@ -336,34 +376,29 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
       (in_memory / options_.segment_bytes + 1) * format::kSegmentHeaderSize;
   if (options_.when_full == WhenFull::drop_newest &&
       disk_bytes_ + in_memory + headers > options_.max_bytes) {
-    return drop(DropReason::queue_full_newest);
+    return DropReason::queue_full_newest;
   }
-  if (pending_bytes_ + payload.size() > options_.memory_buffer_bytes) {
-    return drop(DropReason::memory_full);
+  if (pending_bytes_ + size > options_.memory_buffer_bytes) {
+    return DropReason::memory_full;
   }
-  if (small) {
-    auto& spares = spare_buffers_[spare_class(payload.size())];
-    if (!spares.empty()) {
-      p.data = std::move(spares.back());
-      spares.pop_back();
-      spare_bytes_ -= p.data.capacity();
-    } else {
-      p.data.reserve(kSpareClasses[spare_class(payload.size())]);
-    }
-    p.data.assign(payload.begin(), payload.end());
+  return std::nullopt;
+}
+
+std::uint64_t Queue::push_small_locked(std::span<const std::byte> payload) {
+  Pending p;
+  auto& spares = spare_buffers_[spare_class(payload.size())];
+  if (!spares.empty()) {
+    p.data = std::move(spares.back());
+    spares.pop_back();
+    spare_bytes_ -= p.data.capacity();
+  } else {
+    p.data.reserve(kSpareClasses[spare_class(payload.size())]);
   }
+  p.data.assign(payload.begin(), payload.end());
   p.seq = next_seq_++;
   pending_bytes_ += payload.size();
-  result.seq = p.seq;
-  // The worker waits for "something unwritten": it needs waking only when this record is
-  // the first one (the worker re-checks under the lock before it waits, so a record added
-  // while it is busy is written in the same round).
-  const bool first_unwritten = pending_.size() == written_count_;
   pending_.push_back(std::move(p));
-  if (first_unwritten) {
-    wake_.notify_one();
-  }
-  return result;
+  return pending_.back().seq;
 }
 
 void Queue::set_durable_handler(std::function<void(std::uint64_t)> handler) {

@@ -85,6 +85,18 @@ class Queue {
   AppendResult append(std::string_view payload) {
     return append(std::as_bytes(std::span(payload.data(), payload.size())));
   }
+  // Appends a prefix of `payloads` under one lock (one worker wake-up at most): records
+  // 0..n-1 get the dense sequence numbers first_seq..first_seq+n-1, with exactly the
+  // checks, bounds and memory accounting of n append() calls. It stops, without counting
+  // or logging anything, at the first record append() would refuse (closed, too large,
+  // queue or memory full) or would copy outside the lock (larger than the small-record
+  // buffers): the caller passes that record and the rest to append() one by one, which
+  // applies the drop policy to each. Loop thread only.
+  struct BatchResult {
+    std::uint64_t first_seq = 0;  // meaningful when count > 0
+    std::size_t count = 0;        // records appended: a prefix of `payloads`
+  };
+  BatchResult append_batch(std::span<const std::span<const std::byte>> payloads);
   // The sequence number the next accepted append() will get. Only the loop thread appends,
   // so it holds until the next append() (which may refuse the record and not use it).
   std::uint64_t next_sequence() const;
@@ -157,6 +169,10 @@ class Queue {
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
+  // Why append() would refuse a record of `size` bytes now; nullopt if it fits.
+  std::optional<DropReason> refusal_locked(std::size_t size) const;
+  // Copies a small record (<= kMaxSpareCapacity) into a reused buffer and queues it.
+  std::uint64_t push_small_locked(std::span<const std::byte> payload);
 
   // Loop thread.
   void on_durable(std::uint64_t durable_seq);

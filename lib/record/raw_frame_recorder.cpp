@@ -51,6 +51,20 @@ class FrameContent final : public RecordContent {
   const RawFrame& frame_;
 };
 
+class FrameBatchContent final : public RecordBatchContent {
+ public:
+  FrameBatchContent(const RawFrameRecorder& r, std::span<const RawFrame* const> frames)
+      : recorder_(r), frames_(frames) {}
+  std::size_t size() const override { return frames_.size(); }
+  void write(std::size_t index, std::uint64_t sequence, std::string& out) const override {
+    recorder_.format(sequence, *frames_[index], out);
+  }
+
+ private:
+  const RawFrameRecorder& recorder_;
+  std::span<const RawFrame* const> frames_;
+};
+
 }  // namespace
 
 RawFrameRecorder::RawFrameRecorder(RecordSink& sink, RawFrameOptions options, RecordFormat format,
@@ -105,6 +119,32 @@ bool RawFrameRecorder::on_frame(const RawFrame& frame) {
   }
   ++counters_.records;
   return true;
+}
+
+std::size_t RawFrameRecorder::on_frames(std::span<const RawFrame> frames) {
+  counters_.frames_seen += frames.size();
+  batch_frames_.clear();
+  for (const RawFrame& f : frames) {
+    if (selected(f.id, f.flags)) {
+      batch_frames_.push_back(&f);
+    }
+  }
+  if (batch_frames_.empty()) {
+    return 0;
+  }
+  batch_results_.resize(batch_frames_.size());
+  sink_.append_batch(FrameBatchContent(*this, batch_frames_), batch_results_);
+  std::size_t appended = 0;
+  for (const AppendResult& r : batch_results_) {
+    if (r.error) {
+      ++counters_.append_failures;
+      log::warning("record", "a raw-frame record was refused by the queue: ", r.error.message());
+    } else {
+      ++appended;
+    }
+  }
+  counters_.records += appended;
+  return appended;
 }
 
 const std::string& RawFrameRecorder::iface_text(std::string_view iface) const {

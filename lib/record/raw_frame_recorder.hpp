@@ -15,7 +15,9 @@
 // bytes (not a valid frame) is cut at 64.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -51,6 +53,9 @@ class RawFrameRecorder {
   bool selected(std::uint32_t id, std::uint8_t flags) const;
   // Appends a record if the frame is selected. Returns true if one was appended.
   bool on_frame(const RawFrame& frame);
+  // The same for every frame of a batch (one CAN read), the selected ones appended with
+  // one RecordSink::append_batch. Returns how many records were appended.
+  std::size_t on_frames(std::span<const RawFrame> frames);
 
   // Formats a frame's record (also used by the sink's content and the benchmark).
   void format(std::uint64_t record_id, const RawFrame& frame, std::string& out) const;
@@ -71,6 +76,9 @@ class RawFrameRecorder {
   mutable std::string cached_iface_;       // the last interface name formatted...
   mutable std::string cached_iface_text_;  // ...and its text
   Counters counters_;
+  // on_frames()'s reused buffers: the selected frames, the sink's results.
+  std::vector<const RawFrame*> batch_frames_;
+  std::vector<AppendResult> batch_results_;
   // Caches of format(), event-loop thread only.
   mutable TimestampText timestamp_text_;  // the current second's text
   mutable std::array<char, 24> record_id_text_{};

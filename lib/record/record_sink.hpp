@@ -14,8 +14,15 @@
 //   reject policy, closed, I/O error) the result carries the error; nothing was
 //   stored, and the sequence is not consumed.
 // - append() never blocks the event loop (the queue fsyncs on its worker).
+// - append_batch(batch, results) has the result of batch.size() append() calls in order
+//   (results[i] for record i: dense sequences, a refused record consumes none); the
+//   queue's sink takes the records under one lock. It may call write() for a record more
+//   than once (the text of a record the queue stopped at is written again with its final
+//   sequence): write() must depend only on its arguments and the content.
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -30,6 +37,17 @@ class RecordContent {
   ~RecordContent() = default;
 };
 
+// Several records appended together (e.g. the selected frames of one CAN read).
+class RecordBatchContent {
+ public:
+  virtual std::size_t size() const = 0;
+  // Appends record `index`'s bytes for record id `sequence`, as RecordContent::write.
+  virtual void write(std::size_t index, std::uint64_t sequence, std::string& out) const = 0;
+
+ protected:
+  ~RecordBatchContent() = default;
+};
+
 struct AppendResult {
   std::error_code error;
   std::uint64_t sequence = 0;  // valid when !error
@@ -39,6 +57,26 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual AppendResult append(const RecordContent& content) = 0;
+  // results.size() must be batch.size(). The default appends the records one by one.
+  virtual void append_batch(const RecordBatchContent& batch, std::span<AppendResult> results) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      results[i] = append(OneOfBatch(batch, i));
+    }
+  }
+
+ protected:
+  // Record `index` of a batch as a RecordContent.
+  class OneOfBatch final : public RecordContent {
+   public:
+    OneOfBatch(const RecordBatchContent& batch, std::size_t index) : batch_(batch), index_(index) {}
+    void write(std::uint64_t sequence, std::string& out) const override {
+      batch_.write(index_, sequence, out);
+    }
+
+   private:
+    const RecordBatchContent& batch_;
+    std::size_t index_;
+  };
 };
 
 }  // namespace canhose::record

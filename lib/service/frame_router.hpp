@@ -30,10 +30,14 @@ class FrameRouter {
   void on_frames(std::span<const can::CanFrame> frames);
 
  private:
+  void decode_frames(const dbc::DbcDecoder& decoder, std::span<const can::CanFrame> frames);
+  void record_frames(record::RawFrameRecorder& raw, std::span<const can::CanFrame> frames);
+
   record::FieldStore& store_;
   std::optional<dbc::DbcDecoder> decoder_;
   record::RawFrameRecorder* raw_;
   std::vector<record::FieldId> field_of_signal_;  // DBC signal number -> field
+  std::vector<record::RawFrame> raw_batch_;       // reused by record_frames()
 };
 
 }  // namespace canhose::service
