@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include <fstream>
 #include <string>
@@ -15,14 +16,16 @@ namespace {
 
 using namespace canhose;
 
-const std::string kLog =
-    (std::filesystem::path(__FILE__).parent_path() / "../data/can/savvycan-candump.log").string();
+const std::string kLog = CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log";
 
 std::vector<std::string> log_lines() {
   std::vector<std::string> lines;
   std::ifstream in(kLog);
   for (std::string line; std::getline(in, line);) {
     lines.push_back(line);
+  }
+  if (lines.empty()) {
+    throw std::runtime_error("cannot read the candump log " + kLog);
   }
   return lines;
 }

@@ -11,8 +11,7 @@ namespace {
 
 using namespace canhose;
 
-const std::string kDbc =
-    (std::filesystem::path(__FILE__).parent_path() / "../data/can/toyota_2017_ref_pt.dbc").string();
+const std::string kDbc = CANHOSE_TEST_DATA_DIR "/can/toyota_2017_ref_pt.dbc";
 
 dbc::DbcDecoder& toyota() {
   static dbc::DbcDecoder decoder(dbc::load_dbc_file(kDbc).database, {});
