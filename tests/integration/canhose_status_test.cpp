@@ -64,7 +64,9 @@ TEST(CanhoseStatus, ShowsDeliveringQueueDeliveredCountAndCanRateOfARunningDaemon
   EXPECT_GT(std::stoul(m[1]), 0u) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(Last success: +20\d\d-.* UTC \(\d)")))
       << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(Queue: +\d+ records, \d)"))) << r.out;
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(Queue: +\d+ records waiting \(queue files \d)")))
+      << r.out;
   ASSERT_TRUE(std::regex_search(
       r.out, m, std::regex(R"(CAN replay: +([0-9.]+) frames/s \(measured over 1\.\d s\), (\d+))")))
       << r.out;
