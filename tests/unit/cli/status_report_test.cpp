@@ -45,7 +45,8 @@ TEST(StatusReport, DeliveringDaemonWithMeasuredCanRateIsHealthy) {
   EXPECT_NE(text.find("Last success:  2026-11-25 19:59:58 UTC (2 s ago)"), std::string::npos)
       << text;
   EXPECT_NE(text.find("Last error:    none since start"), std::string::npos) << text;
-  EXPECT_NE(text.find("37 records waiting (queue files 2.1 KiB); oldest undelivered 0.2 s"), std::string::npos)
+  EXPECT_NE(text.find("37 records waiting (queue files 2.1 KiB); oldest undelivered 0.2 s"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("GPS:           gpsd connected, 3D fix"), std::string::npos) << text;
   EXPECT_NE(text.find("CAN can0:      up, bus error-active: 1000.0 frames/s (measured over 2.0 s)"),
