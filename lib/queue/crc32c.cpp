@@ -153,8 +153,24 @@ bool hardware_accelerated() {
   return use;
 }
 
-std::uint32_t extend(std::uint32_t crc, std::span<const std::byte> data) {
-  return hardware_accelerated() ? extend_hardware(crc, data) : extend_portable(crc, data);
+namespace {
+
+std::uint32_t hardware_fn(std::uint32_t crc, const std::byte* data, std::size_t size) {
+  return extend_hardware(crc, {data, size});
 }
+std::uint32_t portable_fn(std::uint32_t crc, const std::byte* data, std::size_t size) {
+  return extend_portable(crc, {data, size});
+}
+std::uint32_t choose_fn(std::uint32_t crc, const std::byte* data, std::size_t size) {
+  const detail::ExtendFn fn = hardware_accelerated() ? hardware_fn : portable_fn;
+  detail::extend_fn.store(fn, std::memory_order_relaxed);
+  return fn(crc, data, size);
+}
+
+}  // namespace
+
+// Constant-initialised: valid even for a CRC computed during another file's static
+// initialisation.
+std::atomic<detail::ExtendFn> detail::extend_fn{choose_fn};
 
 }  // namespace canhose::queue::crc32c

@@ -5,14 +5,24 @@
 // where the running CPU has them, which give the same values about ten times faster.
 // Known answer: crc32c::value("123456789") == 0xE3069283.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 namespace canhose::queue::crc32c {
 
+namespace detail {
+using ExtendFn = std::uint32_t (*)(std::uint32_t crc, const std::byte* data, std::size_t size);
+// The implementation for this CPU: the first call chooses it and stores it here, so each
+// later call costs one indirect call (frames are CRCed one by one, a few dozen bytes each).
+extern std::atomic<ExtendFn> extend_fn;
+}  // namespace detail
+
 // Continues a CRC: extend(value(a), b) == value(a followed by b).
-std::uint32_t extend(std::uint32_t crc, std::span<const std::byte> data);
+inline std::uint32_t extend(std::uint32_t crc, std::span<const std::byte> data) {
+  return detail::extend_fn.load(std::memory_order_relaxed)(crc, data.data(), data.size());
+}
 // The same computed with the portable code only (tests compare the two).
 std::uint32_t extend_portable(std::uint32_t crc, std::span<const std::byte> data);
 // Whether extend() uses the CPU's CRC32C instructions on this machine.
