@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <cstring>
 
 #include "queue/crc32c.hpp"
 #include "queue/little_endian.hpp"
@@ -9,20 +10,26 @@
 
 namespace canhose::queue {
 
+std::byte* encode_frame(std::byte* out, std::uint32_t seq_delta,
+                        std::span<const std::byte> payload) {
+  assert(payload.size() <= format::kMaxRecordBytes);
+  le::put_u32(out + 4, seq_delta);
+  le::put<3>(out + 8, payload.size());
+  if (!payload.empty()) {
+    std::memcpy(out + format::kFrameHeaderSize, payload.data(), payload.size());
+  }
+  // The CRC covers the header after the CRC field and the payload, which now lie side
+  // by side: one pass.
+  const std::uint32_t crc = crc32c::value({out + 4, format::kFrameHeaderSize - 4 + payload.size()});
+  le::put_u32(out, crc32c::mask(crc));
+  return out + format::kFrameHeaderSize + payload.size();
+}
+
 void append_frame(std::vector<std::byte>& out, std::uint32_t seq_delta,
                   std::span<const std::byte> payload) {
-  assert(payload.size() <= format::kMaxRecordBytes);
   const std::size_t at = out.size();
-  std::array<std::byte, format::kFrameHeaderSize> header{};
-  le::put_u32(header.data() + 4, seq_delta);
-  le::put<3>(header.data() + 8, payload.size());
-  // Appended without zero-filling first; the CRC covers the header after the CRC field
-  // and the payload, which now lie side by side: one pass.
-  out.insert(out.end(), header.begin(), header.end());
-  out.insert(out.end(), payload.begin(), payload.end());
-  std::byte* h = out.data() + at;
-  const std::uint32_t crc = crc32c::value({h + 4, format::kFrameHeaderSize - 4 + payload.size()});
-  le::put_u32(h, crc32c::mask(crc));
+  out.resize(at + format::kFrameHeaderSize + payload.size());
+  encode_frame(out.data() + at, seq_delta, payload);
 }
 
 FrameHeader decode_frame_header(const std::byte* in) {

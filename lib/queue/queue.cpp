@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "log/logger.hpp"
 #include "queue/cursor_file.hpp"
@@ -85,7 +86,12 @@ void Queue::CountingReporter::corruption(const std::filesystem::path& segment, s
 // ---------------------------------------------------------------- opening
 
 Queue::Queue(asio::io_context& io, QueueOptions options, std::shared_ptr<FileSystem> fs)
-    : io_(io), options_(std::move(options)), fs_(std::move(fs)) {}
+    : io_(io),
+      options_(std::move(options)),
+      fs_(std::move(fs)),
+      // Emptied chunks kept for reuse: up to a quarter of the memory buffer (2 MiB by
+      // default), so a steady stream of records allocates and frees nothing.
+      pending_(options_.memory_buffer_bytes / 4) {}
 
 Queue::OpenResult Queue::open(asio::io_context& io, QueueOptions options,
                               std::shared_ptr<FileSystem> fs) {
@@ -309,11 +315,12 @@ std::uint64_t Queue::next_sequence() const {
 AppendResult Queue::append(std::span<const std::byte> payload) {
   AppendResult result;
   // Large records are copied before taking the lock: the worker should never wait for a
-  // long memcpy. Small ones (the common case) are copied under it, into a reused buffer.
-  Pending p;
-  const bool small = payload.size() <= kMaxSpareCapacity;
+  // long memcpy. Small ones (the common case) are copied under it, into a reused chunk.
+  std::unique_ptr<std::byte[]> own;
+  const bool small = payload.size() <= PendingStore::kMaxPackedBytes;
   if (!small && payload.size() <= format::kMaxRecordBytes) {
-    p.data.assign(payload.begin(), payload.end());
+    own = std::make_unique_for_overwrite<std::byte[]>(payload.size());
+    std::memcpy(own.get(), payload.data(), payload.size());
   }
   std::lock_guard lock(mutex_);
   auto drop = [&](DropReason reason) {
@@ -329,13 +336,11 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
   // the first one (the worker re-checks under the lock before it waits, so a record added
   // while it is busy is written in the same round).
   const bool first_unwritten = pending_.size() == written_count_;
+  result.seq = next_seq_++;
   if (small) {
-    result.seq = push_small_locked(payload);
+    pending_.push_back(result.seq, payload);
   } else {
-    p.seq = next_seq_++;
-    pending_bytes_ += payload.size();
-    result.seq = p.seq;
-    pending_.push_back(std::move(p));
+    pending_.push_back_owned(result.seq, std::move(own), payload.size());
   }
   if (first_unwritten) {
     wake_.notify_one();
@@ -348,12 +353,27 @@ Queue::BatchResult Queue::append_batch(std::span<const std::span<const std::byte
   std::lock_guard lock(mutex_);
   const bool first_unwritten = pending_.size() == written_count_;
   result.first_seq = next_seq_;
+  // Usually the whole batch fits: checked once. Otherwise record by record, to find
+  // where it stops.
+  std::size_t total = 0;
+  bool all_small = true;
   for (const std::span<const std::byte> payload : payloads) {
-    if (payload.size() > kMaxSpareCapacity || refusal_locked(payload.size())) {
-      break;
+    total += payload.size();
+    all_small &= payload.size() <= PendingStore::kMaxPackedBytes;
+  }
+  const bool all_fit = all_small && !payloads.empty() && !refusal_locked(total, payloads.size());
+  if (all_fit) {
+    pending_.push_back_batch(next_seq_, payloads);
+    next_seq_ += payloads.size();
+    result.count = payloads.size();
+  } else {
+    for (const std::span<const std::byte> payload : payloads) {
+      if (payload.size() > PendingStore::kMaxPackedBytes || refusal_locked(payload.size())) {
+        break;
+      }
+      pending_.push_back(next_seq_++, payload);
+      ++result.count;
     }
-    push_small_locked(payload);
-    ++result.count;
   }
   if (result.count > 0 && first_unwritten) {
     wake_.notify_one();
@@ -361,44 +381,27 @@ Queue::BatchResult Queue::append_batch(std::span<const std::span<const std::byte
   return result;
 }
 
-std::optional<DropReason> Queue::refusal_locked(std::size_t size) const {
+std::optional<DropReason> Queue::refusal_locked(std::size_t size, std::size_t count) const {
   if (closed_) {
     return DropReason::closed;
   }
-  if (size > format::kMaxRecordBytes) {
+  if (count == 1 && size > format::kMaxRecordBytes) {
     return DropReason::too_large;
   }
-  const std::uint64_t cost = size + format::kFrameHeaderSize;
+  const std::uint64_t pending_bytes = pending_.bytes();
+  const std::uint64_t cost = size + count * format::kFrameHeaderSize;
   // What the records in memory will take on disk once written, segment headers included.
-  const std::uint64_t in_memory =
-      pending_bytes_ + pending_.size() * format::kFrameHeaderSize + cost;
+  const std::uint64_t in_memory = pending_bytes + pending_.size() * format::kFrameHeaderSize + cost;
   const std::uint64_t headers =
       (in_memory / options_.segment_bytes + 1) * format::kSegmentHeaderSize;
   if (options_.when_full == WhenFull::drop_newest &&
       disk_bytes_ + in_memory + headers > options_.max_bytes) {
     return DropReason::queue_full_newest;
   }
-  if (pending_bytes_ + size > options_.memory_buffer_bytes) {
+  if (pending_bytes + size > options_.memory_buffer_bytes) {
     return DropReason::memory_full;
   }
   return std::nullopt;
-}
-
-std::uint64_t Queue::push_small_locked(std::span<const std::byte> payload) {
-  Pending p;
-  auto& spares = spare_buffers_[spare_class(payload.size())];
-  if (!spares.empty()) {
-    p.data = std::move(spares.back());
-    spares.pop_back();
-    spare_bytes_ -= p.data.capacity();
-  } else {
-    p.data.reserve(kSpareClasses[spare_class(payload.size())]);
-  }
-  p.data.assign(payload.begin(), payload.end());
-  p.seq = next_seq_++;
-  pending_bytes_ += payload.size();
-  pending_.push_back(std::move(p));
-  return pending_.back().seq;
 }
 
 void Queue::set_durable_handler(std::function<void(std::uint64_t)> handler) {
@@ -598,7 +601,6 @@ void Queue::close() {
     if (lost > 0) {
       count_drop_locked(DropReason::closed, lost);
       pending_.clear();
-      pending_bytes_ = 0;
     }
   }
   if (lost > 0) {
@@ -621,8 +623,8 @@ QueueMetrics Queue::metrics() const {
   m.durable_seq = durable_seq_;
   m.ack_seq = ack_seq_;
   m.records_queued = next_seq_ - std::min(ack_seq_, next_seq_);
-  m.memory_bytes = pending_bytes_;
-  m.bytes_queued = disk_bytes_ + pending_bytes_;
+  m.memory_bytes = pending_.bytes();
+  m.bytes_queued = disk_bytes_ + pending_.bytes();
   m.segments = segments_.size();
   if (ack_seq_ < next_seq_ && timeline_.appended_after(ack_seq_)) {
     // Exact to about a second (the worker marks the timeline at least once a second).
@@ -756,7 +758,8 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   const std::uint64_t written_payload =
       written_frames -
       std::min<std::uint64_t>(written_frames, written_count_ * format::kFrameHeaderSize);
-  const std::uint64_t incoming = pending_bytes_ - std::min(pending_bytes_, written_payload) +
+  const std::uint64_t pending_bytes = pending_.bytes();
+  const std::uint64_t incoming = pending_bytes - std::min(pending_bytes, written_payload) +
                                  (pending_.size() - written_count_) * format::kFrameHeaderSize;
   enforce_bounds_locked(lock, incoming);
   if (pending_.size() <= written_count_) {
@@ -767,30 +770,30 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   }
   // Choose a batch (bounded, so a burst does not hold a huge buffer) under the lock, then
   // encode and checksum it without the lock so append() on the loop never waits for it.
-  // The Pending records stay put: only this thread removes them, and deque::push_back
-  // does not move existing elements.
+  // The records' bytes stay put: only this thread removes records, and appending more
+  // does not move them (pending_store.hpp).
   constexpr std::size_t kMaxWriteBytes = 4 * 1024 * 1024;
   const std::uint64_t first_seq = segments_.back().first_seq;
   batch_.clear();
   std::size_t batch_bytes = 0;
   for (std::size_t i = written_count_; i < pending_.size(); ++i) {
-    const Pending& p = pending_[i];
-    const std::size_t frame_bytes = format::kFrameHeaderSize + p.data.size();
+    const PendingStore::Record& p = pending_[i];
+    const std::size_t frame_bytes = format::kFrameHeaderSize + p.size;
     if (!batch_.empty() && (batch_bytes + frame_bytes > kMaxWriteBytes ||
                             active_written_ + batch_bytes + frame_bytes > options_.segment_bytes ||
                             p.seq - first_seq >= format::kMaxSeqDelta)) {
       break;  // the rest goes to the next batch (and segment)
     }
-    batch_.push_back(&p);
+    batch_.push_back(p);
     batch_bytes += frame_bytes;
   }
   const std::size_t count = batch_.size();
-  const std::uint64_t last_seq = batch_.back()->seq;
+  const std::uint64_t last_seq = batch_.back().seq;
   lock.unlock();
-  write_buffer_.clear();
-  write_buffer_.reserve(batch_bytes);
-  for (const Pending* p : batch_) {
-    append_frame(write_buffer_, static_cast<std::uint32_t>(p->seq - first_seq), p->data);
+  write_buffer_.resize(batch_bytes);
+  std::byte* out = write_buffer_.data();
+  for (const PendingStore::Record& p : batch_) {
+    out = encode_frame(out, static_cast<std::uint32_t>(p.seq - first_seq), p.bytes());
   }
   const IoResult r = active_->append(write_buffer_);
   lock.lock();
@@ -809,9 +812,7 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
     // Written counts as durable in this mode.
     active_synced_ = active_written_;
     segments_.back().readable_bytes = active_synced_;
-    for (std::size_t i = 0; i < written_count_; ++i) {
-      pop_durable_pending_locked();
-    }
+    pending_.pop_front(written_count_);
     written_count_ = 0;
     publish_durable_locked(last_seq);
   }
@@ -834,31 +835,13 @@ bool Queue::sync_active_locked(std::unique_lock<std::mutex>& lock) {
   ++counters_.fsyncs;
   active_synced_ = active_written_;
   segments_.back().readable_bytes = active_synced_;
-  std::uint64_t last = 0;
-  for (std::size_t i = 0; i < written_count_; ++i) {
-    last = pending_.front().seq;
-    pop_durable_pending_locked();
-  }
-  written_count_ = 0;
-  if (last != 0) {
+  if (written_count_ > 0) {
+    const std::uint64_t last = pending_[written_count_ - 1].seq;
+    pending_.pop_front(written_count_);
+    written_count_ = 0;
     publish_durable_locked(last);
   }
   return true;
-}
-
-void Queue::pop_durable_pending_locked() {
-  Pending& p = pending_.front();
-  pending_bytes_ -= p.data.size();
-  const std::size_t capacity = p.data.capacity();
-  if (capacity != 0 && capacity <= kMaxSpareCapacity) {
-    const std::size_t c = spare_class(capacity);
-    if (capacity == kSpareClasses[c] &&
-        spare_bytes_ + capacity <= options_.memory_buffer_bytes / 4) {
-      spare_bytes_ += capacity;
-      spare_buffers_[c].push_back(std::move(p.data));
-    }
-  }
-  pending_.pop_front();
 }
 
 void Queue::seal_active_locked() {

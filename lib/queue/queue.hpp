@@ -35,6 +35,7 @@
 #include "queue/append_timeline.hpp"
 #include "queue/corruption_reporter.hpp"
 #include "queue/file_system.hpp"
+#include "queue/pending_store.hpp"
 #include "queue/queue_metrics.hpp"
 #include "queue/queue_options.hpp"
 #include "queue/segment_reader.hpp"
@@ -89,9 +90,9 @@ class Queue {
   // 0..n-1 get the dense sequence numbers first_seq..first_seq+n-1, with exactly the
   // checks, bounds and memory accounting of n append() calls. It stops, without counting
   // or logging anything, at the first record append() would refuse (closed, too large,
-  // queue or memory full) or would copy outside the lock (larger than the small-record
-  // buffers): the caller passes that record and the rest to append() one by one, which
-  // applies the drop policy to each. Loop thread only.
+  // queue or memory full) or would copy outside the lock (larger than
+  // PendingStore::kMaxPackedBytes): the caller passes that record and the rest to append() one by
+  // one, which applies the drop policy to each. Loop thread only.
   struct BatchResult {
     std::uint64_t first_seq = 0;  // meaningful when count > 0
     std::size_t count = 0;        // records appended: a prefix of `payloads`
@@ -132,10 +133,6 @@ class Queue {
     std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
     bool active = false;               // the worker appends to it
   };
-  struct Pending {
-    std::uint64_t seq = 0;
-    std::vector<std::byte> data;
-  };
   struct InFlight {
     std::uint64_t seq = 0;
     bool acked = false;
@@ -160,7 +157,6 @@ class Queue {
   bool write_pending_locked(std::unique_lock<std::mutex>& lock);
   bool sync_active_locked(std::unique_lock<std::mutex>& lock);
   void seal_active_locked();
-  void pop_durable_pending_locked();  // drops pending_.front(), keeping its buffer for reuse
   bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
   void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
                            std::error_code ec);
@@ -169,10 +165,10 @@ class Queue {
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
-  // Why append() would refuse a record of `size` bytes now; nullopt if it fits.
-  std::optional<DropReason> refusal_locked(std::size_t size) const;
-  // Copies a small record (<= kMaxSpareCapacity) into a reused buffer and queues it.
-  std::uint64_t push_small_locked(std::span<const std::byte> payload);
+  // Why append() would refuse a record of `size` bytes now; nullopt if it fits. With
+  // count > 1: whether `count` records of `size` bytes in all would all fit (every bound
+  // grows with the bytes added, so if the whole batch fits, each prefix of it does).
+  std::optional<DropReason> refusal_locked(std::size_t size, std::size_t count = 1) const;
 
   // Loop thread.
   void on_durable(std::uint64_t durable_seq);
@@ -193,9 +189,8 @@ class Queue {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<SegmentInfo> segments_;  // by first_seq; only the back one can be active
-  std::deque<Pending> pending_;       // accepted, not yet durable, in seq order
+  PendingStore pending_;              // accepted, not yet durable, in seq order
   AppendTimeline timeline_;           // append times, for the oldest unacknowledged age
-  std::uint64_t pending_bytes_ = 0;
   std::uint64_t disk_bytes_ = 0;
   std::uint64_t next_seq_ = 1;
   std::uint64_t durable_seq_ = 0;
@@ -218,19 +213,7 @@ class Queue {
   std::chrono::steady_clock::time_point last_cursor_write_;
   std::chrono::steady_clock::time_point next_expiry_check_;
   std::vector<std::byte> write_buffer_;
-  std::vector<const Pending*> batch_;
-  // Payload buffers of records that became durable, reused by append() (under mutex_) so
-  // a steady stream of small records allocates and frees nothing. Small payloads get a
-  // buffer of a fixed class size (64, 128 or 256 bytes) so any buffer of the class fits
-  // any payload of the class. The kept buffers total at most a quarter of
-  // memory_buffer_bytes (2 MiB by default).
-  static constexpr std::array<std::size_t, 3> kSpareClasses = {64, 128, 256};
-  static constexpr std::size_t kMaxSpareCapacity = 256;
-  static std::size_t spare_class(std::size_t bytes) {
-    return bytes <= 64 ? 0 : bytes <= 128 ? 1 : 2;
-  }
-  std::uint64_t spare_bytes_ = 0;
-  std::array<std::vector<std::vector<std::byte>>, 3> spare_buffers_;
+  std::vector<PendingStore::Record> batch_;
   std::thread worker_;
 
   // --- loop thread only ---
