@@ -7,26 +7,6 @@
 
 namespace canhose::record {
 
-namespace {
-
-// "00" "01" ... "99": two digits per lookup.
-constexpr std::array<char, 200> kTwoDigits = [] {
-  std::array<char, 200> t{};
-  for (int i = 0; i < 100; ++i) {
-    t[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + i / 10);
-    t[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
-  }
-  return t;
-}();
-
-char* put_two(char* dst, std::uint32_t value) {  // value < 100
-  dst[0] = kTwoDigits[2 * value];
-  dst[1] = kTwoDigits[2 * value + 1];
-  return dst + 2;
-}
-
-}  // namespace
-
 void TimestampText::cache_second(std::int64_t second_us) {
   std::string text;
   text.reserve(24);
@@ -36,28 +16,11 @@ void TimestampText::cache_second(std::int64_t second_us) {
   cached_second_us_ = second_us;
 }
 
-std::uint32_t TimestampText::micros_in_second(std::int64_t us) {
-  // Unsigned: a time before the cached second wraps to a large value.
-  const std::uint64_t offset =
-      static_cast<std::uint64_t>(us) - static_cast<std::uint64_t>(cached_second_us_);
-  if (offset < 1'000'000) {
-    return static_cast<std::uint32_t>(offset);
-  }
+std::uint32_t TimestampText::micros_in_new_second(std::int64_t us) {
   const auto t = std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(us));
   const auto s = std::chrono::floor<std::chrono::seconds>(t);
   cache_second(std::chrono::duration_cast<std::chrono::microseconds>(s.time_since_epoch()).count());
   return static_cast<std::uint32_t>((t - s).count());
-}
-
-char* TimestampText::write_us(char* dst, std::chrono::sys_time<std::chrono::microseconds> t) {
-  const std::uint32_t us = micros_in_second(t.time_since_epoch().count());
-  dst = std::copy(cached_text_.begin(), cached_text_.end(), dst);
-  *dst++ = '.';
-  dst = put_two(dst, us / 10000);
-  dst = put_two(dst, us / 100 % 100);
-  dst = put_two(dst, us % 100);
-  *dst++ = 'Z';
-  return dst;
 }
 
 char* TimestampText::write_ms(char* dst, std::chrono::sys_time<std::chrono::milliseconds> t) {
@@ -65,7 +28,8 @@ char* TimestampText::write_ms(char* dst, std::chrono::sys_time<std::chrono::mill
   dst = std::copy(cached_text_.begin(), cached_text_.end(), dst);
   *dst++ = '.';
   *dst++ = static_cast<char>('0' + ms / 100);
-  dst = put_two(dst, ms % 100);
+  put_two(dst, ms % 100);
+  dst += 2;
   *dst++ = 'Z';
   return dst;
 }
