@@ -375,6 +375,13 @@ int run_pipeline(const std::string& log, const PipelineOptions& po) {
         static_cast<unsigned long long>(builder ? builder->counters().records - first_snapshots
                                                 : 0),
         seconds > 0 ? static_cast<double>(frames) / seconds : 0.0, seconds);
+    // Raw mode selects every id of the log: one record per frame, or the figures lie.
+    if (!po.snapshot && q.next_sequence() - first_seq != frames) {
+      std::fprintf(stderr, "error: %llu frames measured but %llu records queued\n",
+                   static_cast<unsigned long long>(frames),
+                   static_cast<unsigned long long>(q.next_sequence() - first_seq));
+      rc = 1;
+    }
     ::close(fds[1]);
     g_frames = routed;
     g_signals = store.publish_count();
