@@ -1,5 +1,7 @@
 #include "queue/queue_record_sink.hpp"
 
+#include <cassert>
+
 namespace canhose::queue {
 
 record::AppendResult QueueRecordSink::append(const record::RecordContent& content) {
@@ -33,7 +35,8 @@ void QueueRecordSink::append_batch(const record::RecordBatchContent& batch,
   }
   const Queue::BatchResult r = queue_.append_batch(batch_spans_);
   // Only this thread appends, so the batch starts at the sequence its texts were written
-  // with.
+  // with (a second appender would break record ids: caught here in debug builds).
+  assert(r.count == 0 || r.first_seq == first);
   for (std::size_t i = 0; i < r.count; ++i) {
     results[i] = {{}, r.first_seq + i};
   }
