@@ -730,7 +730,7 @@ void Queue::worker_main() {
     }
     wake_.wait_until(lock, deadline, [&] {
       return stop_ || (pending_.size() > written_count_ && Clock::now() >= retry_at_) ||
-             acks_since_persist_ >= options_.cursor_write_records;
+             (acks_since_persist_ >= options_.cursor_write_records && ack_seq_ != persisted_ack_);
     });
   }
 }
@@ -979,6 +979,10 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   // Normally only a moved ack cursor is worth a write; at close also a new next_seq, so
   // that numbers handed out this run are not handed out again even if never written.
   if (ack_seq_ == persisted_ack_ && !(force && next_seq_ != persisted_next_)) {
+    // Acknowledgements that did not move the cursor (of records a full queue had already
+    // dropped) need no write. Forgetting them matters: the worker's wake-up test counts
+    // them, and left counted they kept it from ever waiting, holding the mutex.
+    acks_since_persist_ = 0;
     return false;
   }
   const auto now = Clock::now();

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
@@ -237,6 +241,57 @@ TEST_F(QueueTest, DropOldestDeletesTheOldestSegmentsAndCountsTheirRecords) {
   for (std::size_t i = 1; i < all.size(); ++i) {
     ASSERT_EQ(all[i - 1].seq + 1, all[i].seq);
   }
+}
+
+// Delivery acknowledges records it read before a full queue deleted them: those
+// acknowledgements move no cursor. They used to stay counted, so the worker's wake-up test
+// was always true and it spun without ever releasing the mutex: append(), read() and
+// close() on the loop blocked for ever (canhosed ignored SIGTERM under load).
+TEST_F(QueueTest, AcknowledgingRecordsAFullQueueDroppedDoesNotWedgeTheWorker) {
+  options_.when_full = WhenFull::drop_oldest;
+  options_.max_bytes = 4ULL * 1024 * 1024;
+  options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
+  options_.fsync = FsyncMode::never;
+  options_.cursor_write_records = 10;
+  open();
+  append_n(100, 1000);
+  ASSERT_TRUE(wait_durable(100));
+  const ReadBatch in_flight = queue_->read(100, 1 << 20);
+  ASSERT_EQ(100U, in_flight.records.size());
+  // Push the queue far over max_bytes: the segments holding those records are deleted.
+  std::uint64_t last = 100;
+  for (int round = 0; round < 16; ++round) {
+    last = append_n(500, 1000, round + 1).back();
+    ASSERT_TRUE(wait_durable(last));
+  }
+  ASSERT_GE(queue_->metrics().dropped(DropReason::queue_full_oldest), 100U);
+  // The worker persists the cursor the evictions moved (cursor_write_interval is 10 ms).
+  run_until(
+      io_, [] { return false; }, std::chrono::milliseconds(300));
+  ASSERT_GT(queue_->metrics().cursor_writes, 0U);
+
+  // A wedged worker would block the next call for ever: fail loudly instead of hanging.
+  std::atomic<bool> done{false};
+  std::thread watchdog([&done] {
+    for (int i = 0; i < 300 && !done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!done) {
+      std::fprintf(stderr, "the queue's worker holds its mutex: the loop is blocked\n");
+      std::abort();
+    }
+  });
+  for (const QueueRecord& r : in_flight.records) {
+    queue_->acknowledge(r.seq);  // 100 acknowledgements, cursor_write_records 10
+  }
+  run_until(
+      io_, [] { return false; }, std::chrono::milliseconds(100));
+  const std::uint64_t after = append_n(5, 1000, 99).back();
+  EXPECT_EQ(last + 5, after);
+  EXPECT_TRUE(wait_durable(after));
+  queue_->close();
+  done = true;
+  watchdog.join();
 }
 
 TEST_F(QueueTest, MaxAgeExpiresOldSegments) {
