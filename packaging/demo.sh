@@ -45,18 +45,11 @@ free_port() {
 gps_port=$(free_port)
 metrics_port=$(free_port)
 
-tests/firehose_emulator/make_test_pki.sh "$work/pki" >/dev/null
-/usr/bin/python3 tests/firehose_emulator/firehose_emulator.py \
-  --listen 127.0.0.1:0 --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
-  --credentials AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY --region us-east-1 \
-  --stream fleet-telemetry --output-dir "$work/s3" > "$work/emulator.out" 2> "$work/emulator.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$work/emulator.out")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n ${port:-} ]] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
+# shellcheck source=packaging/emulator.sh
+source packaging/emulator.sh
+start_emulator "$PWD" "$work" fleet-telemetry || exit 1
+pids+=("$emulator_pid")
+port=$emulator_port
 echo "Firehose emulator: https://127.0.0.1:$port (stream fleet-telemetry)"
 
 # gpsfake starts its own gpsd on the port (-P) and loops over the log; -c paces sentences.

@@ -34,22 +34,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$source_dir/tests/firehose_emulator/make_test_pki.sh" "$work/pki" >/dev/null
-/usr/bin/python3 "$source_dir/tests/firehose_emulator/firehose_emulator.py" \
-  --listen 127.0.0.1:0 --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
-  --credentials AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY --region us-east-1 \
-  --stream footprint --output-dir "$work/s3" >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$work/emulator.out")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || {
-  cat "$work/emulator.log"
-  exit 1
-}
+# shellcheck source=packaging/emulator.sh
+source "$source_dir/packaging/emulator.sh"
+start_emulator "$source_dir" "$work" footprint || exit 1
+port=$emulator_port
 
 # Every CAN id of the log, as raw-frame record ids.
 ids=$(awk '{ split($3, f, "#"); print "\"0x" f[1] "\"" }' "$log_file" | sort -u | paste -sd,)
