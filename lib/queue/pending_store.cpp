@@ -1,6 +1,7 @@
 #include "queue/pending_store.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstring>
 
@@ -8,8 +9,9 @@ namespace canhose::queue {
 namespace {
 
 constexpr std::size_t kInitialRing = 1024;
-// A ring grown by a burst is given back once the store is empty again.
+// A ring up to this size is kept whatever it holds.
 constexpr std::size_t kKeptRing = 16 * 1024;
+constexpr std::size_t kPopsPerCheck = 64;
 
 }  // namespace
 
@@ -49,17 +51,17 @@ void PendingStore::push_back_batch(std::uint64_t first_seq,
   if (payloads.empty()) {
     return;
   }
-  // Back to back (as the record sink writes them) and small enough for one chunk: one copy.
-  const std::byte* begin = payloads.front().data();
-  const std::byte* end = begin;
+  // Back to back (as the record sink writes them) and room for all of them in the chunk
+  // being filled: one copy. Otherwise record by record, which starts a new chunk only
+  // where a record does not fit (the waste bound above).
+  std::size_t total = 0;
   bool contiguous = true;
   for (const auto& p : payloads) {
     assert(p.size() <= kMaxPackedBytes);
-    contiguous &= p.data() == end;
-    end = p.data() + p.size();
+    contiguous &= p.data() == payloads.front().data() + total;
+    total += p.size();
   }
-  const auto total = static_cast<std::size_t>(end - begin);
-  if (!contiguous || total > kChunkBytes) {
+  if (!contiguous || chunks_.empty() || kChunkBytes - chunks_.back().used < total) {
     std::uint64_t seq = first_seq;
     for (const auto& p : payloads) {
       push_back(seq++, p);
@@ -68,28 +70,37 @@ void PendingStore::push_back_batch(std::uint64_t first_seq,
   }
   std::byte* at = room_for(total);
   if (total > 0) {
-    std::memcpy(at, begin, total);
+    std::memcpy(at, payloads.front().data(), total);
   }
   std::uint64_t seq = first_seq;
   for (const auto& p : payloads) {
-    push_record({seq++, at + (p.data() - begin), p.size()});
+    push_record({seq++, at, p.size()});
+    at += p.size();
   }
   chunks_.back().end_seq = seq;
 }
 
 void PendingStore::push_back_owned(std::uint64_t seq, std::unique_ptr<std::byte[]> buffer,
                                    std::size_t size) {
-  push_record({seq, buffer.get(), size});
+  // The buffer is owned first: should the ring fail to grow, nothing points at freed memory.
+  const std::byte* data = buffer.get();
   owned_.push_back({seq, size, std::move(buffer)});
   owned_bytes_ += size;
+  try {
+    push_record({seq, data, size});
+  } catch (...) {
+    owned_bytes_ -= size;
+    owned_.pop_back();
+    throw;
+  }
 }
 
-void PendingStore::grow() {
-  std::vector<Record> bigger(ring_.size() * 2);
+void PendingStore::resize_ring(std::size_t size) {
+  std::vector<Record> ring(size);
   for (std::size_t i = 0; i < count_; ++i) {
-    bigger[i] = (*this)[i];
+    ring[i] = (*this)[i];
   }
-  ring_ = std::move(bigger);
+  ring_ = std::move(ring);
   head_ = 0;
 }
 
@@ -98,6 +109,7 @@ void PendingStore::pop_front(std::size_t n) {
   if (n == 0) {
     return;
   }
+  peak_count_ = std::max(peak_count_, count_);
   const std::size_t mask = ring_.size() - 1;
   for (std::size_t i = 0; i < n; ++i) {
     bytes_ -= ring_[(head_ + i) & mask].size;
@@ -119,11 +131,16 @@ void PendingStore::pop_front(std::size_t n) {
   if (chunks_.size() == 1 && chunks_.front().end_seq <= next_seq) {
     chunks_.front().used = 0;  // the chunk being filled holds nothing: refill from the start
   }
-  if (count_ == 0) {
-    head_ = 0;
-    if (ring_.size() > kKeptRing) {
-      ring_ = std::vector<Record>(kInitialRing);
+  // A ring grown by a burst is given back once the store has held far less for a while
+  // (kPopsPerCheck pops: a minute or so of group fsyncs), also under steady traffic. Not
+  // sooner: between two fsyncs the store fills and empties, and shrinking at each empty
+  // moment would only make the loop grow the ring again.
+  if (++pops_since_check_ >= kPopsPerCheck) {
+    if (ring_.size() > kKeptRing && peak_count_ * 4 <= ring_.size()) {
+      resize_ring(std::max(kInitialRing, std::bit_ceil(peak_count_ * 2)));
     }
+    pops_since_check_ = 0;
+    peak_count_ = count_;
   }
 }
 

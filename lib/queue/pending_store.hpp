@@ -44,7 +44,7 @@ class PendingStore {
   // from one record to the next.
   void push_back(std::uint64_t seq, std::span<const std::byte> payload);
   // The same for records first_seq, first_seq + 1, ...: one copy when their bytes lie
-  // back to back and fit the chunk being filled.
+  // back to back and fit in what is left of the chunk being filled.
   void push_back_batch(std::uint64_t first_seq,
                        std::span<const std::span<const std::byte>> payloads);
   // Takes a record already in a buffer of its own (any size).
@@ -62,6 +62,8 @@ class PendingStore {
   std::uint64_t bytes() const { return bytes_; }
   // Bytes allocated for them: the record index, chunks in use or spare, own buffers.
   std::uint64_t allocated_bytes() const;
+  // Chunks holding records or being filled (the bound above is on these).
+  std::size_t chunks_in_use() const { return chunks_.size(); }
 
  private:
   struct Chunk {
@@ -78,19 +80,21 @@ class PendingStore {
   std::byte* room_for(std::size_t size);
   void push_record(const Record& r) {
     if (count_ == ring_.size()) {
-      grow();
+      resize_ring(ring_.size() * 2);
     }
     ring_[(head_ + count_) & (ring_.size() - 1)] = r;
     ++count_;
     bytes_ += r.size;
   }
-  void grow();
+  void resize_ring(std::size_t size);  // a power of two >= count_
 
   // The records, oldest first, in a ring whose size is a power of two.
   std::vector<Record> ring_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
   std::uint64_t bytes_ = 0;
+  std::size_t peak_count_ = 0;  // most records held since the last shrink check
+  std::size_t pops_since_check_ = 0;
   std::deque<Chunk> chunks_;  // in record order; only the back one is being filled
   std::deque<Owned> owned_;   // own buffers, in record order
   std::uint64_t owned_bytes_ = 0;
