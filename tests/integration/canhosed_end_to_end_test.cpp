@@ -233,5 +233,73 @@ TEST(CanhosedEndToEnd, BacklogQueuedDuringAnOutageDrainsWhenFirehoseReturns) {
   EXPECT_EQ(status->code, 0);
 }
 
+// Every CAN id of the log as a YAML flow list of strings ("0x102", ...).
+std::string all_log_ids() {
+  std::ifstream in(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log");
+  std::set<std::string> ids;
+  std::string ts;
+  std::string iface;
+  std::string frame;
+  while (in >> ts >> iface >> frame) {
+    ids.insert(frame.substr(0, frame.find('#')));
+  }
+  std::string list;
+  for (const auto& id : ids) {
+    list += (list.empty() ? "\"0x" : ", \"0x") + id + "\"";
+  }
+  return "[" + list + "]";
+}
+
+// The log replayed in a loop at full speed, every frame a raw record, into a queue of
+// 4 MiB: it is full within a second, drop_oldest deletes segments whose records delivery
+// has read and not yet acknowledged, and those acknowledgements arrive after the fact.
+// That once left the queue's worker spinning with its mutex held: canhosed stopped
+// delivering, logging and answering SIGTERM. It must keep delivering and stop cleanly.
+TEST(CanhosedEndToEnd, AFullQueueUnderAFloodKeepsDeliveringAndStopsOnSigterm) {
+  test::TempDir dir;
+  const test::TestPki pki = test::make_test_pki(dir.path() / "pki");
+  test::FirehoseEmulatorOptions emulator_options;
+  emulator_options.use_pki(pki);
+  emulator_options.verbose = false;
+  std::filesystem::create_directories(dir.path() / "emulator");
+  test::FirehoseEmulatorProcess emulator(emulator_options, dir.path() / "emulator");
+  const std::string config =
+      "device:\n  id: van-17\n"
+      "service:\n  state_dir: " +
+      (dir.path() / "state").string() +
+      "\n  shutdown_grace: 5s\n"
+      "queue:\n  max_bytes: 4MiB\n  segment_bytes: 256KiB\n  memory_buffer: 2MiB\n"
+      "delivery:\n  stream: edge-gw\n  region: us-east-1\n  endpoint: " +
+      emulator.endpoint() + "\n  ca_file: " + pki.ca_cert.string() +
+      "\ncredentials:\n  source: static\n  access_key_id: " + test::kEmulatorAccessKeyId +
+      "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
+      "\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "/can/savvycan-candump.log\n    speed: max\n    loop: true\n"
+      "record:\n  fields: [record_id, timestamp, device_id]\n  period: 1s\n"
+      "  raw_frames:\n    enabled: true\n    ids: " +
+      all_log_ids() + "\n";
+  test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
+  ASSERT_TRUE(running.ready()) << running.process().stderr_text();
+  test::ChildProcess& daemon = running.process();
+  ASSERT_TRUE(daemon.wait_for_stderr("(queue_full_oldest) by deleting segment", 30s))
+      << daemon.stderr_text();
+
+  // Deliveries go on: the emulator's record count grows in each of three 4 s windows
+  // (windows long enough for a slow sanitizer build on a busy machine).
+  auto delivered = [&] { return emulator.stats()["records_accepted"].get<std::int64_t>(); };
+  std::int64_t before = delivered();
+  for (int window = 0; window < 3; ++window) {
+    std::this_thread::sleep_for(4s);
+    const std::int64_t now = delivered();
+    EXPECT_GT(now, before) << "nothing delivered in window " << window;
+    before = now;
+  }
+  daemon.signal(SIGTERM);
+  const auto status = daemon.wait_for(30s);
+  ASSERT_TRUE(status) << "canhosed did not stop within 30 s of SIGTERM";
+  EXPECT_EQ(status->code, 0);
+  EXPECT_TRUE(emulator.stats()["errors"].empty()) << emulator.stats().dump();
+}
+
 }  // namespace
 }  // namespace canhose
