@@ -28,6 +28,15 @@ endif()
 add_library(canhose_project_options INTERFACE)
 target_link_libraries(canhose_project_options INTERFACE
   canhose_warnings canhose_hardening canhose_sanitizers)
+# 32-bit targets (armhf): large-file support in our own code, i.e. 64-bit off_t and
+# ino_t, so queue files and offsets past 2 GiB work and readdir() does not fail with
+# EOVERFLOW where the file system's directory cookies are 64-bit (ext4 seen by a 32-bit
+# program under qemu-user, or on a 64-bit kernel). None of the libraries' interfaces we
+# use carry off_t. time_t stays 32-bit: Debian 12's armhf libraries (libgps's
+# timespec_t...) are built that way.
+if(CMAKE_SIZEOF_VOID_P EQUAL 4)
+  target_compile_definitions(canhose_project_options INTERFACE _FILE_OFFSET_BITS=64)
+endif()
 
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)

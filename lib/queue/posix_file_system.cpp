@@ -149,14 +149,25 @@ std::error_code PosixFileSystem::list(const std::filesystem::path& dir,
     return last_error();
   }
   names.clear();
-  while (const dirent* e = ::readdir(d)) {
+  // readdir() returns null at the end and on an error; only errno tells them apart. An
+  // error must not pass for the end: the queue would believe segments missing.
+  while (true) {
+    errno = 0;
+    const dirent* e = ::readdir(d);
+    if (e == nullptr) {
+      const int err = errno;
+      ::closedir(d);
+      if (err != 0) {
+        names.clear();
+        return {err, std::generic_category()};
+      }
+      return {};
+    }
     const std::string name = e->d_name;
     if (name != "." && name != "..") {
       names.push_back(name);
     }
   }
-  ::closedir(d);
-  return {};
 }
 
 std::error_code PosixFileSystem::create_directories(const std::filesystem::path& dir, mode_t mode) {
