@@ -79,6 +79,13 @@ void FirehoseDelivery::pump() {
     if (!paused_reason_.empty()) {
       break;  // only the probe (a due retry) goes out while paused
     }
+    if (in_flight_ + retries_.size() >= window_.window()) {
+      // A batch waiting to be resent keeps its place in the window: nothing more is read
+      // from the queue meanwhile. Without this, each failed request during an outage let
+      // the next batch be read and sent (and fail), and the batches awaiting a resend
+      // piled up in memory without bound; now they stay on disk.
+      break;
+    }
     const bool full = fill_open_batch();
     if (open_ && !open_->empty() &&
         (full || stopping_ || now - open_since_ >= options_.flush_interval)) {

@@ -332,5 +332,54 @@ TEST_F(FirehoseDeliveryTest, BatchesWaitingForARetryAreReportedAsPending) {
   EXPECT_NE(text.find("canhose_delivery_retries_pending 1\n"), std::string::npos) << text;
 }
 
+// During an outage the batches awaiting a resend are at most the window: the rest of
+// the backlog stays in the queue, on disk. (They once piled up without bound: each
+// failure let the next batch be read, sent and fail; canhosed reached 19 GiB in three
+// minutes of a CAN flood with Firehose unreachable.)
+TEST_F(FirehoseDeliveryTest, AnOutageHoldsNoMoreBatchesThanTheWindowInMemory) {
+  options_.concurrency = 2;
+  options_.retry_base = 10s;  // no resend during the test
+  options_.retry_max = 10s;
+  start();
+  for (int i = 0; i < 5000; ++i) {  // ten batches of 500
+    queue_->append("r\n");
+  }
+  ASSERT_TRUE(run_until([&] { return firehose_.calls.size() == 2; }));
+  next_call().done(failed(aws::FirehoseErrorKind::transport, "", 0));
+  next_call().done(failed(aws::FirehoseErrorKind::server, "InternalFailure", 500));
+  io_.restart();
+  io_.run_for(200ms);
+  EXPECT_TRUE(firehose_.calls.empty()) << "a new batch was sent while two wait for a resend";
+  EXPECT_EQ(delivery_->in_flight(), 0u);
+  std::vector<metrics::MetricFamily> out;
+  delivery_->collect_metrics(out);
+  const std::string text = metrics::render_prometheus(out);
+  EXPECT_NE(text.find("canhose_delivery_retries_pending 2\n"), std::string::npos) << text;
+  EXPECT_EQ(queue_->metrics().records_queued, 5000u);
+}
+
+// With concurrency 2, one batch waiting for a resend leaves the other slot sending: a
+// failure holds back one slot, not delivery.
+TEST_F(FirehoseDeliveryTest, ARetryWaitingTakesOneSlotTheOthersKeepSending) {
+  options_.concurrency = 2;
+  options_.retry_base = 10s;
+  options_.retry_max = 10s;
+  start();
+  for (int i = 0; i < 1500; ++i) {  // three batches of 500
+    queue_->append("r\n");
+  }
+  ASSERT_TRUE(run_until([&] { return firehose_.calls.size() == 2; }));
+  next_call().done(failed(aws::FirehoseErrorKind::transport, "", 0));
+  Call second = next_call();
+  second.done(all_ok(second.records.size()));
+  Call third = next_call();  // read after the second succeeded, beside the waiting retry
+  EXPECT_EQ(third.records.size(), 500u);
+  third.done(all_ok(third.records.size()));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 1000; }));
+  io_.restart();
+  io_.run_for(100ms);
+  EXPECT_TRUE(firehose_.calls.empty());
+}
+
 }  // namespace
 }  // namespace canhose::delivery
