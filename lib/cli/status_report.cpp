@@ -101,7 +101,7 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
   add("", head);
 
   delivery(latest, now);
-  queue(latest);
+  queue(latest, now);
   gps(latest);
   can(latest, earlier, interval.count());
   obd(latest);
@@ -164,7 +164,8 @@ void StatusReport::delivery(const PrometheusText& m, std::chrono::system_clock::
   json_["delivery"] = j;
 }
 
-void StatusReport::queue(const PrometheusText& m) {
+void StatusReport::queue(const PrometheusText& m, std::chrono::system_clock::time_point now) {
+  const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
   nlohmann::json j = nlohmann::json::object();
   const double records = m.value("canhose_queue_records").value_or(0);
   const double bytes = m.value("canhose_queue_bytes").value_or(0);
@@ -185,6 +186,23 @@ void StatusReport::queue(const PrometheusText& m) {
                         " records (canhose_queue_drops_total has the reasons)");
   }
   add("Queue", text);
+  j["disk_error"] = nullptr;
+  if (m.value("canhose_queue_disk_failing").value_or(0) > 0) {
+    const std::string error =
+        m.label("canhose_queue_disk_error_info", "error").value_or("(not reported)");
+    const double since = m.value("canhose_queue_disk_failing_since_seconds").value_or(0);
+    const double memory = m.value("canhose_queue_memory_bytes").value_or(0);
+    j["disk_error"] = error;
+    j["disk_failing_since"] = since;
+    std::string disk = "FAILING: " + error;
+    if (since > 0) {
+      disk += " (since " + format_utc(since) + ", " + format_age(now_s - since) + ")";
+    }
+    disk += "; " + format_bytes(memory) + " of records wait in memory";
+    add("Queue disk", disk);
+    problems_.push_back("the queue cannot write to disk: " + error +
+                        " (a full disk? see Troubleshooting in the README)");
+  }
   json_["queue"] = j;
 }
 

@@ -41,7 +41,7 @@ class StatusReport {
     lines_.push_back({std::move(subject), std::move(text)});
   }
   void delivery(const PrometheusText& m, std::chrono::system_clock::time_point now);
-  void queue(const PrometheusText& m);
+  void queue(const PrometheusText& m, std::chrono::system_clock::time_point now);
   void gps(const PrometheusText& m);
   void can(const PrometheusText& m, const PrometheusText* earlier, double interval_s);
   void obd(const PrometheusText& m);

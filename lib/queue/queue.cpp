@@ -17,6 +17,7 @@ namespace canhose::queue {
 namespace {
 
 constexpr std::string_view kLog = "queue";
+constexpr std::string_view kCursorWhat = "write the cursor";
 using Clock = std::chrono::steady_clock;
 
 std::int64_t wall_ms() {
@@ -624,6 +625,8 @@ QueueMetrics Queue::metrics() const {
   m.ack_seq = ack_seq_;
   m.records_queued = next_seq_ - std::min(ack_seq_, next_seq_);
   m.memory_bytes = pending_.bytes();
+  m.disk_error = disk_error_;
+  m.disk_error_since_ms = disk_error_since_ms_;
   m.bytes_queued = disk_bytes_ + pending_.bytes();
   m.segments = segments_.size();
   if (ack_seq_ < next_seq_ && timeline_.appended_after(ack_seq_)) {
@@ -808,6 +811,7 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   disk_bytes_ += r.bytes;
   retry_delay_ = options_.retry_initial;  // the disk works again
   retry_at_ = {};
+  note_disk_ok_locked();
   if (options_.fsync == FsyncMode::never) {
     // Written counts as durable in this mode.
     active_synced_ = active_written_;
@@ -888,6 +892,7 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
   lock.lock();
   if (ec) {
     ++counters_.write_errors;
+    note_disk_error_locked(std::string(what) + " " + info.path.filename().string(), ec);
     log::error(kLog, "cannot ", what, " ", info.path.string(), ": ", ec.message(),
                "; keeping records in memory and retrying");
     retry_at_ = Clock::now() + retry_delay_;
@@ -913,6 +918,7 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   if (std::string_view(what) == "write") {
     ++counters_.write_errors;
   }
+  note_disk_error_locked(std::string(what) + " " + segments_.back().path.filename().string(), ec);
   log::error(kLog, what, " failed on ", segments_.back().path.filename().string(), ": ",
              ec.message(), "; segment abandoned, records kept in memory, retrying in ",
              retry_delay_.count(), "ms");
@@ -945,6 +951,20 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   active_written_ = active_synced_;  // no active segment: nothing written and unsynced
   retry_at_ = Clock::now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+}
+
+// Cleared by the next successful record write (not by creating a segment: a header may
+// fit where records do not), or for a cursor error by the next cursor write.
+void Queue::note_disk_error_locked(const std::string& what, std::error_code ec) {
+  if (disk_error_.empty()) {
+    disk_error_since_ms_ = wall_ms();
+  }
+  disk_error_ = what + ": " + ec.message();
+}
+
+void Queue::note_disk_ok_locked() {
+  disk_error_.clear();
+  disk_error_since_ms_ = 0;
 }
 
 void Queue::enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming) {
@@ -998,10 +1018,14 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   lock.lock();
   if (ec) {
     ++counters_.write_errors;
+    note_disk_error_locked(std::string(kCursorWhat), ec);
     log::error(kLog, "cannot write the queue cursor: ", ec.message(), "; retrying");
     return false;
   }
   ++counters_.cursor_writes;
+  if (disk_error_.starts_with(kCursorWhat)) {
+    note_disk_ok_locked();  // record writes clear their own errors (a small file may fit)
+  }
   persisted_ack_ = cursor.ack_seq;
   persisted_next_ = cursor.next_seq;
   acks_since_persist_ = 0;

@@ -165,6 +165,9 @@ class Queue {
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
+  // The disk refused an operation (kept for metrics until one succeeds) / worked again.
+  void note_disk_error_locked(const std::string& what, std::error_code ec);
+  void note_disk_ok_locked();
   // Why append() would refuse a record of `size` bytes now; nullopt if it fits. With
   // count > 1: whether `count` records of `size` bytes in all would all fit (every bound
   // grows with the bytes added, so if the whole batch fits, each prefix of it does).
@@ -200,6 +203,8 @@ class Queue {
   std::uint64_t acks_since_persist_ = 0;
   bool stop_ = false;
   QueueMetrics counters_;
+  std::string disk_error_;  // empty while the disk works
+  std::int64_t disk_error_since_ms_ = 0;
 
   // --- worker thread only ---
   std::unique_ptr<File> active_;

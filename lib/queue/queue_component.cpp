@@ -48,6 +48,20 @@ void QueueComponent::collect_metrics(std::vector<metrics::MetricFamily>& out) co
                  "failed writes and fsyncs",
                  MetricType::counter,
                  {{{{"op", "write"}}, d(m.write_errors)}, {{{"op", "fsync"}}, d(m.fsync_errors)}}});
+  out.push_back({"canhose_queue_disk_failing",
+                 "1 while the disk refuses the queue's writes (records wait in memory)",
+                 MetricType::gauge,
+                 {{{}, m.disk_error.empty() ? 0.0 : 1.0}}});
+  if (!m.disk_error.empty()) {
+    out.push_back({"canhose_queue_disk_error_info",
+                   "what the disk refused, while it does",
+                   MetricType::gauge,
+                   {{{{"error", m.disk_error}}, 1}}});
+    out.push_back({"canhose_queue_disk_failing_since_seconds",
+                   "when the disk started refusing the queue's writes (Unix time)",
+                   MetricType::gauge,
+                   {{{}, static_cast<double>(m.disk_error_since_ms) / 1000.0}}});
+  }
   metrics::MetricFamily drops{
       "canhose_queue_drops_total", "records dropped, by reason", MetricType::counter, {}};
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {

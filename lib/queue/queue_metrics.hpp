@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace canhose::queue {
 
@@ -38,6 +39,10 @@ struct QueueMetrics {
   std::uint64_t startup_corrupt_records = 0;
   std::uint64_t read_corrupt_bytes = 0;  // damage found while reading older segments
   std::uint64_t read_corrupt_records = 0;
+  // While the disk refuses the queue's writes (full, read-only, failing): what failed
+  // and since when (Unix ms). Empty / 0 once a write, fsync or segment creation works.
+  std::string disk_error;
+  std::int64_t disk_error_since_ms = 0;
 
   std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
 };

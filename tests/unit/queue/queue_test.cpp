@@ -381,8 +381,14 @@ TEST_F(QueueTest, WriteErrorsKeepRecordsInMemoryAndRetry) {
   EXPECT_GE(m.write_errors, 3U) << "it keeps retrying";
   EXPECT_EQ(5U, m.durable_seq);
   EXPECT_EQ(50U * 100, m.memory_bytes);
+  // The metrics say what the disk refuses, and since when, while it does.
+  EXPECT_NE(std::string::npos, m.disk_error.find("No space left on device")) << m.disk_error;
+  EXPECT_GT(m.disk_error_since_ms, 0);
   fs->clear();
   ASSERT_TRUE(wait_durable(55));
+  m = queue_->metrics();
+  EXPECT_EQ("", m.disk_error) << "cleared once a write works again";
+  EXPECT_EQ(0, m.disk_error_since_ms);
   EXPECT_EQ(55U, drain(false).size());
 }
 
