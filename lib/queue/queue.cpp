@@ -17,7 +17,7 @@ namespace canhose::queue {
 namespace {
 
 constexpr std::string_view kLog = "queue";
-constexpr std::string_view kCursorWhat = "write the cursor";
+
 using Clock = std::chrono::steady_clock;
 
 std::int64_t wall_ms() {
@@ -625,8 +625,10 @@ QueueMetrics Queue::metrics() const {
   m.ack_seq = ack_seq_;
   m.records_queued = next_seq_ - std::min(ack_seq_, next_seq_);
   m.memory_bytes = pending_.bytes();
-  m.disk_error = disk_error_;
-  m.disk_error_since_ms = disk_error_since_ms_;
+  // The records' error first: it is the one that can lose data.
+  const DiskError& disk = record_disk_error_.text.empty() ? cursor_disk_error_ : record_disk_error_;
+  m.disk_error = disk.text;
+  m.disk_error_since_ms = disk.since_ms;
   m.bytes_queued = disk_bytes_ + pending_.bytes();
   m.segments = segments_.size();
   if (ack_seq_ < next_seq_ && timeline_.appended_after(ack_seq_)) {
@@ -658,6 +660,7 @@ void Queue::publish_durable_locked(std::uint64_t durable_seq) {
     return;
   }
   durable_seq_ = durable_seq;
+  record_disk_error_.clear();  // records reached the disk: it works for them again
   asio::post(io_, [guard = std::weak_ptr<int>(alive_), this, durable_seq] {
     if (guard.lock()) {
       on_durable(durable_seq);
@@ -726,14 +729,16 @@ void Queue::worker_main() {
       deadline = std::min(deadline, retry_at_);
     }
     if (ack_seq_ != persisted_ack_) {
-      deadline = std::min(deadline, last_cursor_write_ + options_.cursor_write_interval);
+      deadline = std::min(deadline, std::max(last_cursor_write_ + options_.cursor_write_interval,
+                                             cursor_retry_at_));
     }
     if (options_.max_age) {
       deadline = std::min(deadline, next_expiry_check_);
     }
     wake_.wait_until(lock, deadline, [&] {
       return stop_ || (pending_.size() > written_count_ && Clock::now() >= retry_at_) ||
-             (acks_since_persist_ >= options_.cursor_write_records && ack_seq_ != persisted_ack_);
+             (acks_since_persist_ >= options_.cursor_write_records && ack_seq_ != persisted_ack_ &&
+              Clock::now() >= cursor_retry_at_);
     });
   }
 }
@@ -811,7 +816,6 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   disk_bytes_ += r.bytes;
   retry_delay_ = options_.retry_initial;  // the disk works again
   retry_at_ = {};
-  note_disk_ok_locked();
   if (options_.fsync == FsyncMode::never) {
     // Written counts as durable in this mode.
     active_synced_ = active_written_;
@@ -892,7 +896,7 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
   lock.lock();
   if (ec) {
     ++counters_.write_errors;
-    note_disk_error_locked(std::string(what) + " " + info.path.filename().string(), ec);
+    record_disk_error_.set(what, ec);
     log::error(kLog, "cannot ", what, " ", info.path.string(), ": ", ec.message(),
                "; keeping records in memory and retrying");
     retry_at_ = Clock::now() + retry_delay_;
@@ -918,7 +922,7 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   if (std::string_view(what) == "write") {
     ++counters_.write_errors;
   }
-  note_disk_error_locked(std::string(what) + " " + segments_.back().path.filename().string(), ec);
+  record_disk_error_.set(std::string(what) + " segment", ec);
   log::error(kLog, what, " failed on ", segments_.back().path.filename().string(), ": ",
              ec.message(), "; segment abandoned, records kept in memory, retrying in ",
              retry_delay_.count(), "ms");
@@ -953,18 +957,12 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
 }
 
-// Cleared by the next successful record write (not by creating a segment: a header may
-// fit where records do not), or for a cursor error by the next cursor write.
-void Queue::note_disk_error_locked(const std::string& what, std::error_code ec) {
-  if (disk_error_.empty()) {
-    disk_error_since_ms_ = wall_ms();
+void Queue::DiskError::set(std::string_view what, std::error_code ec) {
+  if (text.empty()) {
+    since_ms = wall_ms();
   }
-  disk_error_ = what + ": " + ec.message();
-}
-
-void Queue::note_disk_ok_locked() {
-  disk_error_.clear();
-  disk_error_since_ms_ = 0;
+  // No file name: a metric label that changed with every segment would make a new series.
+  text = std::string(what) + ": " + ec.message();
 }
 
 void Queue::enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming) {
@@ -1006,8 +1004,9 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
     return false;
   }
   const auto now = Clock::now();
-  if (!force && now < last_cursor_write_ + options_.cursor_write_interval &&
-      acks_since_persist_ < options_.cursor_write_records) {
+  if (!force &&
+      (now < cursor_retry_at_ || (now < last_cursor_write_ + options_.cursor_write_interval &&
+                                  acks_since_persist_ < options_.cursor_write_records))) {
     return false;
   }
   const Cursor cursor{ack_seq_, next_seq_};
@@ -1018,14 +1017,19 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   lock.lock();
   if (ec) {
     ++counters_.write_errors;
-    note_disk_error_locked(std::string(kCursorWhat), ec);
+    cursor_disk_error_.set("write the cursor", ec);
+    // Retried with backoff, not at every pass of the worker (which the pending
+    // acknowledgements would otherwise cause: an fsync and a log line each time).
+    cursor_retry_delay_ =
+        std::min(std::max(cursor_retry_delay_ * 2, options_.retry_initial), options_.retry_max);
+    cursor_retry_at_ = now + cursor_retry_delay_;
     log::error(kLog, "cannot write the queue cursor: ", ec.message(), "; retrying");
     return false;
   }
   ++counters_.cursor_writes;
-  if (disk_error_.starts_with(kCursorWhat)) {
-    note_disk_ok_locked();  // record writes clear their own errors (a small file may fit)
-  }
+  cursor_disk_error_.clear();
+  cursor_retry_delay_ = std::chrono::milliseconds(0);
+  cursor_retry_at_ = {};
   persisted_ack_ = cursor.ack_seq;
   persisted_next_ = cursor.next_seq;
   acks_since_persist_ = 0;

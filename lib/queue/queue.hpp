@@ -27,6 +27,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -165,9 +166,17 @@ class Queue {
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
-  // The disk refused an operation (kept for metrics until one succeeds) / worked again.
-  void note_disk_error_locked(const std::string& what, std::error_code ec);
-  void note_disk_ok_locked();
+  // What the disk refused, for the metrics: records (segment create/write/fsync) and the
+  // cursor file are tracked apart, each until its own next success.
+  struct DiskError {
+    std::string text;  // "write segment: No space left on device"; empty: working
+    std::int64_t since_ms = 0;
+    void set(std::string_view what, std::error_code ec);
+    void clear() {
+      text.clear();
+      since_ms = 0;
+    }
+  };
   // Why append() would refuse a record of `size` bytes now; nullopt if it fits. With
   // count > 1: whether `count` records of `size` bytes in all would all fit (every bound
   // grows with the bytes added, so if the whole batch fits, each prefix of it does).
@@ -203,8 +212,10 @@ class Queue {
   std::uint64_t acks_since_persist_ = 0;
   bool stop_ = false;
   QueueMetrics counters_;
-  std::string disk_error_;  // empty while the disk works
-  std::int64_t disk_error_since_ms_ = 0;
+  DiskError record_disk_error_;  // cleared when records become durable again
+  DiskError cursor_disk_error_;  // cleared by the next cursor write
+  std::chrono::steady_clock::time_point cursor_retry_at_;  // after a failed cursor write
+  std::chrono::milliseconds cursor_retry_delay_{0};
 
   // --- worker thread only ---
   std::unique_ptr<File> active_;

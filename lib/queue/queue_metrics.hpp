@@ -40,7 +40,8 @@ struct QueueMetrics {
   std::uint64_t read_corrupt_bytes = 0;  // damage found while reading older segments
   std::uint64_t read_corrupt_records = 0;
   // While the disk refuses the queue's writes (full, read-only, failing): what failed
-  // and since when (Unix ms). Empty / 0 once a write, fsync or segment creation works.
+  // and since when (Unix ms). Empty / 0 once records become durable again (and the
+  // cursor file, if it was the one failing, is written again).
   std::string disk_error;
   std::int64_t disk_error_since_ms = 0;
 

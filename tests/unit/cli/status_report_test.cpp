@@ -103,20 +103,18 @@ TEST(StatusReport, AQueueDiskThatRefusesWritesIsDegradedWithTheError) {
   const PrometheusText m = PrometheusText::parse(
       kBase + kDelivering +
       "canhose_queue_memory_bytes 3145728\ncanhose_queue_disk_failing 1\n"
-      "canhose_queue_disk_error_info{error=\"write 00000000000000000042.seg: No space left on "
-      "device\"} 1\n"
+      "canhose_queue_disk_error_info{error=\"write segment: No space left on device\"} 1\n"
       "canhose_queue_disk_failing_since_seconds 1795636740\n");
   const StatusReport r(m, nullptr, 0s, kNow);
   EXPECT_FALSE(r.healthy());
   const std::string text = r.text();
-  EXPECT_NE(text.find("Queue disk:    FAILING: write 00000000000000000042.seg: No space left on "
-                      "device (since 2026-11-25 19:59:00 UTC, 1 min 0 s); 3.0 MiB of records "
+  EXPECT_NE(text.find("Queue disk:    FAILING: write segment: No space left on device (since "
+                      "2026-11-25 19:59:00 UTC, 1 min 0 s); 3.0 MiB of records "
                       "wait in memory"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("the queue cannot write to disk"), std::string::npos) << text;
-  EXPECT_EQ(r.json()["queue"]["disk_error"],
-            "write 00000000000000000042.seg: No space left on device");
+  EXPECT_EQ(r.json()["queue"]["disk_error"], "write segment: No space left on device");
 
   const StatusReport fine(
       PrometheusText::parse(kBase + kDelivering + "canhose_queue_disk_failing 0\n"), nullptr, 0s,

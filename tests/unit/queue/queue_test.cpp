@@ -294,6 +294,32 @@ TEST_F(QueueTest, AcknowledgingRecordsAFullQueueDroppedDoesNotWedgeTheWorker) {
   watchdog.join();
 }
 
+// Acknowledgements waiting to be persisted while the cursor file cannot be written: the
+// worker retries with backoff (retry_initial doubling to retry_max), not at every pass.
+TEST_F(QueueTest, AFailingCursorWriteIsRetriedWithBackoffNotInALoop) {
+  options_.cursor_write_records = 10;
+  auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
+  open(fs);
+  append_n(20);
+  ASSERT_TRUE(wait_durable(20));
+  fs->fail_creates(std::errc::no_space_on_device);  // the cursor's temporary file
+  const ReadBatch batch = queue_->read(20, 1 << 20);
+  ASSERT_EQ(20U, batch.records.size());
+  for (const QueueRecord& r : batch.records) {
+    queue_->acknowledge(r.seq);
+  }
+  run_until(
+      io_, [] { return false; }, std::chrono::milliseconds(300));
+  auto m = queue_->metrics();
+  EXPECT_GE(m.write_errors, 2U) << "retried";
+  // 5, 10, 20, 20... ms apart: about 16 tries in 300 ms; in a loop it was thousands.
+  EXPECT_LT(m.write_errors, 100U) << "retried in a tight loop";
+  EXPECT_EQ("write the cursor: No space left on device", m.disk_error);
+  fs->clear();
+  EXPECT_TRUE(run_until(
+      io_, [&] { return queue_->metrics().disk_error.empty(); }, std::chrono::seconds(5)));
+}
+
 TEST_F(QueueTest, MaxAgeExpiresOldSegments) {
   options_.segment_max_age = std::chrono::seconds(1);
   options_.max_age = std::chrono::seconds(2);
