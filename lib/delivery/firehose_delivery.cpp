@@ -79,7 +79,7 @@ void FirehoseDelivery::pump() {
     if (!paused_reason_.empty()) {
       break;  // only the probe (a due retry) goes out while paused
     }
-    if (in_flight_ + retries_.size() >= window_.window()) {
+    if (slots_taken() >= window_.window()) {
       // A batch waiting to be resent keeps its place in the window: nothing more is read
       // from the queue meanwhile. Without this, each failed request during an outage let
       // the next batch be read and sent (and fail), and the batches awaiting a resend
@@ -285,36 +285,54 @@ void FirehoseDelivery::dead_letter(const std::vector<FirehoseRecord>& records,
                                    const std::string& code, const std::string& message) {
   for (const FirehoseRecord& record : records) {
     ++dead_letters_in_flight_;
-    DeadLetter letter{options_.stream, record.seqs, code, message, record.data};
-    std::weak_ptr<int> alive = alive_;
-    dead_letters_.append(
-        std::move(letter), [this, alive, record, code, message](std::error_code ec) {
-          if (alive.expired()) {
-            return;
-          }
-          --dead_letters_in_flight_;
-          if (ec) {
-            ++counters_.dead_letter_errors;
-            log::error(kLog, "cannot write the dead-letter file ", dead_letters_.path().string(),
-                       ": ", ec.message(), "; the record stays queued and is retried");
-            // Not acknowledged: the record stays on disk. Writing it is tried again later (and
-            // after a restart the record is sent, rejected and dead-lettered again).
-            auto retry = std::make_shared<asio::steady_timer>(io_, options_.permanent_error_retry);
-            retry->async_wait([this, alive, retry, record, code,
-                               message](const boost::system::error_code& wait_ec) {
-              if (!wait_ec && !alive.expired() && !stopping_) {
-                dead_letter({record}, code, message);
-              }
-            });
-          } else {
-            counters_.dead_lettered += record.seqs.size();
-            log::error(kLog, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (",
-                       code, "); kept in ", dead_letters_.path().string());
-            acknowledge(record, false);
-          }
-          pump();
-        });
+    write_dead_letter(record, code, message);
   }
+}
+
+void FirehoseDelivery::write_dead_letter(const FirehoseRecord& record, const std::string& code,
+                                         const std::string& message) {
+  DeadLetter letter{options_.stream, record.seqs, code, message, record.data};
+  std::weak_ptr<int> alive = alive_;
+  dead_letters_.append(std::move(letter), [this, alive, record, code, message](std::error_code ec) {
+    if (alive.expired()) {
+      return;
+    }
+    if (!ec) {
+      --dead_letters_in_flight_;
+      counters_.dead_lettered += record.seqs.size();
+      log::error(kLog, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (", code,
+                 "); kept in ", dead_letters_.path().string());
+      acknowledge(record, false);
+      pump();
+      return;
+    }
+    ++counters_.dead_letter_errors;
+    log::error(kLog, "cannot write the dead-letter file ", dead_letters_.path().string(), ": ",
+               ec.message(), "; the record stays queued and is retried");
+    // Not acknowledged: the record stays on disk (after a restart it is sent, rejected and
+    // dead-lettered again). Its slot stays taken until the write works, so a dead-letter
+    // file that cannot be written does not let rejected records pile up in memory.
+    auto give_up = [this] {
+      --dead_letters_in_flight_;
+      pump();
+    };
+    if (stopping_) {
+      give_up();
+      return;
+    }
+    auto retry = std::make_shared<asio::steady_timer>(io_, options_.permanent_error_retry);
+    retry->async_wait([this, alive, retry, record, code, message,
+                       give_up](const boost::system::error_code& wait_ec) {
+      if (alive.expired()) {
+        return;
+      }
+      if (wait_ec || stopping_) {
+        give_up();
+        return;
+      }
+      write_dead_letter(record, code, message);
+    });
+  });
 }
 
 void FirehoseDelivery::acknowledge(const FirehoseRecord& record, bool delivered) {
@@ -332,11 +350,18 @@ void FirehoseDelivery::arm_timer() {
   if (!retries_.empty()) {
     next = std::min(next, retries_.front().due);
   }
-  if (open_ && !open_->empty() && paused_reason_.empty()) {
+  // The open batch's flush time, unless the window is full: then pump() could not send
+  // it, and a timer at a time already past would only spin. A slot freeing up (a reply,
+  // a due retry, a dead letter written) runs pump() anyway.
+  if (open_ && !open_->empty() && paused_reason_.empty() && slots_taken() < window_.window()) {
     next = std::min(next, open_since_ + options_.flush_interval);
   }
-  if (next_send_allowed_ > Clock::now() && next != Clock::time_point::max()) {
-    next = std::max(next, next_send_allowed_);
+  // Request spacing (after throttling): nothing goes out before next_send_allowed_, and
+  // at that time pump() must run even with nothing else due, or a backlog still in the
+  // queue would wait for an event that does not come.
+  if (next_send_allowed_ > Clock::now()) {
+    next =
+        next == Clock::time_point::max() ? next_send_allowed_ : std::max(next, next_send_allowed_);
   }
   if (next == Clock::time_point::max()) {
     timer_.cancel();
@@ -374,7 +399,11 @@ void FirehoseDelivery::maybe_finish_stop() {
   const bool nothing_to_send = (!open_ || open_->empty()) && held_.empty() && all_read;
   const bool retries_too_late =
       retries_.empty() || retries_.front().due > stop_deadline_ || !paused_reason_.empty();
-  if (in_flight_ == 0 && dead_letters_in_flight_ == 0 && nothing_to_send && retries_too_late) {
+  // Batches waiting for a resend due after the deadline fill the window: nothing else can
+  // go out before it either; what is left stays on disk for the next start.
+  const bool window_full = slots_taken() >= window_.window();
+  if (in_flight_ == 0 && dead_letters_in_flight_ == 0 && (nothing_to_send || window_full) &&
+      retries_too_late) {
     timer_.cancel();
     log::info(kLog, "stopped: ", counters_.records_delivered, " records delivered since start");
     auto done = std::move(stop_done_);

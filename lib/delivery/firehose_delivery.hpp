@@ -104,6 +104,16 @@ class FirehoseDelivery final : public service::Component {
   void retry_later(OutgoingBatch batch, std::chrono::milliseconds delay);
   void dead_letter(const std::vector<FirehoseRecord>& records, const std::string& code,
                    const std::string& message);
+  // Writes one rejected record to the dead-letter file, retrying (it keeps its slot in
+  // dead_letters_in_flight_) while the file cannot be written.
+  void write_dead_letter(const FirehoseRecord& record, const std::string& code,
+                         const std::string& message);
+  // Window slots taken: requests in flight, batches waiting to be resent, and one for
+  // rejected records whose dead-letter write is pending or being retried. While they fill
+  // the window nothing more is read from the queue, which bounds delivery's memory.
+  std::size_t slots_taken() const {
+    return in_flight_ + retries_.size() + (dead_letters_in_flight_ > 0 ? 1 : 0);
+  }
   // Tells the queue the record is done with; `delivered`: Firehose has it (counted).
   void acknowledge(const FirehoseRecord& record, bool delivered);
   void arm_timer();

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.hpp"
@@ -379,6 +380,51 @@ TEST_F(FirehoseDeliveryTest, ARetryWaitingTakesOneSlotTheOthersKeepSending) {
   io_.restart();
   io_.run_for(100ms);
   EXPECT_TRUE(firehose_.calls.empty());
+}
+
+// After throttling, requests are spaced. A reply that comes back before the next send is
+// allowed must not leave the rest of the backlog waiting for an event that never comes.
+TEST_F(FirehoseDeliveryTest, TheBacklogMovesOnAfterASpacedResendSucceeds) {
+  options_.concurrency = 1;
+  options_.retry_base = 300ms;  // also the spacing step
+  options_.retry_max = 300ms;
+  for (int i = 0; i < 1000; ++i) {  // two batches of 500
+    queue_->append("r\n");
+  }
+  start();
+  next_call().done(failed(aws::FirehoseErrorKind::throttled, "ServiceUnavailableException", 503));
+  Call again = next_call();  // the same batch, now spaced
+  ASSERT_EQ(again.records.size(), 500u);
+  again.done(all_ok(500));
+  Call second = next_call();  // once the spacing allows: the second batch
+  EXPECT_EQ(second.records.size(), 500u);
+  second.done(all_ok(500));
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 1000; }));
+}
+
+// Rejected records whose dead-letter file cannot be written stay queued and are retried;
+// meanwhile they hold a slot, so delivery does not go on reading (and rejecting) more
+// records into memory.
+TEST_F(FirehoseDeliveryTest, AnUnwritableDeadLetterFileHoldsBackFurtherReads) {
+  { std::ofstream(dir_.path() / "not-a-dir") << "x"; }
+  options_.dead_letter_dir = dir_.path() / "not-a-dir" / "dead-letter";
+  options_.concurrency = 1;
+  for (int i = 0; i < 1000; ++i) {
+    queue_->append("r\n");
+  }
+  start();
+  Call first = next_call();
+  ASSERT_EQ(first.records.size(), 500u);
+  auto o = all_ok(500);
+  o.value.failed_put_count = 1;
+  o.value.records[499] = {"", "InvalidArgumentException", "Record is malformed"};
+  first.done(o);
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().dead_letter_errors >= 1; }));
+  io_.restart();
+  io_.run_for(200ms);
+  EXPECT_TRUE(firehose_.calls.empty()) << "more was read while a dead letter cannot be written";
+  EXPECT_EQ(delivery_->counters().records_delivered, 499u);
+  EXPECT_EQ(queued(), 501u);
 }
 
 }  // namespace
