@@ -122,8 +122,18 @@ TEST(QueueCrashTest, RecordsReportedDurableSurviveSigkillExactlyOnceInOrder) {
     ASSERT_TRUE(opened.queue) << opened.error;
     Queue& q = *opened.queue;
     const std::uint64_t cursor = q.metrics().ack_seq;
-    EXPECT_EQ(0U, q.startup_report().corrupt_records)
-        << "SIGKILL loses no written data; a torn tail holds no durable record";
+    // SIGKILL can cut a write() short: the kernel stops copying at a page boundary once a
+    // fatal signal is pending. So the newest segment may end in one torn frame, which
+    // recovery cuts off, or a segment being created may be shorter than its header; no
+    // record reported durable is in either (the checks below find every durable record).
+    // Anything else would be damage.
+    const StartupReport& startup = q.startup_report();
+    EXPECT_LE(startup.corrupt_records, 1U);
+    for (const std::string& problem : startup.problems) {
+      EXPECT_TRUE(problem.find("at end of segment") != std::string::npos ||
+                  problem.find("shorter than a segment header") != std::string::npos)
+          << problem;
+    }
     std::vector<std::uint64_t> seen;
     while (true) {
       auto batch = q.read(500, 4 << 20);
