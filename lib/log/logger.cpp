@@ -13,7 +13,8 @@ constexpr char kSeparator = '\x1f';
 Logger::Logger()
     : level_(static_cast<int>(Severity::info)),
       sink_(std::make_shared<StderrSink>()),
-      limiter_(kDefaultBurst, kDefaultInterval) {}
+      limiter_(kDefaultBurst, kDefaultInterval),
+      now_(&std::chrono::steady_clock::now) {}
 
 void Logger::set_sink(std::shared_ptr<LogSink> sink) {
   std::lock_guard lock(mutex_);
@@ -33,6 +34,11 @@ void Logger::set_rate_limit(std::uint32_t burst, std::chrono::steady_clock::dura
   limiter_.reconfigure(burst, interval);
 }
 
+void Logger::set_clock(SteadyNow now) {
+  std::lock_guard lock(mutex_);
+  now_ = now != nullptr ? now : &std::chrono::steady_clock::now;
+}
+
 void Logger::emit_locked(Severity s, std::string_view component, std::string_view message) {
   sink_->write(LogRecord{s, component, message, std::chrono::system_clock::now()});
 }
@@ -46,7 +52,7 @@ void Logger::write(Severity s, std::string_view component, std::string_view mess
   key.append(component).push_back(kSeparator);
   key.append(message);
   std::lock_guard lock(mutex_);
-  const RepeatLimiter::Decision d = limiter_.admit(key, std::chrono::steady_clock::now());
+  const RepeatLimiter::Decision d = limiter_.admit(key, now_());
   if (d.suppressed_before > 0) {
     emit_locked(s, component,
                 "previous message repeated " + std::to_string(d.suppressed_before) +
@@ -59,7 +65,7 @@ void Logger::write(Severity s, std::string_view component, std::string_view mess
 
 void Logger::flush_suppressed() {
   std::lock_guard lock(mutex_);
-  for (const RepeatLimiter::Expired& e : limiter_.expire(std::chrono::steady_clock::now())) {
+  for (const RepeatLimiter::Expired& e : limiter_.expire(now_())) {
     const std::size_t sep = e.key.find(kSeparator);
     const std::string_view component = std::string_view(e.key).substr(0, sep);
     const std::string_view message = std::string_view(e.key).substr(sep + 1);

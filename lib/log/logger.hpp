@@ -30,6 +30,10 @@ class Logger {
   void set_level(Severity level);
   Severity level() const;
   void set_rate_limit(std::uint32_t burst, std::chrono::steady_clock::duration interval);
+  // The clock the rate limit's windows are measured with; the steady clock unless a test
+  // sets its own (a null function restores the steady clock).
+  using SteadyNow = std::chrono::steady_clock::time_point (*)();
+  void set_clock(SteadyNow now);
 
   bool enabled(Severity s) const {
     return static_cast<int>(s) <= level_.load(std::memory_order_relaxed);
@@ -45,6 +49,7 @@ class Logger {
   mutable std::mutex mutex_;
   std::shared_ptr<LogSink> sink_;
   RepeatLimiter limiter_;
+  SteadyNow now_;
 };
 
 Logger& logger();
