@@ -34,7 +34,9 @@ class CapturingSink : public LogSink {
 // A clock the tests move by hand, so rate-limit windows do not depend on how fast the
 // machine (or qemu) runs the test.
 std::chrono::steady_clock::time_point fake_now;
-std::chrono::steady_clock::time_point fake_clock() { return fake_now; }
+std::chrono::steady_clock::time_point fake_clock() {
+  return fake_now;
+}
 
 class LoggerTest : public ::testing::Test {
  protected:
