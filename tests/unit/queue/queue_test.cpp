@@ -395,12 +395,14 @@ TEST_F(QueueTest, FsyncErrorAbandonsTheSegmentAndRewritesItsRecordsExactlyOnce) 
   EXPECT_EQ(40U, drain(false).size()) << "exactly once after a restart too";
 }
 
+// A failing disk (EIO) is waited for; a full one (ENOSPC) gets queue.when_full
+// (queue_full_disk_test.cpp).
 TEST_F(QueueTest, WriteErrorsKeepRecordsInMemoryAndRetry) {
   auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
   open(fs);
   append_n(5);
   ASSERT_TRUE(wait_durable(5));
-  fs->fail_appends(std::errc::no_space_on_device);
+  fs->fail_appends(std::errc::io_error);
   append_n(50, 100, 1);
   run_until(io_, [&] { return queue_->metrics().write_errors >= 3; });
   auto m = queue_->metrics();
@@ -408,7 +410,7 @@ TEST_F(QueueTest, WriteErrorsKeepRecordsInMemoryAndRetry) {
   EXPECT_EQ(5U, m.durable_seq);
   EXPECT_EQ(50U * 100, m.memory_bytes);
   // The metrics say what the disk refuses, and since when, while it does.
-  EXPECT_NE(std::string::npos, m.disk_error.find("No space left on device")) << m.disk_error;
+  EXPECT_NE(std::string::npos, m.disk_error.find("Input/output error")) << m.disk_error;
   EXPECT_GT(m.disk_error_since_ms, 0);
   fs->clear();
   ASSERT_TRUE(wait_durable(55));
@@ -426,7 +428,7 @@ TEST_F(QueueTest, ShortWriteIsCutBackAndTheRecordsRewritten) {
   open(fs);
   append_n(5);
   ASSERT_TRUE(wait_durable(5));
-  fs->short_write_next(37);
+  fs->short_write_next(37, std::errc::io_error);  // a failing disk, not a full one
   append_n(5, 100, 1);
   ASSERT_TRUE(wait_durable(10));
   EXPECT_EQ(1U, queue_->metrics().write_errors);
