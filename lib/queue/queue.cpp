@@ -693,6 +693,7 @@ void Queue::worker_main() {
     const bool stopping = stop_;
     const bool backoff = !stopping && now < retry_at_;
     bool progressed = false;
+    bool synced = false;
 
     if (!backoff) {
       progressed |= write_pending_locked(lock);
@@ -702,11 +703,11 @@ void Queue::worker_main() {
                                          Clock::now() >= last_sync_ + options_.fsync_interval ||
                                          unsynced_bytes * 2 >= options_.memory_buffer_bytes);
       if (sync_due) {
-        sync_active_locked(lock);
+        synced = sync_active_locked(lock);
         progressed = true;
       }
     }
-    progressed |= persist_cursor_locked(lock, stopping);
+    progressed |= persist_cursor_locked(lock, stopping, synced);
     if (options_.max_age && Clock::now() >= next_expiry_check_) {
       next_expiry_check_ = Clock::now() + std::min<std::chrono::milliseconds>(
                                               *options_.max_age / 10, std::chrono::seconds(10));
@@ -1099,7 +1100,8 @@ void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason r
   lock.lock();
 }
 
-bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force) {
+bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force,
+                                  bool with_group_fsync) {
   // Normally only a moved ack cursor is worth a write; at close also a new next_seq, so
   // that numbers handed out this run are not handed out again even if never written.
   if (ack_seq_ == persisted_ack_ && !(force && next_seq_ != persisted_next_)) {
@@ -1110,9 +1112,14 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
     return false;
   }
   const auto now = Clock::now();
-  if (!force &&
-      (now < cursor_retry_at_ || (now < last_cursor_write_ + options_.cursor_write_interval &&
-                                  acks_since_persist_ < options_.cursor_write_records))) {
+  // Along with a group fsync the cursor goes out as soon as fsync_interval allows: while
+  // records flow, a crash then sends again only what was acknowledged since the last
+  // fsync (and the requests in flight), not up to cursor_write_interval of records.
+  const bool due_with_fsync =
+      with_group_fsync && now >= last_cursor_write_ + options_.fsync_interval;
+  if (!force && (now < cursor_retry_at_ ||
+                 (!due_with_fsync && now < last_cursor_write_ + options_.cursor_write_interval &&
+                  acks_since_persist_ < options_.cursor_write_records))) {
     return false;
   }
   const Cursor cursor{ack_seq_, next_seq_};

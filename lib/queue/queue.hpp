@@ -161,7 +161,9 @@ class Queue {
   bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
   void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
                            std::error_code ec);
-  bool persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force);
+  // `with_group_fsync`: records were just fsynced; the cursor may ride along early.
+  bool persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force,
+                             bool with_group_fsync = false);
   // Deletes the sealed segments whose every record is below the persisted cursor, the
   // newest one included once it is sealed (its records are then all durable, so
   // "everything durable is acknowledged" covers it). Returns how many went.

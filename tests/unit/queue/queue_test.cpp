@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "queue/cursor_file.hpp"
 #include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
 #include "queue_fixture.hpp"
@@ -292,6 +293,28 @@ TEST_F(QueueTest, AcknowledgingRecordsAFullQueueDroppedDoesNotWedgeTheWorker) {
   queue_->close();
   done = true;
   watchdog.join();
+}
+
+// While records flow, the cursor rides along with the group fsync (at most every
+// fsync_interval), not only every cursor_write_interval: a crash then sends again only
+// what was acknowledged since the last fsync (issue 14: ~1,600 duplicates per SIGKILL).
+TEST_F(QueueTest, TheCursorIsPersistedWithTheNextGroupFsyncAfterAcknowledgements) {
+  options_.fsync = FsyncMode::interval;
+  options_.fsync_interval = std::chrono::milliseconds(10);
+  options_.cursor_write_interval = std::chrono::minutes(1);  // never, within this test
+  options_.cursor_write_records = 1'000'000;
+  open();
+  append_n(10);
+  ASSERT_TRUE(wait_durable(10));
+  ASSERT_EQ(10U, drain(true).size());
+  append_n(10, 100, 1);  // records keep flowing: a group fsync comes
+  ASSERT_TRUE(wait_durable(20));
+  PosixFileSystem posix;
+  CursorFile cursor(posix, options_.dir);
+  EXPECT_TRUE(run_until(io_, [&] {
+    const CursorFile::LoadResult r = cursor.load();
+    return r.status == CursorFile::LoadStatus::ok && r.cursor.ack_seq == 11;
+  })) << "the acknowledgements of records 1..10 are not on disk";
 }
 
 // Acknowledgements waiting to be persisted while the cursor file cannot be written: the
