@@ -466,6 +466,7 @@ bool Queue::open_reader() {
   reader_file_.reset();
   {
     std::lock_guard lock(mutex_);
+    reading_segment_ = 0;
     if (segments_.empty()) {
       return false;
     }
@@ -476,6 +477,7 @@ bool Queue::open_reader() {
       --it;
     }
     seg = *it;
+    reading_segment_ = seg.first_seq;
   }
   reader_.reset();
   reader_file_.reset();
@@ -550,6 +552,7 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
         }
         read_next_seq_ = std::max(read_next_seq_, it->first_seq);
         reader_.reset();
+        reading_segment_ = 0;  // read to its end; open_reader() marks the next one
         reader_segment_ = it->first_seq;
         continue;
       }
@@ -985,9 +988,10 @@ void Queue::remove_segment_file(const std::filesystem::path& path) {
   // Delivery's reader (on the loop thread) may still have the file open, and an unlinked
   // file's space comes back only when its last descriptor closes: on a full disk the
   // worker's next write would fail again, and drop_oldest would delete a segment more.
-  // Emptying it first frees the space now. (A reader that still reads it sees its end;
-  // every record in it is acknowledged or dropped.) A crash between the two calls leaves
-  // an empty segment file, which the next start removes.
+  // Emptying it first frees the space now. Only for segments the reader has read to the
+  // end (delivered ones) or never will (an emptied failed segment): see
+  // evict_oldest_locked. A crash between the two calls leaves an empty segment file,
+  // which the next start removes.
   std::unique_ptr<File> file;
   if (!fs_->open(path, OpenMode::read_write, file)) {
     (void)file->truncate(0);
@@ -1095,8 +1099,15 @@ void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason r
   disk_bytes_ -= oldest.file_bytes;
   segments_.pop_front();
   disk_full_ = false;  // space was freed: let new records try it
+  // Delivery may be reading it: emptying it under the reader would make the reader scan
+  // the rest of it for a frame. Its space then comes back when the reader moves on.
+  const bool being_read = oldest.first_seq == reading_segment_;
   lock.unlock();
-  remove_segment_file(oldest.path);
+  if (being_read) {
+    (void)fs_->remove(oldest.path);
+  } else {
+    remove_segment_file(oldest.path);
+  }
   lock.lock();
 }
 

@@ -231,6 +231,9 @@ class Queue {
   // drop_newest new records are refused (counted) until records become durable again or
   // a segment is deleted.
   bool disk_full_ = false;
+  // The segment delivery's reader has open and may be part way through (0: none); set on
+  // the loop, read by the worker.
+  std::uint64_t reading_segment_ = 0;
   QueueMetrics counters_;
   DiskError record_disk_error_;  // cleared when records become durable again
   DiskError cursor_disk_error_;  // cleared by the next cursor write
