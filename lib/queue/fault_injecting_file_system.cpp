@@ -31,7 +31,7 @@ class FaultInjectingFile final : public File {
         ++knobs_->injected;
         IoResult r = real_->append(data.first(std::min(knobs_->short_write_bytes, data.size())));
         if (!r.error) {
-          r.error = std::make_error_code(std::errc::no_space_on_device);
+          r.error = std::make_error_code(knobs_->short_write_error);
         }
         return r;
       }
@@ -74,9 +74,10 @@ void FaultInjectingFileSystem::fail_appends(std::errc error, int count) {
   knobs_->append_failures = count;
 }
 
-void FaultInjectingFileSystem::short_write_next(std::size_t bytes) {
+void FaultInjectingFileSystem::short_write_next(std::size_t bytes, std::errc error) {
   std::lock_guard lock(knobs_->mutex);
   knobs_->short_write_bytes = bytes;
+  knobs_->short_write_error = error;
   knobs_->short_write_armed = true;
 }
 

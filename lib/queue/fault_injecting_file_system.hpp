@@ -17,8 +17,9 @@ class FaultInjectingFileSystem final : public FileSystem {
 
   // The next `count` appends fail with `error` (nothing written); count < 0: until cleared.
   void fail_appends(std::errc error, int count = -1);
-  // The next append writes only `bytes` bytes, then reports ENOSPC.
-  void short_write_next(std::size_t bytes);
+  // The next append writes only `bytes` bytes, then reports `error` (a full disk by
+  // default, which the queue answers with queue.when_full).
+  void short_write_next(std::size_t bytes, std::errc error = std::errc::no_space_on_device);
   // The next `count` syncs fail with `error`; count < 0: until cleared.
   void fail_syncs(std::errc error, int count = -1);
   // Creating files (OpenMode::create_truncate) fails with `error`; count < 0: until cleared.
@@ -44,6 +45,7 @@ class FaultInjectingFileSystem final : public FileSystem {
     int append_failures = 0;
     std::size_t short_write_bytes = 0;
     bool short_write_armed = false;
+    std::errc short_write_error = std::errc::no_space_on_device;
     std::errc sync_error{};
     int sync_failures = 0;
     std::errc create_error{};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -45,6 +46,16 @@ std::optional<std::uint64_t> parse_segment_name(const std::string& name) {
   }
   return value;
 }
+
+// The disk (or the user's quota) has no room: a bound like max_bytes, not a failing disk.
+bool is_no_space(std::error_code ec) {
+  return ec == std::errc::no_space_on_device ||
+         ec == std::error_condition(EDQUOT, std::generic_category());
+}
+
+// Segments are never closed below this size for lack of disk space (the smallest
+// queue.segment_bytes allowed).
+constexpr std::uint64_t kSmallestSegmentBytes = 64 * 1024;
 
 }  // namespace
 
@@ -396,7 +407,7 @@ std::optional<DropReason> Queue::refusal_locked(std::size_t size, std::size_t co
   const std::uint64_t headers =
       (in_memory / options_.segment_bytes + 1) * format::kSegmentHeaderSize;
   if (options_.when_full == WhenFull::drop_newest &&
-      disk_bytes_ + in_memory + headers > options_.max_bytes) {
+      (disk_full_ || disk_bytes_ + in_memory + headers > options_.max_bytes)) {
     return DropReason::queue_full_newest;
   }
   if (pending_bytes + size > options_.memory_buffer_bytes) {
@@ -449,8 +460,13 @@ void Queue::on_durable(std::uint64_t durable_seq) {
 bool Queue::open_reader() {
   // Segment to read: the last one starting at or before read_next_seq_, else the first.
   SegmentInfo seg;
+  // A segment that is no longer listed was deleted: let its file go now (its space is
+  // not freed while it is open), even when there is no other segment to read yet.
+  reader_.reset();
+  reader_file_.reset();
   {
     std::lock_guard lock(mutex_);
+    reading_segment_ = 0;
     if (segments_.empty()) {
       return false;
     }
@@ -461,6 +477,7 @@ bool Queue::open_reader() {
       --it;
     }
     seg = *it;
+    reading_segment_ = seg.first_seq;
   }
   reader_.reset();
   reader_file_.reset();
@@ -535,6 +552,7 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
         }
         read_next_seq_ = std::max(read_next_seq_, it->first_seq);
         reader_.reset();
+        reading_segment_ = 0;  // read to its end; open_reader() marks the next one
         reader_segment_ = it->first_seq;
         continue;
       }
@@ -661,6 +679,7 @@ void Queue::publish_durable_locked(std::uint64_t durable_seq) {
   }
   durable_seq_ = durable_seq;
   record_disk_error_.clear();  // records reached the disk: it works for them again
+  disk_full_ = false;
   asio::post(io_, [guard = std::weak_ptr<int>(alive_), this, durable_seq] {
     if (guard.lock()) {
       on_durable(durable_seq);
@@ -677,6 +696,7 @@ void Queue::worker_main() {
     const bool stopping = stop_;
     const bool backoff = !stopping && now < retry_at_;
     bool progressed = false;
+    bool synced = false;
 
     if (!backoff) {
       progressed |= write_pending_locked(lock);
@@ -686,11 +706,11 @@ void Queue::worker_main() {
                                          Clock::now() >= last_sync_ + options_.fsync_interval ||
                                          unsynced_bytes * 2 >= options_.memory_buffer_bytes);
       if (sync_due) {
-        sync_active_locked(lock);
+        synced = sync_active_locked(lock);
         progressed = true;
       }
     }
-    progressed |= persist_cursor_locked(lock, stopping);
+    progressed |= persist_cursor_locked(lock, stopping, synced);
     if (options_.max_age && Clock::now() >= next_expiry_check_) {
       next_expiry_check_ = Clock::now() + std::min<std::chrono::milliseconds>(
                                               *options_.max_age / 10, std::chrono::seconds(10));
@@ -751,7 +771,7 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   const std::uint64_t next_seq = pending_[written_count_].seq;
   if (active_) {
     const auto& seg = segments_.back();
-    const bool roll = active_written_ >= options_.segment_bytes ||
+    const bool roll = active_written_ >= segment_limit() ||
                       Clock::now() - active_opened_ >= options_.segment_max_age ||
                       next_seq - seg.first_seq >= format::kMaxSeqDelta;
     if (roll) {
@@ -782,13 +802,14 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   // does not move them (pending_store.hpp).
   constexpr std::size_t kMaxWriteBytes = 4 * 1024 * 1024;
   const std::uint64_t first_seq = segments_.back().first_seq;
+  const std::uint64_t limit = segment_limit();
   batch_.clear();
   std::size_t batch_bytes = 0;
   for (std::size_t i = written_count_; i < pending_.size(); ++i) {
     const PendingStore::Record& p = pending_[i];
     const std::size_t frame_bytes = format::kFrameHeaderSize + p.size;
     if (!batch_.empty() && (batch_bytes + frame_bytes > kMaxWriteBytes ||
-                            active_written_ + batch_bytes + frame_bytes > options_.segment_bytes ||
+                            active_written_ + batch_bytes + frame_bytes > limit ||
                             p.seq - first_seq >= format::kMaxSeqDelta)) {
       break;  // the rest goes to the next batch (and segment)
     }
@@ -901,6 +922,9 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
                "; keeping records in memory and retrying");
     retry_at_ = Clock::now() + retry_delay_;
     retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+    if (is_no_space(ec) && make_room_locked(lock)) {
+      retry_at_ = {};
+    }
     return false;
   }
   ++counters_.fsyncs;
@@ -936,7 +960,7 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   lock.unlock();
   if (empty) {
     file.reset();
-    (void)fs_->remove(path);
+    remove_segment_file(path);
   } else {
     (void)file->truncate(keep);
     file.reset();
@@ -955,6 +979,92 @@ void Queue::disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* 
   active_written_ = active_synced_;  // no active segment: nothing written and unsynced
   retry_at_ = Clock::now() + retry_delay_;
   retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+  if (is_no_space(ec) && make_room_locked(lock)) {
+    retry_at_ = {};
+  }
+}
+
+void Queue::remove_segment_file(const std::filesystem::path& path) {
+  // Delivery's reader (on the loop thread) may still have the file open, and an unlinked
+  // file's space comes back only when its last descriptor closes: on a full disk the
+  // worker's next write would fail again, and drop_oldest would delete a segment more.
+  // Emptying it first frees the space now. Only for segments the reader has read to the
+  // end (delivered ones) or never will (an emptied failed segment): see
+  // evict_oldest_locked. A crash between the two calls leaves an empty segment file,
+  // which the next start removes.
+  std::unique_ptr<File> file;
+  if (!fs_->open(path, OpenMode::read_write, file)) {
+    (void)file->truncate(0);
+    file.reset();
+  }
+  (void)fs_->remove(path);
+}
+
+std::uint64_t Queue::segment_limit() const {
+  return full_disk_segment_bytes_ == 0 ? options_.segment_bytes
+                                       : std::min(options_.segment_bytes, full_disk_segment_bytes_);
+}
+
+bool Queue::make_room_locked(std::unique_lock<std::mutex>& lock) {
+  // What the disk held when it refused is the real bound: segments are closed at a
+  // quarter of it from now on, so that drop_oldest frees a quarter at a time, not all.
+  const std::uint64_t quarter = std::max(kSmallestSegmentBytes, disk_bytes_ / 4);
+  if (full_disk_segment_bytes_ == 0 || quarter < full_disk_segment_bytes_) {
+    full_disk_segment_bytes_ = quarter;
+    if (quarter < options_.segment_bytes) {
+      log::warning(kLog, "the disk is full with ", disk_bytes_,
+                   " bytes of queue segments: closing segments at ", quarter, " bytes from now on");
+    }
+  }
+  // Delivered records first: deleting them loses nothing. Their deletion needs a new
+  // cursor on the disk first (persist_cursor_locked finds room for it).
+  const std::size_t before = segments_.size();
+  if (ack_seq_ != persisted_ack_) {
+    (void)persist_cursor_locked(lock, true);
+  }
+  delete_delivered_locked(lock);
+  if (segments_.size() < before) {
+    return true;
+  }
+  if (options_.when_full == WhenFull::drop_oldest && !segments_.empty() &&
+      !segments_.front().active) {
+    log::warning(kLog,
+                 "the disk is full: deleting the oldest queue segment to make room "
+                 "(queue.when_full: drop_oldest)");
+    if (segments_.size() >= 2) {
+      evict_oldest_locked(lock, DropReason::queue_full_oldest);
+      return true;
+    }
+    // The only segment left, sealed, so all its records are durable: they are dropped by
+    // moving the ack cursor past them. That cursor must be on the disk before the file
+    // goes (persist_cursor_locked deletes it then): otherwise the segment's name and
+    // frames are the only record of the sequence numbers it used.
+    const SegmentInfo& only = segments_.front();
+    const std::uint64_t end = durable_seq_ + 1;
+    const std::uint64_t from = std::max(ack_seq_, only.first_seq);
+    if (end > from) {
+      count_drop_locked(DropReason::queue_full_oldest, end - from);
+      log::warning(kLog, "dropped ", end - from, " unacknowledged records (",
+                   to_string(DropReason::queue_full_oldest), ") by deleting segment ",
+                   only.path.filename().string());
+    }
+    ack_seq_ = std::max(ack_seq_, end);
+    (void)persist_cursor_locked(lock, true);
+    return segments_.size() < before;
+  }
+  if (!disk_full_) {
+    disk_full_ = true;
+    if (options_.when_full == WhenFull::drop_newest) {
+      log::warning(kLog,
+                   "the disk is full: refusing new records until delivery frees space "
+                   "(queue.when_full: drop_newest)");
+    } else {
+      log::warning(kLog,
+                   "the disk is full and holds no queue segment to delete: records wait in "
+                   "memory (queue.memory_buffer) until space returns");
+    }
+  }
+  return false;
 }
 
 void Queue::DiskError::set(std::string_view what, std::error_code ec) {
@@ -988,12 +1098,21 @@ void Queue::evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason r
   ack_seq_ = std::max(ack_seq_, end);
   disk_bytes_ -= oldest.file_bytes;
   segments_.pop_front();
+  disk_full_ = false;  // space was freed: let new records try it
+  // Delivery may be reading it: emptying it under the reader would make the reader scan
+  // the rest of it for a frame. Its space then comes back when the reader moves on.
+  const bool being_read = oldest.first_seq == reading_segment_;
   lock.unlock();
-  (void)fs_->remove(oldest.path);
+  if (being_read) {
+    (void)fs_->remove(oldest.path);
+  } else {
+    remove_segment_file(oldest.path);
+  }
   lock.lock();
 }
 
-bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force) {
+bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force,
+                                  bool with_group_fsync) {
   // Normally only a moved ack cursor is worth a write; at close also a new next_seq, so
   // that numbers handed out this run are not handed out again even if never written.
   if (ack_seq_ == persisted_ack_ && !(force && next_seq_ != persisted_next_)) {
@@ -1004,16 +1123,38 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
     return false;
   }
   const auto now = Clock::now();
-  if (!force &&
-      (now < cursor_retry_at_ || (now < last_cursor_write_ + options_.cursor_write_interval &&
-                                  acks_since_persist_ < options_.cursor_write_records))) {
+  // Along with a group fsync the cursor goes out as soon as fsync_interval allows: while
+  // records flow, a crash then sends again only what was acknowledged since the last
+  // fsync (and the requests in flight), not up to cursor_write_interval of records.
+  const bool due_with_fsync =
+      with_group_fsync && now >= last_cursor_write_ + options_.fsync_interval;
+  if (!force && (now < cursor_retry_at_ ||
+                 (!due_with_fsync && now < last_cursor_write_ + options_.cursor_write_interval &&
+                  acks_since_persist_ < options_.cursor_write_records))) {
     return false;
   }
   const Cursor cursor{ack_seq_, next_seq_};
+  // Whether this cursor lets a segment go (as delete_delivered_locked will decide).
+  const bool frees_space = !segments_.empty() && !segments_.front().active &&
+                           (segments_.size() >= 2 ? segments_[1].first_seq <= cursor.ack_seq
+                                                  : cursor.ack_seq > durable_seq_);
   last_cursor_write_ = now;
   lock.unlock();
   CursorFile file(*fs_, options_.dir);
-  const std::error_code ec = file.store(cursor);
+  std::error_code ec = file.store(cursor);
+  if (is_no_space(ec) && frees_space) {
+    // A full disk may have no room for cursor.tmp, and without a new cursor no delivered
+    // segment may go: the queue would wait for ever. The old cursor's room is enough.
+    // A crash before the new one is written only means delivering again from the oldest
+    // segment (duplicates, nothing lost); a segment is still on the disk, so the
+    // sequence numbers used are still known at the next start.
+    log::warning(kLog, "no room on the disk for a new queue cursor (", ec.message(),
+                 "): removing the old one to make room");
+    if (!fs_->remove(options_.dir / format::kCursorName)) {
+      (void)fs_->sync_directory(options_.dir);
+      ec = file.store(cursor);
+    }
+  }
   lock.lock();
   if (ec) {
     ++counters_.write_errors;
@@ -1033,22 +1174,35 @@ bool Queue::persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force
   persisted_ack_ = cursor.ack_seq;
   persisted_next_ = cursor.next_seq;
   acks_since_persist_ = 0;
-  // Sealed segments wholly below the persisted cursor are delivered: delete them.
+  delete_delivered_locked(lock);
+  return true;
+}
+
+std::size_t Queue::delete_delivered_locked(std::unique_lock<std::mutex>& lock) {
+  // A sealed segment's records end where the next segment starts. The newest segment, once
+  // sealed (by a disk error, or found at open), holds durable records only, so it is
+  // delivered when everything durable is: it must not wait for a successor, which a full
+  // disk would never let the worker create.
   std::vector<std::filesystem::path> doomed;
-  while (segments_.size() >= 2 && segments_[1].first_seq <= persisted_ack_ &&
-         !segments_.front().active) {
+  while (!segments_.empty() && !segments_.front().active) {
+    const bool delivered = segments_.size() >= 2 ? segments_[1].first_seq <= persisted_ack_
+                                                 : persisted_ack_ > durable_seq_;
+    if (!delivered) {
+      break;
+    }
     doomed.push_back(segments_.front().path);
     disk_bytes_ -= segments_.front().file_bytes;
     segments_.pop_front();
   }
   if (!doomed.empty()) {
+    disk_full_ = false;  // space was freed: let new records try it
     lock.unlock();
     for (const auto& p : doomed) {
-      (void)fs_->remove(p);
+      remove_segment_file(p);
     }
     lock.lock();
   }
-  return true;
+  return doomed.size();
 }
 
 }  // namespace canhose::queue

@@ -161,8 +161,24 @@ class Queue {
   bool create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint64_t first_seq);
   void disk_failure_locked(std::unique_lock<std::mutex>& lock, const char* what,
                            std::error_code ec);
-  bool persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force);
+  // `with_group_fsync`: records were just fsynced; the cursor may ride along early.
+  bool persist_cursor_locked(std::unique_lock<std::mutex>& lock, bool force,
+                             bool with_group_fsync = false);
+  // Deletes the sealed segments whose every record is below the persisted cursor, the
+  // newest one included once it is sealed (its records are then all durable, so
+  // "everything durable is acknowledged" covers it). Returns how many went.
+  std::size_t delete_delivered_locked(std::unique_lock<std::mutex>& lock);
+  // The disk refused a segment write for lack of space (ENOSPC, EDQUOT): the real free
+  // space is then a bound like max_bytes. Deletes delivered segments, else applies
+  // when_full (drop_oldest: deletes the oldest segment, counted; drop_newest: refuses new
+  // records until space is freed). True when space was freed: retry at once.
+  bool make_room_locked(std::unique_lock<std::mutex>& lock);
+  // Bytes at which the active segment is closed: segment_bytes, or less once the disk has
+  // been found smaller than that (so that drop_oldest never has to drop all of it).
+  std::uint64_t segment_limit() const;
   void evict_oldest_locked(std::unique_lock<std::mutex>& lock, DropReason reason);
+  // Deletes a segment file that is no longer listed (call without the lock).
+  void remove_segment_file(const std::filesystem::path& path);
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
@@ -211,6 +227,13 @@ class Queue {
   std::uint64_t persisted_next_ = 0;
   std::uint64_t acks_since_persist_ = 0;
   bool stop_ = false;
+  // The disk refused records for lack of space and nothing could be freed yet: under
+  // drop_newest new records are refused (counted) until records become durable again or
+  // a segment is deleted.
+  bool disk_full_ = false;
+  // The segment delivery's reader has open and may be part way through (0: none); set on
+  // the loop, read by the worker.
+  std::uint64_t reading_segment_ = 0;
   QueueMetrics counters_;
   DiskError record_disk_error_;  // cleared when records become durable again
   DiskError cursor_disk_error_;  // cleared by the next cursor write
@@ -223,6 +246,8 @@ class Queue {
   std::uint64_t active_synced_ = 0;   // of which fsynced (never mode: == written)
   std::chrono::steady_clock::time_point active_opened_;
   std::size_t written_count_ = 0;  // pending_ front records written but not durable
+  // Set by the first full-disk error: a quarter of the segment bytes the disk held then.
+  std::uint64_t full_disk_segment_bytes_ = 0;
   std::chrono::steady_clock::time_point retry_at_;
   std::chrono::milliseconds retry_delay_{0};
   std::chrono::steady_clock::time_point last_sync_;

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "queue/cursor_file.hpp"
 #include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
 #include "queue_fixture.hpp"
@@ -294,6 +295,28 @@ TEST_F(QueueTest, AcknowledgingRecordsAFullQueueDroppedDoesNotWedgeTheWorker) {
   watchdog.join();
 }
 
+// While records flow, the cursor rides along with the group fsync (at most every
+// fsync_interval), not only every cursor_write_interval: a crash then sends again only
+// what was acknowledged since the last fsync (issue 14: ~1,600 duplicates per SIGKILL).
+TEST_F(QueueTest, TheCursorIsPersistedWithTheNextGroupFsyncAfterAcknowledgements) {
+  options_.fsync = FsyncMode::interval;
+  options_.fsync_interval = std::chrono::milliseconds(10);
+  options_.cursor_write_interval = std::chrono::minutes(1);  // never, within this test
+  options_.cursor_write_records = 1'000'000;
+  open();
+  append_n(10);
+  ASSERT_TRUE(wait_durable(10));
+  ASSERT_EQ(10U, drain(true).size());
+  append_n(10, 100, 1);  // records keep flowing: a group fsync comes
+  ASSERT_TRUE(wait_durable(20));
+  PosixFileSystem posix;
+  CursorFile cursor(posix, options_.dir);
+  EXPECT_TRUE(run_until(io_, [&] {
+    const CursorFile::LoadResult r = cursor.load();
+    return r.status == CursorFile::LoadStatus::ok && r.cursor.ack_seq == 11;
+  })) << "the acknowledgements of records 1..10 are not on disk";
+}
+
 // Acknowledgements waiting to be persisted while the cursor file cannot be written: the
 // worker retries with backoff (retry_initial doubling to retry_max), not at every pass.
 TEST_F(QueueTest, AFailingCursorWriteIsRetriedWithBackoffNotInALoop) {
@@ -395,12 +418,14 @@ TEST_F(QueueTest, FsyncErrorAbandonsTheSegmentAndRewritesItsRecordsExactlyOnce) 
   EXPECT_EQ(40U, drain(false).size()) << "exactly once after a restart too";
 }
 
+// A failing disk (EIO) is waited for; a full one (ENOSPC) gets queue.when_full
+// (queue_full_disk_test.cpp).
 TEST_F(QueueTest, WriteErrorsKeepRecordsInMemoryAndRetry) {
   auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
   open(fs);
   append_n(5);
   ASSERT_TRUE(wait_durable(5));
-  fs->fail_appends(std::errc::no_space_on_device);
+  fs->fail_appends(std::errc::io_error);
   append_n(50, 100, 1);
   run_until(io_, [&] { return queue_->metrics().write_errors >= 3; });
   auto m = queue_->metrics();
@@ -408,7 +433,7 @@ TEST_F(QueueTest, WriteErrorsKeepRecordsInMemoryAndRetry) {
   EXPECT_EQ(5U, m.durable_seq);
   EXPECT_EQ(50U * 100, m.memory_bytes);
   // The metrics say what the disk refuses, and since when, while it does.
-  EXPECT_NE(std::string::npos, m.disk_error.find("No space left on device")) << m.disk_error;
+  EXPECT_NE(std::string::npos, m.disk_error.find("Input/output error")) << m.disk_error;
   EXPECT_GT(m.disk_error_since_ms, 0);
   fs->clear();
   ASSERT_TRUE(wait_durable(55));
@@ -426,7 +451,7 @@ TEST_F(QueueTest, ShortWriteIsCutBackAndTheRecordsRewritten) {
   open(fs);
   append_n(5);
   ASSERT_TRUE(wait_durable(5));
-  fs->short_write_next(37);
+  fs->short_write_next(37, std::errc::io_error);  // a failing disk, not a full one
   append_n(5, 100, 1);
   ASSERT_TRUE(wait_durable(10));
   EXPECT_EQ(1U, queue_->metrics().write_errors);
