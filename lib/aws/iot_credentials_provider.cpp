@@ -9,6 +9,7 @@
 #include "aws/https_transport.hpp"
 #include "aws/iot_credentials_error.hpp"
 #include "aws/iso8601_time.hpp"
+#include "aws/server_text_redactor.hpp"
 #include "aws/static_credentials_provider.hpp"
 
 namespace canhose::aws {
@@ -49,13 +50,14 @@ HttpsTransportOptions transport_options(const IotCredentialsOptions& o) {
   return t;
 }
 
-// The service's own words from an error body ({"message": "..."}), shortened, or "".
+// The service's own words from an error body ({"message": "..."}), shortened and
+// redacted (server text), or "".
 std::string service_message(const std::string& body) {
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_object()) {
     auto it = json.find("message");
     if (it != json.end() && it->is_string()) {
-      std::string text = it->get<std::string>();
+      std::string text = ServerTextRedactor().redact(it->get<std::string>());
       if (text.size() > 200) {
         text.resize(200);
         text += "...";
