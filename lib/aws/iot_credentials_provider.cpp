@@ -163,10 +163,15 @@ CredentialsResult IotCredentialsProvider::parse_response(const HttpResult& resul
       return bad(std::string("response lacks credentials.") + key);
     }
   }
-  auto expiration = parse_iso8601_time(c["expiration"].get_ref<const std::string&>());
+  std::string why;
+  auto expiration = parse_iso8601_time(c["expiration"].get_ref<const std::string&>(), &why);
   if (!expiration) {
-    return bad("credentials.expiration is not an ISO 8601 time: " +
-               c["expiration"].get<std::string>());
+    // Server text: redacted, and cut to what a timestamp needs.
+    std::string quoted = ServerTextRedactor().redact(c["expiration"].get<std::string>());
+    if (quoted.size() > 40) {
+      quoted = quoted.substr(0, 40) + "...";
+    }
+    return bad("credentials.expiration \"" + quoted + "\" is refused: " + why);
   }
   CredentialsResult ok;
   ok.credentials.access_key_id = c["accessKeyId"].get<std::string>();

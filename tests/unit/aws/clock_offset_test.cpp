@@ -30,6 +30,22 @@ TEST(HttpDate, RejectsOtherFormsAndImpossibleDates) {
   }
 }
 
+// Found by fuzzing: a year outside what a time_point holds overflowed (an optimised build
+// read 0997 as 2166 and moved the signing clock by 4.4e9 s).
+TEST(HttpDate, YearsATimePointCannotHoldAreRefusedWithTheReason) {
+  for (const char* bad : {"Sun, 01 Jan 0997 00:00:00 GMT", "Fri, 31 Dec 1677 23:59:59 GMT",
+                          "Wed, 01 Jan 2262 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+    std::string why;
+    EXPECT_FALSE(parse_http_date(bad, &why).has_value()) << bad;
+    EXPECT_EQ(why, "the year is outside 1678-2261") << bad;
+  }
+  EXPECT_EQ(parse_http_date("Sat, 01 Jan 1678 00:00:00 GMT"), at(1678, 1, 1, 0, 0, 0));
+  EXPECT_EQ(parse_http_date("Tue, 31 Dec 2261 23:59:59 GMT"), at(2261, 12, 31, 23, 59, 59));
+  std::string why;
+  EXPECT_FALSE(parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT", &why));
+  EXPECT_EQ(why, "the day of the week does not match the date");
+}
+
 TEST(HttpDate, FormatRoundTrips) {
   const auto t = at(2026, 2, 28, 23, 5, 9);
   EXPECT_EQ(format_http_date(t), "Sat, 28 Feb 2026 23:05:09 GMT");
@@ -54,6 +70,13 @@ TEST(ClockOffset, LearnsFromTheDateHeaderAtTheRoundTripMidpoint) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
   EXPECT_EQ(clock.now(), clocks.system);
+  // 26 years is more than a day: the first response only proposes the correction ...
+  const auto first_sent = clocks.steady;
+  clocks.advance(milliseconds(800));
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(at(2026, 11, 25, 17, 59, 59)),
+                                          first_sent, clocks.steady));
+  EXPECT_EQ(clock.now(), clocks.system);
+  // ... and the next one, agreeing, makes it.
   const auto sent = clocks.steady;
   clocks.advance(milliseconds(400));  // the server stamps its Date half-way
   const auto server_time = at(2026, 11, 25, 18, 0, 0);
@@ -87,9 +110,11 @@ TEST(ClockOffset, FollowsTheSystemClockBackWhenNtpFixesIt) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
   const auto truth = at(2026, 11, 25, 18, 0, 0);
+  EXPECT_FALSE(clock.learn(truth, clocks.system, "test"));  // a large correction is confirmed
   ASSERT_TRUE(clock.learn(truth, clocks.system, "test"));
   clocks.system = truth;  // NTP stepped the system clock
   EXPECT_GT(clock.now() - truth, hours(24));
+  EXPECT_FALSE(clock.learn(truth, clocks.system, "test"));
   ASSERT_TRUE(clock.learn(truth, clocks.system, "test"));
   EXPECT_EQ(clock.offset(), milliseconds(0));
   EXPECT_EQ(clock.now(), truth);
@@ -98,6 +123,8 @@ TEST(ClockOffset, FollowsTheSystemClockBackWhenNtpFixesIt) {
 TEST(ClockOffset, LearnsFromGpsTimeWithItsObservationInstant) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
+  // Years off: the first fix proposes, the next (a second later) confirms.
+  EXPECT_FALSE(clock.learn_from_gps(at(2026, 11, 25, 17, 59, 59), clocks.system - seconds(1)));
   const auto gps = at(2026, 11, 25, 18, 0, 0);
   const auto observed_at = clocks.system;
   clocks.advance(milliseconds(250));  // the fix is handed over a little later
@@ -109,6 +136,7 @@ TEST(ClockOffset, ARecentServerDateOutranksADisagreeingGpsTime) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
   const auto server_time = at(2026, 11, 25, 18, 0, 0);
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
   ASSERT_TRUE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
   const auto offset = clock.offset();
   // gpsfake replaying a 2023 log: GPS says it is years earlier. Ignored.
@@ -128,6 +156,7 @@ TEST(ClockOffset, MissingRoundTripTimesFallBackToNow) {
   ManualClocks clocks;
   ClockOffset clock = clocks.make();
   const auto server_time = at(2026, 11, 25, 18, 0, 0);
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
   ASSERT_TRUE(clock.learn_from_http_date(format_http_date(server_time), {}, {}));
   EXPECT_EQ(clock.now(), server_time + milliseconds(500));
 }
@@ -137,6 +166,41 @@ TEST(ClockOffset, UnparsableDateHeaderChangesNothing) {
   ClockOffset clock = clocks.make();
   EXPECT_FALSE(clock.learn_from_http_date("yesterday", clocks.steady, clocks.steady));
   EXPECT_EQ(clock.offset(), milliseconds(0));
+}
+
+// A server answering with a date no real server sends must not move the signing clock.
+TEST(ClockOffset, ImplausibleDateHeadersNeverMoveTheClock) {
+  ManualClocks clocks;
+  clocks.system = at(2026, 12, 6, 12, 0, 0);
+  ClockOffset clock = clocks.make();
+  for (const char* header : {"Sun, 01 Jan 0997 00:00:00 GMT",     // refused by the parser
+                             "Wed, 01 Jan 2166 00:00:00 GMT",     // what 0997 used to become
+                             "Fri, 01 Jan 2100 00:00:00 GMT",     // the first implausible day
+                             "Sat, 01 Jan 2000 00:00:00 GMT"}) {  // before canhose existed
+    for (int i = 0; i < 3; ++i) {  // repeating it does not help either
+      EXPECT_FALSE(clock.learn_from_http_date(header, {}, {})) << header;
+    }
+    EXPECT_EQ(clock.offset(), milliseconds(0)) << header;
+  }
+  // Nor does it count as server time that outranks GPS.
+  EXPECT_TRUE(clock.learn_from_gps(clocks.system + minutes(5), clocks.system));
+}
+
+TEST(ClockOffset, ACorrectionOfDecadesFromOneHeaderWaitsForASecondThatAgrees) {
+  ManualClocks clocks;
+  clocks.system = at(2026, 12, 6, 12, 0, 0);
+  ClockOffset clock = clocks.make();
+  // One wrong header says 2090: nothing changes.
+  EXPECT_FALSE(clock.learn_from_http_date("Thu, 01 Jun 2090 00:00:00 GMT", {}, {}));
+  EXPECT_EQ(clock.offset(), milliseconds(0));
+  // The next response tells the truth: it disagrees, so 2090 is forgotten ...
+  EXPECT_FALSE(clock.learn_from_http_date(format_http_date(clocks.system), {}, {}));
+  EXPECT_FALSE(clock.learn_from_http_date("Thu, 01 Jun 2090 00:00:00 GMT", {}, {}));
+  EXPECT_FALSE(clock.learn_from_gps(at(2060, 1, 1, 0, 0, 0), clocks.system));
+  EXPECT_EQ(clock.offset(), milliseconds(0));
+  // ... and corrections below a day need no confirmation.
+  EXPECT_TRUE(clock.learn_from_http_date(format_http_date(clocks.system + hours(23)), {}, {}));
+  EXPECT_EQ(clock.offset(), hours(23) + milliseconds(500));
 }
 
 }  // namespace
