@@ -4,6 +4,7 @@
 
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
+#include "aws/proxy_settings.hpp"
 #include "metrics/metrics_server.hpp"
 #include "obd/pid_table.hpp"
 
@@ -170,6 +171,15 @@ void read_https(MappingReader& r, aws::HttpsTransportOptions& c) {
   r.value("ca_file", c.tls.ca_file);
   r.value("proxy", c.proxy);
   r.value("no_proxy", c.no_proxy);
+  if (!c.proxy.empty()) {
+    // The parser the HTTPS client uses at start-up: check-config refuses exactly what the
+    // daemon would refuse. (An empty proxy means HTTPS_PROXY from the daemon's own
+    // environment, which a check run elsewhere cannot see.)
+    std::string error;
+    if (!aws::ProxySettings::from_options(c.proxy, c.no_proxy, error)) {
+      r.error(error.starts_with("NO_PROXY") ? "no_proxy" : "proxy", error);
+    }
+  }
   r.section("timeouts", [&](MappingReader& t) {
     t.value("resolve", c.timeouts.resolve, between<Duration>(100ms, 5min));
     t.value("connect", c.timeouts.connect, between<Duration>(100ms, 5min));

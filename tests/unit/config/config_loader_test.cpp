@@ -148,6 +148,28 @@ TEST(ConfigLoader, RelativeStateDirIsRefused) {
       "found \"var/lib\"\n");
 }
 
+// check-config accepted proxies the daemon then refused at start-up; both now use the HTTPS
+// client's parser, and no message quotes the password.
+TEST(ConfigLoader, ProxyUrlIsCheckedWithTheDaemonsParser) {
+  auto accepted = parse_config_text(
+      "delivery:\n  proxy: \"http://user:Top/Secret@127.0.0.1:3128\"\n", "test.yaml");
+  EXPECT_TRUE(accepted.ok()) << format_errors(accepted.errors);
+  EXPECT_EQ(errors_of("delivery:\n  proxy: none\n"), "");
+  EXPECT_EQ(errors_of("delivery:\n  proxy: socks5://user:Top/Secret@proxy:1080\n"),
+            "test.yaml:2:10: delivery.proxy: proxy URL scheme socks5 is not supported (use an "
+            "http:// proxy; the tunnel itself is TLS)\n");
+  EXPECT_NE(errors_of("delivery:\n  proxy: https://proxy:3128\n").find("not supported"),
+            std::string::npos);
+  const std::string port = errors_of("delivery:\n  proxy: http://user:Top/Secret@proxy:Top\n");
+  EXPECT_NE(port.find("test.yaml:2:10: delivery.proxy: proxy URL has an invalid port"),
+            std::string::npos)
+      << port;
+  EXPECT_EQ(port.find("Top"), std::string::npos) << port;
+  EXPECT_NE(errors_of("delivery:\n  proxy: http://proxy:3128\n  no_proxy: 10.0.0.0/99\n")
+                .find("delivery.no_proxy: NO_PROXY entry '10.0.0.0/99'"),
+            std::string::npos);
+}
+
 TEST(ConfigLoader, MissingFileSaysWhy) {
   const LoadResult r = load_config_file("/nonexistent/canhose.yaml");
   ASSERT_EQ(r.errors.size(), 1u);
