@@ -1,6 +1,7 @@
 #include "config/config_schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
@@ -366,7 +367,21 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
     std::vector<std::string> ids;
     f.value("ids", ids);
     raw.ids.clear();
+    raw.all_ids = false;
+    const auto is_all = [](const std::string& text) {
+      return text.size() == 3 && std::tolower(static_cast<unsigned char>(text[0])) == 'a' &&
+             std::tolower(static_cast<unsigned char>(text[1])) == 'l' &&
+             std::tolower(static_cast<unsigned char>(text[2])) == 'l';
+    };
+    if (ids.size() == 1 && is_all(ids[0])) {
+      raw.all_ids = true;
+      ids.clear();
+    }
     for (const std::string& text : ids) {
+      if (is_all(text)) {
+        f.error("ids", "\"all\" stands alone: write `ids: all`, or list only ids");
+        continue;
+      }
       unsigned long id = 0;
       std::size_t used = 0;
       try {
@@ -379,6 +394,12 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
         continue;
       }
       raw.ids.push_back(static_cast<std::uint32_t>(id));
+    }
+    // Enabled with nothing selected used to record nothing and say nothing.
+    if (raw.enabled && !raw.all_ids && ids.empty() && raw.extended_ids.empty()) {
+      f.error(f.has("ids") ? "ids" : "enabled",
+              "raw frames are enabled but no ids are selected: write `ids: all` to record "
+              "every frame, or list the ids, e.g. ids: [\"0x7E8\", \"0x18FEF100\"]");
     }
   });
 }

@@ -170,6 +170,33 @@ TEST(ConfigLoader, ProxyUrlIsCheckedWithTheDaemonsParser) {
             std::string::npos);
 }
 
+// enabled: true with no ids recorded nothing and said nothing.
+TEST(ConfigLoader, RawFramesEnabledNeedsIdsOrAll) {
+  auto all =
+      parse_config_text("record:\n  raw_frames:\n    enabled: true\n    ids: all\n", "test.yaml");
+  ASSERT_TRUE(all.ok()) << format_errors(all.errors);
+  EXPECT_TRUE(all.config.raw_frames.all_ids);
+  EXPECT_TRUE(all.config.raw_frames.ids.empty());
+  auto listed = parse_config_text(
+      "record:\n  raw_frames:\n    enabled: true\n    ids: [\"0x7E8\", \"0x18FEF100\"]\n",
+      "test.yaml");
+  ASSERT_TRUE(listed.ok()) << format_errors(listed.errors);
+  EXPECT_FALSE(listed.config.raw_frames.all_ids);
+  EXPECT_EQ(listed.config.raw_frames.ids, (std::vector<std::uint32_t>{0x7E8, 0x18FEF100}));
+  const std::string hint =
+      "raw frames are enabled but no ids are selected: write `ids: all` to record every frame, "
+      "or list the ids, e.g. ids: [\"0x7E8\", \"0x18FEF100\"]\n";
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: true\n"),
+            "test.yaml:3:14: record.raw_frames.enabled: " + hint);
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: true\n    ids: []\n"),
+            "test.yaml:4:10: record.raw_frames.ids: " + hint);
+  EXPECT_NE(errors_of("record:\n  raw_frames:\n    enabled: true\n    ids: [all, \"0x7E8\"]\n")
+                .find("\"all\" stands alone"),
+            std::string::npos);
+  // Disabled with no ids (the shipped file) is fine.
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: false\n    ids: []\n"), "");
+}
+
 TEST(ConfigLoader, MissingFileSaysWhy) {
   const LoadResult r = load_config_file("/nonexistent/canhose.yaml");
   ASSERT_EQ(r.errors.size(), 1u);
