@@ -10,6 +10,7 @@
 #include "can/replay_source.hpp"
 #include "can/socketcan_opener.hpp"
 #include "can/socketcan_source.hpp"
+#include "config/config_check.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
 #include "delivery/firehose_delivery.hpp"
@@ -82,6 +83,10 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
   registry.add_collector([&daemon](auto& out) { daemon.collect_metrics(out); });
 
   try {
+    // What already exists is used as it is; a folder others can enter is said once here.
+    for (const std::string& warning : config::state_directory_warnings(config)) {
+      log::warning(kLog, warning);
+    }
     // 1. The queue: everything else feeds it or drains it.
     queue::Queue::OpenResult opened = queue::Queue::open(io, config.queue);
     if (!opened.queue) {
