@@ -24,6 +24,7 @@
 #include "aws/put_record_batch_body.hpp"
 #include "aws/sigv4_signer.hpp"
 #include "aws/static_credentials_provider.hpp"
+#include "support/signature_quoting_transport.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
 #include "support/tls_test_server.hpp"
@@ -47,16 +48,7 @@ Credentials credentials(std::string secret, std::string token) {
   return c;
 }
 
-// What real Firehose answers to a wrong secret, quoting the canonical request it computed.
-std::string invalid_signature_message(std::string_view canonical_request,
-                                      std::string_view string_to_sign) {
-  return "The request signature we calculated does not match the signature you provided. "
-         "Check your AWS Secret Access Key and signing method. Consult the service "
-         "documentation for details.\n\nThe Canonical String for this request should have "
-         "been\n'" +
-         std::string(canonical_request) + "'\n\nThe String-to-Sign should have been\n'" +
-         std::string(string_to_sign) + "'\n";
-}
+using test::invalid_signature_message;
 
 TEST(ServerTextRedactor, CanonicalRequestQuotingTheSessionTokenIsRedacted) {
   const std::string canonical =
@@ -139,47 +131,11 @@ TEST(ServerTextRedactor, TheSecretsThemselvesAndLongTokenFragmentsAreRedactedAny
 
 // --- Through FirehoseClient, with every kind of credentials -------------------------------
 
-// Answers every request the way real Firehose answers a wrong secret: HTTP 400
-// InvalidSignatureException quoting the canonical request it computed from what was sent
-// (the session token included), with the string to sign and the Authorization header.
-class QuotingTransport final : public HttpTransport {
- public:
-  explicit QuotingTransport(asio::io_context& io) : io_(io) {}
-  void async_send(const Endpoint&, SignableRequest request, SharedBody body,
-                  std::function<void(HttpResult)> done) override {
-    const std::string payload = body ? *body : std::string();
-    request.payload = payload;
-    const std::string canonical =
-        SigV4Signer::canonical_request(request, crypto::sha256_hex(payload));
-    const std::string* authorization = request.header("Authorization");
-    sent_authorization = authorization != nullptr ? *authorization : "";
-    HttpResult result;
-    result.response.status = 400;
-    result.response.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
-    result.response.headers.emplace_back("x-amzn-RequestId",
-                                         "d2f6a2c3-aaaa-bbbb-cccc-0123456789ab");
-    result.response.headers.emplace_back("Date", format_http_date(system_clock::now()));
-    result.response.body =
-        nlohmann::json{{"__type", "InvalidSignatureException"},
-                       {"message", invalid_signature_message(canonical, "AWS4-HMAC-SHA256\n...") +
-                                       "Authorization: " + sent_authorization}}
-            .dump();
-    result.sent_at = steady_clock::now();
-    result.received_at = steady_clock::now();
-    asio::post(io_,
-               [done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
-  }
-  std::string sent_authorization;
-
- private:
-  asio::io_context& io_;
-};
-
 // Sends one PutRecordBatch signed with `provider`'s credentials and returns the error as
 // the delivery part logs it, stores it in its metrics labels and `canhose status` shows it.
 std::string error_seen_by_delivery(asio::io_context& io, CredentialsProvider& provider,
                                    std::string& sent_authorization) {
-  QuotingTransport transport(io);
+  test::SignatureQuotingTransport transport(io);
   CachedCredentials cache(io.get_executor(), provider);
   ClockOffset clock;
   FirehoseClient client(io.get_executor(), transport, cache, clock, "eu-west-1",
