@@ -51,24 +51,8 @@ bool ClockOffset::learn(system_clock::time_point reference, system_clock::time_p
   const auto current = offset();
   const auto change = estimate - current;
   if (change < min_correction_ && -change < min_correction_) {
-    candidate_ms_.store(no_candidate, std::memory_order_relaxed);
     return false;
   }
-  if (change > confirm_above || -change > confirm_above) {
-    const std::int64_t candidate = candidate_ms_.load(std::memory_order_relaxed);
-    const milliseconds tolerance = std::max<milliseconds>(2 * min_correction_, seconds(2));
-    const bool confirmed = candidate != no_candidate &&
-                           milliseconds(candidate) - estimate < tolerance &&
-                           estimate - milliseconds(candidate) < tolerance;
-    if (!confirmed) {
-      candidate_ms_.store(estimate.count(), std::memory_order_relaxed);
-      log::warning("aws", source, " says the clock is off by ",
-                   static_cast<double>(change.count()) / 1000.0,
-                   " s; so large a correction waits for a second observation that agrees");
-      return false;
-    }
-  }
-  candidate_ms_.store(no_candidate, std::memory_order_relaxed);
   offset_ms_.store(estimate.count(), std::memory_order_relaxed);
   // Positive: the system clock is behind the reference.
   log::notice(

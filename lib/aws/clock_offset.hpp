@@ -25,11 +25,11 @@
 //   tells the truth says it is earlier) or from `latest_plausible` (2100-01-01) on is
 //   ignored, with a warning at most once per 10 minutes. The local clock may be anywhere
 //   (a Pi without a real-time clock boots in 1970 or at its image's date).
-// - a correction larger than `confirm_above` (1 day) is applied only when a second, later
-//   observation (another response's Date header, or the next GPS fix) agrees with the
-//   first within 2 × min_correction (at least 2 s). A box that booted years in the past
-//   therefore signs correctly from its second response on; one wrong header cannot move
-//   the clock by decades.
+//   That window is the whole guard: a plausible time is applied at once whatever the size
+//   of the correction, because a Pi that booted in 1970 or at its image's date must sign
+//   correctly from the single re-sign after a clock-skew error, and NTP setting the system
+//   clock right must be followed by the next response. A server that lies within the
+//   window can still move the clock; the next honest response moves it back.
 //
 // Thread-safe: the offset is one atomic, so the gps part may feed it from anywhere.
 
@@ -54,8 +54,6 @@ class ClockOffset {
                                                             std::chrono::January / 1};
   static constexpr std::chrono::sys_days latest_plausible{std::chrono::year{2100} /
                                                           std::chrono::January / 1};
-  // Corrections larger than this need a second observation that agrees.
-  static constexpr std::chrono::hours confirm_above{24};
 
   // The clocks are injectable for tests; the defaults are the real ones.
   explicit ClockOffset(std::chrono::milliseconds min_correction = default_min_correction,
@@ -69,8 +67,7 @@ class ClockOffset {
 
   // Learns from the Date header of a response to a request sent at `sent` and fully
   // received at `received` (steady clock). Returns true when the offset changed; false
-  // for an unparsable or implausible header, a difference below min_correction, or a
-  // large correction that awaits its confirmation.
+  // for an unparsable or implausible header, or a difference below min_correction.
   bool learn_from_http_date(std::string_view date_header,
                             std::chrono::steady_clock::time_point sent,
                             std::chrono::steady_clock::time_point received);
@@ -88,7 +85,6 @@ class ClockOffset {
   // outside [earliest_plausible, latest_plausible).
   bool plausible(std::chrono::system_clock::time_point reference, std::string_view source);
 
-  static constexpr std::int64_t no_candidate = INT64_MIN;
   std::chrono::milliseconds min_correction_;
   SystemNow system_now_;
   SteadyNow steady_now_;
@@ -99,8 +95,6 @@ class ClockOffset {
   std::atomic<std::int64_t> last_gps_warning_ns_{0};
   // Steady-clock nanoseconds of the last "implausible time" warning.
   std::atomic<std::int64_t> last_implausible_warning_ns_{0};
-  // A large correction (estimate in ms) seen once and waiting for a second observation.
-  std::atomic<std::int64_t> candidate_ms_{no_candidate};
 };
 
 }  // namespace canhose::aws

@@ -38,10 +38,6 @@ namespace {
 
 constexpr std::string_view kLog = "canhosed";
 
-// GPS time before this cannot be right (receivers with the 1024-week rollover bug
-// report dates ~19.6 years in the past): it is not used to correct the clock.
-constexpr auto kEarliestPlausibleTime = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
-
 std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
   if (options.file.empty()) {
     return std::nullopt;
@@ -146,7 +142,9 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       gps_fields = std::make_unique<record::GpsFieldPublisher>(store);
       gps_client->on_fix([&](const gps::GpsFix& fix) { gps_fields->publish(fix); });
       gps_client->on_gps_time([&](auto gps_utc, auto observed) {
-        if (aws && gps_utc >= kEarliestPlausibleTime) {
+        // ClockOffset ignores implausible times (a receiver with the 1024-week rollover
+        // bug reports dates ~19.6 years in the past), with a rate-limited warning.
+        if (aws) {
           aws->clock.learn_from_gps(gps_utc, observed);
         }
       });
