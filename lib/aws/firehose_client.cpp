@@ -233,7 +233,7 @@ void FirehoseClient::on_response(const std::shared_ptr<Call>& call, HttpResult r
     complete(call, FirehoseError{}, response.body);
     return;
   }
-  FirehoseError error = classify_error_response(response);
+  FirehoseError error = classify_error_response(response, call->redactor);
   if (error.kind == FirehoseErrorKind::clock_skew && !call->resent_after_skew) {
     call->resent_after_skew = true;
     ++skew_resends_;

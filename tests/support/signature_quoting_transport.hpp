@@ -42,6 +42,15 @@ class SignatureQuotingTransport final : public aws::HttpTransport {
     const std::string* authorization = request.header("Authorization");
     sent_authorization = authorization != nullptr ? *authorization : "";
     ++requests;
+    // Also quoted bare, with no header name before them: only the redactor's exact-value
+    // pass can catch these (the secret and a short token are no 80-character base64 run).
+    std::string bare;
+    if (!quoted_secret.empty()) {
+      bare += "The key was " + quoted_secret + ". ";
+    }
+    if (const std::string* token = request.header("X-Amz-Security-Token")) {
+      bare += "The token was " + *token + ". ";
+    }
     aws::HttpResult result;
     result.response.status = 400;
     result.response.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
@@ -52,13 +61,16 @@ class SignatureQuotingTransport final : public aws::HttpTransport {
     result.response.body =
         nlohmann::json{{"__type", "InvalidSignatureException"},
                        {"message", invalid_signature_message(canonical, "AWS4-HMAC-SHA256\n...") +
-                                       "Authorization: " + sent_authorization}}
+                                       bare + "\nAuthorization: " + sent_authorization}}
             .dump();
     result.sent_at = std::chrono::steady_clock::now();
     result.received_at = std::chrono::steady_clock::now();
     asio::post(io_,
                [done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
   }
+  // A secret access key for the server to quote back (a real server never knows it; a
+  // hostile one in the middle, or a proxy echoing a credentials file, might).
+  std::string quoted_secret;
   std::string sent_authorization;  // of the last request
   int requests = 0;
 

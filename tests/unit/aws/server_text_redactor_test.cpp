@@ -129,6 +129,25 @@ TEST(ServerTextRedactor, TheSecretsThemselvesAndLongTokenFragmentsAreRedactedAny
             "unexpected body: ...<redacted>");
 }
 
+// A proxy's page quoting the secret where the 200-character excerpt cuts it: the body is
+// redacted whole before it is cut, so no piece of the secret is left.
+TEST(ServerTextRedactor, AnUnexpectedBodyIsRedactedBeforeItIsCut) {
+  std::string page = "<html><body>";
+  while (page.size() < 190) {
+    page += "Proxy error. ";
+  }
+  page.resize(190, '.');
+  page += std::string(kSecret) + " was sent.</body></html>";
+  HttpResponse response;
+  response.status = 502;
+  response.body = page;
+  const FirehoseError e =
+      classify_error_response(response, ServerTextRedactor(credentials(std::string(kSecret), "")));
+  EXPECT_EQ(e.message.find(kSecret.substr(0, 8)), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("unexpected body: <html><body>Proxy error."), std::string::npos)
+      << e.message;
+}
+
 // --- Through FirehoseClient, with every kind of credentials -------------------------------
 
 // Sends one PutRecordBatch signed with `provider`'s credentials and returns the error as
@@ -136,6 +155,7 @@ TEST(ServerTextRedactor, TheSecretsThemselvesAndLongTokenFragmentsAreRedactedAny
 std::string error_seen_by_delivery(asio::io_context& io, CredentialsProvider& provider,
                                    std::string& sent_authorization) {
   test::SignatureQuotingTransport transport(io);
+  transport.quoted_secret = std::string(kSecret);
   CachedCredentials cache(io.get_executor(), provider);
   ClockOffset clock;
   FirehoseClient client(io.get_executor(), transport, cache, clock, "eu-west-1",
@@ -216,6 +236,19 @@ TEST(ServerTextRedactorThroughTheClient, StaticKeysWithSessionToken) {
   std::string authorization;
   const std::string shown = error_seen_by_delivery(io, provider, authorization);
   expect_no_credentials_in(shown, kSecret, kToken, authorization);
+}
+
+// A token shorter than the 80-character base64 run, quoted bare by the server: only the
+// exact-value pass catches it.
+TEST(ServerTextRedactorThroughTheClient, StaticKeysWithAShortSessionToken) {
+  const std::string short_token = "FwoGZXIvYXdzEXAMPLEshortT0ken/+wEaDJ3x";
+  asio::io_context io;
+  StaticCredentialsProvider provider(credentials(std::string(kSecret), short_token));
+  std::string authorization;
+  const std::string shown = error_seen_by_delivery(io, provider, authorization);
+  expect_no_credentials_in(shown, kSecret, short_token, authorization);
+  EXPECT_NE(shown.find("The key was <redacted>. The token was <redacted>. \n"), std::string::npos)
+      << shown;
 }
 
 TEST(ServerTextRedactorThroughTheClient, EnvironmentCredentials) {
