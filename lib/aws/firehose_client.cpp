@@ -138,11 +138,10 @@ void FirehoseClient::delete_delivery_stream(std::string_view stream_name, bool a
       typed<DeleteDeliveryStreamResult>(std::move(done), parse_delete_delivery_stream_response));
 }
 
-void FirehoseClient::invoke(std::string_view operation, std::string body,
-                            std::function<void(const FirehoseError&, std::string_view)> finish) {
-  invoke_redacted(operation, std::move(body),
-                  [finish = std::move(finish)](const FirehoseError& error, std::string_view b,
-                                               const ServerTextRedactor&) { finish(error, b); });
+void FirehoseClient::invoke(
+    std::string_view operation, std::string body,
+    std::function<void(const FirehoseError&, std::string_view, const ServerTextRedactor&)> finish) {
+  invoke_redacted(operation, std::move(body), std::move(finish));
 }
 
 void FirehoseClient::invoke_redacted(std::string_view operation, std::string body, Finish finish) {

@@ -66,14 +66,18 @@ class FirehoseClient {
 
   // Any Firehose operation with a body the caller built: `finish` gets the error, or
   // success and the 200 response body as the service sent it (`canhose streams --json`
-  // prints it). Signing, clock correction and credentials as for the typed calls.
-  // Every error reaching a callback has passed ServerTextRedactor with the credentials
+  // prints it), and the redactor that knows the credentials the request was signed with:
+  // the caller passes the server's words it shows (a stream's failure description, a
+  // parse error quoting the body) through it. Signing, clock correction and credentials as for the
+  // typed calls. Every error reaching a callback has passed ServerTextRedactor with the credentials
   // the request was signed with: a server quoting the session token or a signature back
   // (InvalidSignatureException quotes the canonical request) cannot put it in a log line,
   // a metrics label or `canhose status`. So have the typed calls' per-record error
   // messages and a stream's failure description.
-  void invoke(std::string_view operation, std::string body,
-              std::function<void(const FirehoseError&, std::string_view body)> finish);
+  void invoke(
+      std::string_view operation, std::string body,
+      std::function<void(const FirehoseError&, std::string_view body, const ServerTextRedactor&)>
+          finish);
 
   const Endpoint& endpoint() const { return endpoint_; }
   const std::string& region() const { return signer_.region(); }
