@@ -45,7 +45,10 @@ std::string credentials_file_mode_problem(const std::filesystem::path& path) {
   }
   return path.string() + " holds AWS credentials but is readable by " +
          ((mode & S_IROTH) != 0 ? "everyone" : "its group") + " (mode " + octal(mode) +
-         "); run: chmod 600 " + path.string();
+         "); move the keys to a root-only file that systemd hands to the service "
+         "(EnvironmentFile= with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or LoadCredential= "
+         "with credentials.shared_file; see docs/aws.md); chmod 600 would lock out the service, "
+         "which runs as a dynamic user";
 }
 
 std::string state_directory_mode_problem(const std::filesystem::path& path, std::string_view what) {

@@ -2,10 +2,10 @@
 // Modes of the files and folders canhose keeps: its configuration (which may hold AWS
 // keys) and its state directory (the queued records, the cursor, the dead letters).
 //
-// Everything canhose creates gets an explicit mode, whatever the umask it was started
-// with (systemd's unit sets UMask=0077; a shell may have umask 000): folders 0750 and
-// files 0640 — the group is the one systemd's StateDirectoryMode=0750 grants, so an
-// operator in it can read records and dead letters; others get nothing. What already
+// Everything canhose creates asks for an explicit mode: folders 0750 and files 0640, so a
+// shell's umask 000 no longer gives 0777/0666. The umask can only narrow that: under the
+// shipped unit (UMask=0077) they are 0700 and 0600. The group is the one systemd's
+// StateDirectoryMode=0750 grants on the state directory itself; others get nothing. What already
 // exists with looser modes is used, with a warning that says how to fix it.
 
 #include <sys/types.h>
@@ -26,7 +26,9 @@ std::error_code create_private_directories(const std::filesystem::path& dir,
                                            mode_t mode = private_directory_mode);
 
 // "" when `path` (a file holding AWS credentials) is readable by no one but its owner or
-// does not exist; otherwise the warning to give, with the chmod that fixes it.
+// does not exist; otherwise the warning to give. It advises moving the keys out, not a
+// chmod: the shipped unit runs canhosed as a DynamicUser, which cannot read a root-owned
+// 0600 file.
 std::string credentials_file_mode_problem(const std::filesystem::path& path);
 
 // "" when the directory `path` is closed to others (no permission bit for others, no

@@ -95,8 +95,11 @@ TEST(FileModes, CheckConfigWarnsAboutAReadableConfigWithStaticKeys) {
   int code = -1;
   EXPECT_EQ(check_config_warnings(with_keys, code),
             "warning: " + with_keys.string() +
-                " holds AWS credentials but is readable by everyone (mode 0644); run: chmod 600 " +
-                with_keys.string() + "\n");
+                " holds AWS credentials but is readable by everyone (mode 0644); move the keys "
+                "to a root-only file that systemd hands to the service (EnvironmentFile= with "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or LoadCredential= with "
+                "credentials.shared_file; see docs/aws.md); chmod 600 would lock out the "
+                "service, which runs as a dynamic user\n");
   EXPECT_EQ(code, 0);  // a warning, not a mistake
   ::chmod(with_keys.c_str(), 0640);
   EXPECT_NE(check_config_warnings(with_keys, code).find("readable by its group (mode 0640)"),
