@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
@@ -373,6 +374,22 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
              std::tolower(static_cast<unsigned char>(text[1])) == 'l' &&
              std::tolower(static_cast<unsigned char>(text[2])) == 'l';
     };
+    // A CAN identifier written in decimal or hex; a config error otherwise.
+    const auto can_id = [&](const std::string& text,
+                            std::string_view key) -> std::optional<std::uint32_t> {
+      unsigned long id = 0;
+      std::size_t used = 0;
+      try {
+        id = std::stoul(text, &used, 0);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || id > 0x1FFFFFFF) {
+        f.error(key, "\"" + text + "\" is not a CAN id (0x000 to 0x1FFFFFFF)");
+        return std::nullopt;
+      }
+      return static_cast<std::uint32_t>(id);
+    };
     if (ids.size() == 1 && is_all(ids[0])) {
       raw.all_ids = true;
       ids.clear();
@@ -382,18 +399,18 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
         f.error("ids", "\"all\" stands alone: write `ids: all`, or list only ids");
         continue;
       }
-      unsigned long id = 0;
-      std::size_t used = 0;
-      try {
-        id = std::stoul(text, &used, 0);
-      } catch (const std::exception&) {
-        used = 0;
+      if (const auto id = can_id(text, "ids")) {
+        raw.ids.push_back(*id);
       }
-      if (used != text.size() || id > 0x1FFFFFFF) {
-        f.error("ids", "\"" + text + "\" is not a CAN id (0x000 to 0x1FFFFFFF)");
-        continue;
+    }
+    // Identifiers up to 0x7FF that are sent as 29-bit frames.
+    std::vector<std::string> extended;
+    f.value("extended_ids", extended);
+    raw.extended_ids.clear();
+    for (const std::string& text : extended) {
+      if (const auto id = can_id(text, "extended_ids")) {
+        raw.extended_ids.push_back(*id);
       }
-      raw.ids.push_back(static_cast<std::uint32_t>(id));
     }
     // Enabled with nothing selected used to record nothing and say nothing.
     if (raw.enabled && !raw.all_ids && ids.empty() && raw.extended_ids.empty()) {

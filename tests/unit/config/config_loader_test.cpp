@@ -170,6 +170,19 @@ TEST(ConfigLoader, ProxyUrlIsCheckedWithTheDaemonsParser) {
             std::string::npos);
 }
 
+// The schema never read extended_ids: the documented key was ignored.
+TEST(ConfigLoader, RawFramesExtendedIdsAreRead) {
+  auto extended = parse_config_text(
+      "record:\n  raw_frames:\n    enabled: true\n    extended_ids: [\"0x123\", 0x7E8]\n",
+      "test.yaml");
+  ASSERT_TRUE(extended.ok()) << format_errors(extended.errors);
+  EXPECT_EQ(extended.config.raw_frames.extended_ids, (std::vector<std::uint32_t>{0x123, 0x7E8}));
+  EXPECT_TRUE(extended.config.raw_frames.ids.empty());
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    extended_ids: [\"0x20000000\"]\n"),
+            "test.yaml:3:19: record.raw_frames.extended_ids: \"0x20000000\" is not a CAN id "
+            "(0x000 to 0x1FFFFFFF)\n");
+}
+
 // enabled: true with no ids recorded nothing and said nothing.
 TEST(ConfigLoader, RawFramesEnabledNeedsIdsOrAll) {
   auto all =
