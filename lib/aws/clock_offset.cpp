@@ -1,8 +1,10 @@
 #include "aws/clock_offset.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "aws/http_date.hpp"
+#include "aws/server_text_redactor.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::aws {
@@ -22,8 +24,29 @@ milliseconds ClockOffset::offset() const {
   return milliseconds(offset_ms_.load(std::memory_order_relaxed));
 }
 
+bool ClockOffset::plausible(system_clock::time_point reference, std::string_view source) {
+  if (reference >= earliest_plausible && reference < latest_plausible) {
+    return true;
+  }
+  const std::int64_t now_ns = duration_cast<nanoseconds>(steady_now_().time_since_epoch()).count();
+  const std::int64_t warned_ns = last_implausible_warning_ns_.load(std::memory_order_relaxed);
+  if (warned_ns == 0 || nanoseconds(now_ns - warned_ns) >= server_time_authority) {
+    last_implausible_warning_ns_.store(std::max<std::int64_t>(1, now_ns),
+                                       std::memory_order_relaxed);
+    log::warning("aws", "ignoring ", source, ": it says the year is ",
+                 static_cast<int>(year_month_day{floor<days>(reference)}.year()),
+                 ", which is not plausible (a time from 2024 to 2099 is expected); the signing "
+                 "clock is left as it is");
+  }
+  return false;
+}
+
 bool ClockOffset::learn(system_clock::time_point reference, system_clock::time_point local,
                         std::string_view source) {
+  if (!plausible(reference, source)) {
+    return false;
+  }
+  // Both lie within about 292 years of 1970 (time_point's range): no overflow here.
   const auto estimate = duration_cast<milliseconds>(reference - local);
   const auto current = offset();
   const auto change = estimate - current;
@@ -42,10 +65,16 @@ bool ClockOffset::learn(system_clock::time_point reference, system_clock::time_p
 
 bool ClockOffset::learn_from_http_date(std::string_view date_header, steady_clock::time_point sent,
                                        steady_clock::time_point received) {
-  const auto server = parse_http_date(date_header);
+  std::string why;
+  const auto server = parse_http_date(date_header, &why);
   if (!server) {
-    log::debug("aws", "ignoring unparsable Date header \"", date_header, "\"");
+    // Server text: redacted and cut to a date's length before it is logged.
+    log::debug("aws", "ignoring the Date header \"",
+               ServerTextRedactor().redact(date_header.substr(0, 40)), "\": ", why);
     return false;
+  }
+  if (!plausible(*server, "the HTTP Date header")) {
+    return false;  // not a server time either: GPS keeps its say
   }
   // The server stamped the response somewhere between send and receive: take the
   // midpoint, and the middle of the Date header's whole second.

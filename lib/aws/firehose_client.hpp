@@ -26,6 +26,7 @@
 #include "aws/clock_offset.hpp"
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
+#include "aws/server_text_redactor.hpp"
 #include "aws/sigv4_signer.hpp"
 
 namespace canhose::aws {
@@ -34,6 +35,10 @@ class FirehoseClient {
  public:
   template <class T>
   using Callback = std::function<void(FirehoseOutcome<T>)>;
+  // How a call completes inside the client: the error (already redacted), the 200 body,
+  // and the redactor for the server's words inside that body.
+  using Finish =
+      std::function<void(const FirehoseError&, std::string_view body, const ServerTextRedactor&)>;
 
   // `transport`, `credentials` and `clock` must outlive the client. `endpoint` is usually
   // parse_endpoint(default_firehose_endpoint(region)).endpoint.
@@ -61,9 +66,18 @@ class FirehoseClient {
 
   // Any Firehose operation with a body the caller built: `finish` gets the error, or
   // success and the 200 response body as the service sent it (`canhose streams --json`
-  // prints it). Signing, clock correction and credentials as for the typed calls.
-  void invoke(std::string_view operation, std::string body,
-              std::function<void(const FirehoseError&, std::string_view body)> finish);
+  // prints it), and the redactor that knows the credentials the request was signed with:
+  // the caller passes the server's words it shows (a stream's failure description, a
+  // parse error quoting the body) through it. Signing, clock correction and credentials as for the
+  // typed calls. Every error reaching a callback has passed ServerTextRedactor with the credentials
+  // the request was signed with: a server quoting the session token or a signature back
+  // (InvalidSignatureException quotes the canonical request) cannot put it in a log line,
+  // a metrics label or `canhose status`. So have the typed calls' per-record error
+  // messages and a stream's failure description.
+  void invoke(
+      std::string_view operation, std::string body,
+      std::function<void(const FirehoseError&, std::string_view body, const ServerTextRedactor&)>
+          finish);
 
   const Endpoint& endpoint() const { return endpoint_; }
   const std::string& region() const { return signer_.region(); }
@@ -72,6 +86,9 @@ class FirehoseClient {
 
  private:
   struct Call;
+  void invoke_redacted(std::string_view operation, std::string body, Finish finish);
+  // The one way a call ends: redacts the error, then runs the call's finish.
+  void complete(const std::shared_ptr<Call>& call, FirehoseError error, std::string_view body);
   void start(std::shared_ptr<Call> call);
   void send(const std::shared_ptr<Call>& call, const Credentials& credentials);
   void on_response(const std::shared_ptr<Call>& call, HttpResult result);

@@ -179,7 +179,8 @@ FirehoseErrorKind kind_for_code(std::string_view code, std::string_view message,
   return FirehoseErrorKind::client;
 }
 
-FirehoseError classify_error_response(const HttpResponse& response) {
+FirehoseError classify_error_response(const HttpResponse& response,
+                                      const ServerTextRedactor& redactor) {
   FirehoseError error;
   error.http_status = response.status;
   if (const std::string* id = response.header("x-amzn-RequestId")) {
@@ -204,7 +205,8 @@ FirehoseError classify_error_response(const HttpResponse& response) {
       }
     }
   } else if (!response.body.empty()) {
-    message = "unexpected body: " + body_excerpt(response.body);
+    // Redacted whole, then cut: a secret cut in two would no longer match its exact value.
+    message = "unexpected body: " + body_excerpt(redactor.redact(response.body));
   }
   if (code.empty()) {
     if (const std::string* type = response.header("X-Amzn-ErrorType")) {

@@ -25,13 +25,20 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
 
 }  // namespace
 
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text,
+                                                                     std::string* why) {
   using namespace std::chrono;
+  const auto refuse = [why](const char* reason) {
+    if (why != nullptr) {
+      *why = reason;
+    }
+    return std::nullopt;
+  };
   // "Sun, 06 Nov 1994 08:49:37 GMT"
   //  0123456789012345678901234567 8
   if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
       text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {
-    return std::nullopt;
+    return refuse("not an IMF-fixdate such as \"Sun, 06 Nov 1994 08:49:37 GMT\"");
   }
   std::size_t wday = 0;
   while (wday < weekday_names.size() && weekday_names[wday] != text.substr(0, 3)) {
@@ -48,16 +55,19 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   const auto s = digits(text, 23, 2);
   if (wday == weekday_names.size() || month_index == month_names.size() || !d || !y || !h || !mi ||
       !s || *h > 23 || *mi > 59 || *s > 60) {
-    return std::nullopt;
+    return refuse("not an IMF-fixdate such as \"Sun, 06 Nov 1994 08:49:37 GMT\"");
+  }
+  if (*y < min_time_point_year || *y > max_time_point_year) {
+    return refuse("the year is outside 1678-2261");
   }
   const year_month_day ymd{year{*y}, month{static_cast<unsigned>(month_index + 1)},
                            day{static_cast<unsigned>(*d)}};
   if (!ymd.ok()) {
-    return std::nullopt;
+    return refuse("not a calendar date");
   }
   const sys_days date{ymd};
   if (weekday{date}.c_encoding() != wday) {
-    return std::nullopt;  // "Mon, 06 Nov 1994" is not a real date
+    return refuse("the day of the week does not match the date");  // "Mon, 06 Nov 1994"
   }
   // A leap second (":60") is read as the next second's start.
   return system_clock::time_point{date} + hours{*h} + minutes{*mi} + seconds{*s};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "aws/server_text_redactor.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::aws {
@@ -263,7 +264,7 @@ void HttpsExchange::on_proxy_response(error_code ec) {
                                                                    : std::errc::connection_refused);
     result.phase = HttpPhase::proxy;
     result.message = what + ": proxy answered " + std::to_string(answer.result_int()) + " " +
-                     std::string(answer.reason());
+                     ServerTextRedactor().redact(std::string(answer.reason()));
     connection_->close();
     return finish(std::move(result));
   }

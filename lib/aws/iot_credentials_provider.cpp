@@ -9,6 +9,7 @@
 #include "aws/https_transport.hpp"
 #include "aws/iot_credentials_error.hpp"
 #include "aws/iso8601_time.hpp"
+#include "aws/server_text_redactor.hpp"
 #include "aws/static_credentials_provider.hpp"
 
 namespace canhose::aws {
@@ -49,13 +50,14 @@ HttpsTransportOptions transport_options(const IotCredentialsOptions& o) {
   return t;
 }
 
-// The service's own words from an error body ({"message": "..."}), shortened, or "".
+// The service's own words from an error body ({"message": "..."}), shortened and
+// redacted (server text), or "".
 std::string service_message(const std::string& body) {
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_object()) {
     auto it = json.find("message");
     if (it != json.end() && it->is_string()) {
-      std::string text = it->get<std::string>();
+      std::string text = ServerTextRedactor().redact(it->get<std::string>());
       if (text.size() > 200) {
         text.resize(200);
         text += "...";
@@ -161,10 +163,15 @@ CredentialsResult IotCredentialsProvider::parse_response(const HttpResult& resul
       return bad(std::string("response lacks credentials.") + key);
     }
   }
-  auto expiration = parse_iso8601_time(c["expiration"].get_ref<const std::string&>());
+  std::string why;
+  auto expiration = parse_iso8601_time(c["expiration"].get_ref<const std::string&>(), &why);
   if (!expiration) {
-    return bad("credentials.expiration is not an ISO 8601 time: " +
-               c["expiration"].get<std::string>());
+    // Server text: redacted, and cut to what a timestamp needs.
+    std::string quoted = ServerTextRedactor().redact(c["expiration"].get<std::string>());
+    if (quoted.size() > 40) {
+      quoted = quoted.substr(0, 40) + "...";
+    }
+    return bad("credentials.expiration \"" + quoted + "\" is refused: " + why);
   }
   CredentialsResult ok;
   ok.credentials.access_key_id = c["accessKeyId"].get<std::string>();

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "aws/http_date.hpp"
+
 namespace canhose::aws {
 namespace {
 
@@ -22,19 +24,32 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
 
 }  // namespace
 
-std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::string_view text) {
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::string_view text,
+                                                                        std::string* why) {
   using namespace std::chrono;
+  const auto refuse = [why](const char* reason) {
+    if (why != nullptr) {
+      *why = reason;
+    }
+    return std::nullopt;
+  };
+  constexpr const char* kShape = "not an ISO 8601 time such as \"2026-11-25T19:09:09Z\"";
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!digits(text, 0, 4, y) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, mo) ||
       text[7] != '-' || !digits(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't') ||
       !digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' ||
       !digits(text, 17, 2, s)) {
-    return std::nullopt;
+    return refuse(kShape);
+  }
+  // A zone moves the moment by less than a day: a time_point reaches from 1677-09-21 to
+  // 2262-04-11, so the whole years 1678-2261 leave room for it.
+  if (y < min_time_point_year || y > max_time_point_year) {
+    return refuse("the year is outside 1678-2261");
   }
   const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
                             day{static_cast<unsigned>(d)}};
   if (!date.ok() || h > 23 || mi > 59 || s > 60) {
-    return std::nullopt;
+    return refuse("not a calendar date and time");
   }
   std::size_t pos = 19;
   nanoseconds fraction{0};
@@ -51,7 +66,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::str
       ++pos;
     }
     if (pos == start) {
-      return std::nullopt;
+      return refuse(kShape);
     }
     fraction = nanoseconds(value);
   }
@@ -62,7 +77,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::str
     int oh = 0, om = 0;
     if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
         !digits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
-      return std::nullopt;
+      return refuse(kShape);
     }
     offset = hours(oh) + minutes(om);
     if (text[pos] == '-') {
@@ -70,10 +85,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::str
     }
     pos += 6;
   } else {
-    return std::nullopt;
+    return refuse("no time zone (Z or +hh:mm)");
   }
   if (pos != text.size()) {
-    return std::nullopt;
+    return refuse(kShape);
   }
   const auto local = sys_days(date) + hours(h) + minutes(mi) + seconds(s);
   return time_point_cast<system_clock::duration>(local - offset + fraction);

@@ -4,12 +4,17 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace canhose::aws {
 
 // Strict: a real calendar date, 'T' (or 't'), seconds present, optional fraction, and a
-// zone (Z or +hh:mm / -hh:mm; a timestamp without zone is refused, not guessed).
-std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::string_view text);
+// zone (Z or +hh:mm / -hh:mm; a timestamp without zone is refused, not guessed). The year
+// must be one a time_point holds (min_time_point_year..max_time_point_year, http_date.hpp)
+// and so must the moment after the zone is applied. nullopt otherwise, with the reason in
+// `why` when given.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_time(std::string_view text,
+                                                                        std::string* why = nullptr);
 
 }  // namespace canhose::aws

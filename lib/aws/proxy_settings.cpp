@@ -164,18 +164,34 @@ std::optional<ProxySettings> ProxySettings::parse(const std::string& url_text,
     }
     rest = rest.substr(scheme_end + 3);
   }
-  if (auto slash = rest.find('/'); slash != std::string::npos) {
-    rest.resize(slash);
-  }
   ProxyAddress address;
+  // The user information ends at the last '@'. RFC 3986 forbids an unescaped '/', '?',
+  // '#' or '@' in it, but generated passwords contain them and users paste them as they
+  // are: so the host part (and any path after it) is what follows the last '@', and only
+  // then is the path cut off. Splitting at the first '/' first turned the password
+  // "Top/Secret" into the host "user" with the port "Top".
   if (auto at = rest.rfind('@'); at != std::string::npos) {
-    auto userinfo = percent_decode(rest.substr(0, at));
-    if (!userinfo) {
-      error = "proxy URL has a badly escaped user name or password";
+    const std::string userinfo = rest.substr(0, at);
+    const auto colon = userinfo.find(':');
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto password =
+        percent_decode(colon == std::string::npos ? std::string() : userinfo.substr(colon + 1));
+    if (!user || !password) {
+      error = std::string("proxy URL has a badly escaped ") + (user ? "password" : "user name") +
+              " (write a '%' as %25)";
       return std::nullopt;
     }
-    address.authorization = config::Secret("Basic " + base64(*userinfo));
+    if (user->find(':') != std::string::npos) {
+      error = "proxy user name contains ':' (Basic authentication cannot carry it)";
+      return std::nullopt;
+    }
+    address.authorization = config::Secret("Basic " + base64(*user + ":" + *password));
+    config::Secret wipe_user(std::move(*user));
+    config::Secret wipe_password(std::move(*password));
     rest = rest.substr(at + 1);
+  }
+  if (auto path = rest.find_first_of("/?#"); path != std::string::npos) {
+    rest.resize(path);
   }
   std::string port_text;
   if (!split_host_port(rest, address.host, port_text) || address.host.empty()) {
@@ -186,7 +202,13 @@ std::optional<ProxySettings> ProxySettings::parse(const std::string& url_text,
   if (!port_text.empty()) {
     auto port = parse_port(port_text);
     if (!port) {
-      error = "proxy URL has an invalid port '" + port_text + "'";
+      // Quoted only when it is digits: text that is not could be a fragment of a
+      // mistyped password.
+      error =
+          "proxy URL has an invalid port" +
+          (port_text.find_first_not_of("0123456789") == std::string::npos ? " '" + port_text + "'"
+                                                                          : std::string()) +
+          " (expected 1-65535)";
       return std::nullopt;
     }
     address.port = *port;

@@ -1,9 +1,6 @@
 #include "aws/static_credentials_provider.hpp"
 
-#include <sys/stat.h>
-
-#include <cstdio>
-
+#include "config/file_modes.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::aws {
@@ -27,19 +24,11 @@ void StaticCredentialsProvider::fetch(std::function<void(CredentialsResult)> don
 }
 
 bool warn_if_readable_by_others(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  const std::string problem = config::credentials_file_mode_problem(path);
+  if (problem.empty()) {
     return false;
   }
-  const auto mode = st.st_mode & 0777;
-  if ((mode & (S_IRGRP | S_IROTH)) == 0) {
-    return false;
-  }
-  char octal[8];
-  std::snprintf(octal, sizeof octal, "%03o", static_cast<unsigned>(mode));
-  log::warning("aws", path.string(), " holds AWS credentials but is readable by ",
-               (mode & S_IROTH) ? "everyone" : "its group", " (mode ", octal, "); run: chmod 600 ",
-               path.string());
+  log::warning("aws", problem);
   return true;
 }
 

@@ -69,12 +69,16 @@ bool parse_timestamp(const char*& p, const char* end, std::int64_t& ns, std::str
   ++p;
   std::int64_t seconds = 0;
   int digits = 0;
+  // Digits past the tenth are counted, not accumulated: 20 of them would overflow the
+  // signed accumulator before the length check below could refuse the line.
   for (; p < end && is_digit(*p); ++p, ++digits) {
-    seconds = seconds * 10 + (*p - '0');
+    if (digits < 10) {
+      seconds = seconds * 10 + (*p - '0');
+    }
   }
   // 9e9 s (year 2255) keeps the nanosecond count inside int64.
   if (digits == 0 || digits > 10 || p == end || (*p != '.' && *p != ')')) {
-    error = "timestamp seconds must be 1..10 decimal digits";
+    error = "timestamp seconds must be 1..10 decimal digits, found " + std::to_string(digits);
     return false;
   }
   if (seconds > 9'000'000'000) {
@@ -95,10 +99,12 @@ bool parse_timestamp(const char*& p, const char* end, std::int64_t& ns, std::str
     p += 7;
   } else if (*p == '.') {
     for (++p; p < end && is_digit(*p); ++p, ++digits) {
-      fraction = fraction * 10 + (*p - '0');
+      if (digits < 9) {
+        fraction = fraction * 10 + (*p - '0');  // counted only past nine, as above
+      }
     }
     if (digits == 0 || digits > 9) {
-      error = "timestamp fraction must be 1..9 decimal digits";
+      error = "timestamp fraction must be 1..9 decimal digits, found " + std::to_string(digits);
       return false;
     }
   }

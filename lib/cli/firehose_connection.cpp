@@ -20,8 +20,9 @@ FirehoseConnection::~FirehoseConnection() {
 FirehoseCallResult FirehoseConnection::call(std::string_view operation, std::string body) {
   std::optional<FirehoseCallResult> result;
   aws_->firehose->invoke(operation, std::move(body),
-                         [&result](const aws::FirehoseError& error, std::string_view response) {
-                           result = FirehoseCallResult{error, std::string(response)};
+                         [&result](const aws::FirehoseError& error, std::string_view response,
+                                   const aws::ServerTextRedactor& redactor) {
+                           result = FirehoseCallResult{error, std::string(response), redactor};
                          });
   // Credentials refresh timers may keep the loop busy after the call: run until it is done.
   io_.restart();

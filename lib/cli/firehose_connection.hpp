@@ -11,6 +11,7 @@
 
 #include "asio/asio.hpp"
 #include "aws/firehose_error.hpp"
+#include "aws/server_text_redactor.hpp"
 #include "config/config.hpp"
 #include "service/aws_client.hpp"
 
@@ -19,6 +20,9 @@ namespace canhose::cli {
 struct FirehoseCallResult {
   aws::FirehoseError error;  // error.ok() on HTTP 200
   std::string body;          // the response body as the service sent it
+  // Knows the credentials the request was signed with: what the CLI shows of the body
+  // (a failure description, a parse error) passes it first.
+  aws::ServerTextRedactor redactor;
   bool ok() const { return error.ok(); }
 };
 

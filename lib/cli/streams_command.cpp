@@ -37,7 +37,7 @@ int StreamsCommand::fail(const FirehoseConnection& firehose, const FirehoseCallR
                          std::string_view role_arn) {
   const aws::FirehoseError& e = result.error;
   std::fprintf(err_, "canhose streams: %.*s failed: %s\n", static_cast<int>(operation.size()),
-               operation.data(), e.describe().c_str());
+               operation.data(), result.redactor.redact(e.describe()).c_str());
   const std::string advice =
       advice_for(e, {operation, stream, firehose.region(), firehose.endpoint_url(), role_arn});
   if (!advice.empty()) {
@@ -126,7 +126,8 @@ int StreamsCommand::list(FirehoseConnection& firehose, bool json) {
     }
     auto parsed = aws::parse_list_delivery_streams_response(result.body);
     if (!parsed.ok()) {
-      return fail(firehose, {parsed.error, result.body}, "ListDeliveryStreams", {});
+      return fail(firehose, {parsed.error, result.body, result.redactor}, "ListDeliveryStreams",
+                  {});
     }
     ++pages;
     last_body = result.body;
@@ -195,7 +196,8 @@ int StreamsCommand::describe(FirehoseConnection& firehose, const std::string& na
   }
   const auto typed = aws::parse_describe_delivery_stream_response(result.body);
   if (!typed.ok()) {
-    return fail(firehose, {typed.error, result.body}, "DescribeDeliveryStream", name);
+    return fail(firehose, {typed.error, result.body, result.redactor}, "DescribeDeliveryStream",
+                name);
   }
   if (json) {
     std::fprintf(out_, "%s\n", result.body.c_str());
@@ -221,7 +223,7 @@ int StreamsCommand::describe(FirehoseConnection& firehose, const std::string& na
   }
   field("Encryption:", view.encryption());
   if (!view.failure().empty()) {
-    field("Failure:", view.failure());
+    field("Failure:", result.redactor.redact(view.failure()));
   }
   return kExitOk;
 }
@@ -258,7 +260,8 @@ int StreamsCommand::create(FirehoseConnection& firehose, const std::string& name
   }
   const auto typed = aws::parse_create_delivery_stream_response(result.body);
   if (!typed.ok()) {
-    return fail(firehose, {typed.error, result.body}, "CreateDeliveryStream", name);
+    return fail(firehose, {typed.error, result.body, result.redactor}, "CreateDeliveryStream",
+                name);
   }
   if (json) {
     std::fprintf(out_, "%s\n", result.body.c_str());

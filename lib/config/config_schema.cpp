@@ -1,9 +1,12 @@
 #include "config/config_schema.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "aws/firehose_api.hpp"
 #include "aws/http_transport.hpp"
+#include "aws/proxy_settings.hpp"
 #include "metrics/metrics_server.hpp"
 #include "obd/pid_table.hpp"
 
@@ -170,6 +173,15 @@ void read_https(MappingReader& r, aws::HttpsTransportOptions& c) {
   r.value("ca_file", c.tls.ca_file);
   r.value("proxy", c.proxy);
   r.value("no_proxy", c.no_proxy);
+  if (!c.proxy.empty()) {
+    // The parser the HTTPS client uses at start-up: check-config refuses exactly what the
+    // daemon would refuse. (An empty proxy means HTTPS_PROXY from the daemon's own
+    // environment, which a check run elsewhere cannot see.)
+    std::string error;
+    if (!aws::ProxySettings::from_options(c.proxy, c.no_proxy, error)) {
+      r.error(error.starts_with("NO_PROXY") ? "no_proxy" : "proxy", error);
+    }
+  }
   r.section("timeouts", [&](MappingReader& t) {
     t.value("resolve", c.timeouts.resolve, between<Duration>(100ms, 5min));
     t.value("connect", c.timeouts.connect, between<Duration>(100ms, 5min));
@@ -356,7 +368,15 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
     std::vector<std::string> ids;
     f.value("ids", ids);
     raw.ids.clear();
-    for (const std::string& text : ids) {
+    raw.all_ids = false;
+    const auto is_all = [](const std::string& text) {
+      return text.size() == 3 && std::tolower(static_cast<unsigned char>(text[0])) == 'a' &&
+             std::tolower(static_cast<unsigned char>(text[1])) == 'l' &&
+             std::tolower(static_cast<unsigned char>(text[2])) == 'l';
+    };
+    // A CAN identifier written in decimal or hex; a config error otherwise.
+    const auto can_id = [&](const std::string& text,
+                            std::string_view key) -> std::optional<std::uint32_t> {
       unsigned long id = 0;
       std::size_t used = 0;
       try {
@@ -365,10 +385,38 @@ void read_record(MappingReader& r, record::RecordBuilderOptions& c, record::RawF
         used = 0;
       }
       if (used != text.size() || id > 0x1FFFFFFF) {
-        f.error("ids", "\"" + text + "\" is not a CAN id (0x000 to 0x1FFFFFFF)");
+        f.error(key, "\"" + text + "\" is not a CAN id (0x000 to 0x1FFFFFFF)");
+        return std::nullopt;
+      }
+      return static_cast<std::uint32_t>(id);
+    };
+    if (ids.size() == 1 && is_all(ids[0])) {
+      raw.all_ids = true;
+      ids.clear();
+    }
+    for (const std::string& text : ids) {
+      if (is_all(text)) {
+        f.error("ids", "\"all\" stands alone: write `ids: all`, or list only ids");
         continue;
       }
-      raw.ids.push_back(static_cast<std::uint32_t>(id));
+      if (const auto id = can_id(text, "ids")) {
+        raw.ids.push_back(*id);
+      }
+    }
+    // Identifiers up to 0x7FF that are sent as 29-bit frames.
+    std::vector<std::string> extended;
+    f.value("extended_ids", extended);
+    raw.extended_ids.clear();
+    for (const std::string& text : extended) {
+      if (const auto id = can_id(text, "extended_ids")) {
+        raw.extended_ids.push_back(*id);
+      }
+    }
+    // Enabled with nothing selected used to record nothing and say nothing.
+    if (raw.enabled && !raw.all_ids && ids.empty() && raw.extended_ids.empty()) {
+      f.error(f.has("ids") ? "ids" : "enabled",
+              "raw frames are enabled but no ids are selected: write `ids: all` to record "
+              "every frame, or list the ids, e.g. ids: [\"0x7E8\", \"0x18FEF100\"]");
     }
   });
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.hpp"
+#include "config/file_modes.hpp"
 
 namespace canhose::delivery {
 namespace {
@@ -72,9 +73,9 @@ void DeadLetterFile::append(DeadLetter letter, std::function<void(std::error_cod
 }
 
 std::error_code DeadLetterFile::write_line(const std::string& line) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) {
+  // Explicit modes: std::filesystem::create_directories gave 0777 under umask 000.
+  if (std::error_code ec =
+          config::create_private_directories(dir_, config::private_directory_mode)) {
     return ec;
   }
   struct stat st {};
@@ -86,7 +87,8 @@ std::error_code DeadLetterFile::write_line(const std::string& line) {
       return last_error();
     }
   }
-  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  const int fd =
+      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, config::private_file_mode);
   if (fd < 0) {
     return last_error();
   }

@@ -130,6 +130,9 @@ bool RawFrameRecorder::selected(std::uint32_t id, std::uint8_t flags) const {
   if (!options_.enabled) {
     return false;
   }
+  if (options_.all_ids) {
+    return true;
+  }
   if ((flags & RawFrame::kExtended) != 0) {
     return selected_extended_.contains(id);
   }

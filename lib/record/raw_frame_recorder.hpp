@@ -32,8 +32,11 @@ namespace canhose::record {
 
 struct RawFrameOptions {
   bool enabled = false;  // record.raw_frames.enabled
+  // record.raw_frames.ids: all — every frame, whatever its id (a data logger's default;
+  // the configuration refuses enabled: true with no ids at all).
+  bool all_ids = false;
   // record.raw_frames.ids: identifiers to capture. Values up to 0x7FF select 11-bit
-  // frames; larger values select 29-bit frames. Empty with enabled: nothing captured.
+  // frames; larger values select 29-bit frames.
   std::vector<std::uint32_t> ids;
   // record.raw_frames.extended_ids: identifiers <= 0x7FF to capture as 29-bit frames.
   std::vector<std::uint32_t> extended_ids;

@@ -10,6 +10,7 @@
 #include "can/replay_source.hpp"
 #include "can/socketcan_opener.hpp"
 #include "can/socketcan_source.hpp"
+#include "config/config_check.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
 #include "delivery/firehose_delivery.hpp"
@@ -36,10 +37,6 @@ namespace canhose::service {
 namespace {
 
 constexpr std::string_view kLog = "canhosed";
-
-// GPS time before this cannot be right (receivers with the 1024-week rollover bug
-// report dates ~19.6 years in the past): it is not used to correct the clock.
-constexpr auto kEarliestPlausibleTime = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
 
 std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
   if (options.file.empty()) {
@@ -82,6 +79,10 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
   registry.add_collector([&daemon](auto& out) { daemon.collect_metrics(out); });
 
   try {
+    // What already exists is used as it is; a folder others can enter is said once here.
+    for (const std::string& warning : config::state_directory_warnings(config)) {
+      log::warning(kLog, warning);
+    }
     // 1. The queue: everything else feeds it or drains it.
     queue::Queue::OpenResult opened = queue::Queue::open(io, config.queue);
     if (!opened.queue) {
@@ -141,7 +142,9 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       gps_fields = std::make_unique<record::GpsFieldPublisher>(store);
       gps_client->on_fix([&](const gps::GpsFix& fix) { gps_fields->publish(fix); });
       gps_client->on_gps_time([&](auto gps_utc, auto observed) {
-        if (aws && gps_utc >= kEarliestPlausibleTime) {
+        // ClockOffset ignores implausible times (a receiver with the 1024-week rollover
+        // bug reports dates ~19.6 years in the past), with a rate-limited warning.
+        if (aws) {
           aws->clock.learn_from_gps(gps_utc, observed);
         }
       });

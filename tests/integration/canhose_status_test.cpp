@@ -151,5 +151,53 @@ TEST(CanhoseStatus, HelpDocumentsTheCommandsAndTheExitCodes) {
       << bad.err;
 }
 
+// Session credentials with a wrong secret: the emulator (like real Firehose) answers
+// InvalidSignatureException quoting the canonical request, x-amz-security-token included.
+// The token must appear nowhere canhose shows the error: its log, `canhose status` (text
+// and --json, read from the metrics labels).
+TEST(CanhoseStatus, AnErrorQuotingTheSessionTokenIsShownRedactedEverywhere) {
+  const std::string token = "IQoJb3JpZ2luX2VjEHYaCXVzLWVhc3QtMSJHMEUCIQD6ZwEXAMPLE" +
+                            std::string(120, 'T') + "/8n+EXAMPLEsessionTOKEN==";
+  test::TempDir dir;
+  const test::TestPki pki = test::make_test_pki(dir.path() / "pki");
+  test::FirehoseEmulatorOptions emulator_options;
+  emulator_options.use_pki(pki);
+  emulator_options.verbose = false;
+  emulator_options.credentials = {std::string(test::kEmulatorAccessKeyId) + ":" +
+                                  test::kEmulatorSecretAccessKey + ":" + token};
+  std::filesystem::create_directories(dir.path() / "emulator");
+  test::FirehoseEmulatorProcess emulator(emulator_options, dir.path() / "emulator");
+  const std::uint16_t port = test::free_loopback_port();
+  const std::string wrong_secret = "WRONGXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  const std::string config =
+      "device:\n  id: van-17\nservice:\n  state_dir: " + (dir.path() / "state").string() +
+      "\nmetrics:\n  listen: 127.0.0.1:" + std::to_string(port) +
+      "\ndelivery:\n  stream: edge-gw\n  region: us-east-1\n  endpoint: " + emulator.endpoint() +
+      "\n  ca_file: " + pki.ca_cert.string() +
+      "\n  flush_interval: 100ms\ncredentials:\n  source: static\n  access_key_id: " +
+      test::kEmulatorAccessKeyId + "\n  secret_access_key: \"" + wrong_secret +
+      "\"\n  session_token: \"" + token +
+      "\"\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "/can/savvycan-candump.log\n    speed: \"5\"\n    loop: true\n"
+      "record:\n  fields: [record_id, timestamp, device_id]\n  period: 100ms\n";
+  test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
+  ASSERT_TRUE(running.ready()) << running.process().stderr_text();
+  ASSERT_TRUE(running.process().wait_for_stderr("delivery paused: InvalidSignatureException", 30s))
+      << running.process().stderr_text();
+
+  const auto text = status(dir, running.config_path(), {"--interval", "0"});
+  const auto json = status(dir, running.config_path(), {"--json", "--interval", "0"});
+  const std::string log = running.process().stderr_text();
+  EXPECT_NE(log.find("x-amz-security-token:<redacted>"), std::string::npos) << log;
+  EXPECT_NE(text.out.find("InvalidSignatureException"), std::string::npos) << text.out;
+  EXPECT_NE(json.out.find("InvalidSignatureException"), std::string::npos) << json.out;
+  for (const std::string& shown : {log, text.out, text.err, json.out, json.err}) {
+    EXPECT_EQ(shown.find(token.substr(0, 24)), std::string::npos) << shown;
+    EXPECT_EQ(shown.find(wrong_secret), std::string::npos) << shown;
+  }
+  running.process().signal(SIGTERM);
+  ASSERT_TRUE(running.process().wait_for(30s));
+}
+
 }  // namespace
 }  // namespace canhose

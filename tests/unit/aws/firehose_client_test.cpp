@@ -219,6 +219,24 @@ TEST_F(FirehoseClientTest, SkewRejectionIsResignedWithTheLearnedClockAndSentOnce
   EXPECT_EQ(dates, 1);
 }
 
+// A Pi whose clock is years behind (no real-time clock, no NTP yet): the first rejection's
+// Date header corrects the clock, and the one re-signed request succeeds.
+TEST_F(FirehoseClientTest, AClockYearsBehindIsCorrectedForTheFirstResend) {
+  const seconds years = hours(24 * 365 * 2);
+  transport.reply(400, R"({"__type":"RequestTimeTooSkewed","message":"too skewed"})", years);
+  transport.reply(200, R"({"RecordId":"abc","Encrypted":false})", years);
+  std::optional<FirehoseOutcome<PutRecordResult>> got;
+  client.put_record("edge-gw", "x", [&](auto r) { got = std::move(r); });
+  const auto result = wait(got);
+  ASSERT_TRUE(result.ok()) << result.error.describe();
+  ASSERT_EQ(transport.requests.size(), 2u);
+  // The re-signed request carries the server's time, not ours.
+  const std::string server_date =
+      SigV4Signer::amz_date(std::chrono::system_clock::now() + years).substr(0, 8);
+  EXPECT_EQ(transport.requests[1]->request.header("X-Amz-Date")->substr(0, 8), server_date);
+  EXPECT_GT(clock.offset(), years - minutes(1));
+}
+
 TEST_F(FirehoseClientTest, ASecondSkewRejectionIsReturnedNotLooped) {
   for (int i = 0; i < 3; ++i) {
     transport.reply(400, R"({"__type":"RequestTimeTooSkewed","message":"too skewed"})");

@@ -64,6 +64,48 @@ TEST(HttpsProxySettings, UnusableUrlsAreRefusedWithoutShowingThePassword) {
             std::string::npos);
 }
 
+// Found by fuzzing: a '/' in the password cut the URL at the password, and the daemon
+// exited with "invalid port 'Top'" (a piece of the password in the log).
+TEST(HttpsProxySettings, PasswordWithSlashQuestionHashAndAtIsPartOfTheUserInformation) {
+  auto settings = parse_ok("http://user:Top/Secret@127.0.0.1:3128");
+  const ProxyAddress* proxy = settings.proxy_for("firehose.eu-west-1.amazonaws.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "127.0.0.1");
+  EXPECT_EQ(proxy->port, 3128);
+  EXPECT_EQ(proxy->authorization.reveal(), "Basic dXNlcjpUb3AvU2VjcmV0");  // user:Top/Secret
+  // '?', '#', '@' and ':' in the password, and a path after the host.
+  auto odd = parse_ok("http://fleet:a?b#c@d:e@proxy.corp:8080/ignored?x#y");
+  proxy = odd.proxy_for("example.com", 443);
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_EQ(proxy->host, "proxy.corp");
+  EXPECT_EQ(proxy->port, 8080);
+  EXPECT_EQ(proxy->authorization.reveal(), "Basic ZmxlZXQ6YT9iI2NAZDpl");  // fleet:a?b#c@d:e
+  // Percent-escapes are decoded in the user name and the password separately.
+  auto escaped = parse_ok("http://us%65r:Top%2FSecret%25@127.0.0.1:3128");
+  EXPECT_EQ(escaped.proxy_for("example.com", 443)->authorization.reveal(),
+            "Basic dXNlcjpUb3AvU2VjcmV0JQ==");  // user:Top/Secret%
+  // A user without a password.
+  EXPECT_EQ(
+      parse_ok("http://user@proxy:3128").proxy_for("example.com", 443)->authorization.reveal(),
+      "Basic dXNlcjo=");
+}
+
+TEST(HttpsProxySettings, ErrorsNeverQuoteAnyPartOfThePassword) {
+  for (const std::string url :
+       {"http://user:Top/Secret@proxy:99999", "http://user:Top/Secret@proxy:Top",
+        "http://user:Top%zzSecret@proxy:3128", "http://user:Top/Secret@", "http://user:Top/Secret",
+        "http://us%3Aer:Top/Secret@proxy:3128", "socks5://user:Top/Secret@proxy:1080"}) {
+    const std::string error = parse_error(url);
+    EXPECT_FALSE(error.empty()) << url;
+    EXPECT_EQ(error.find("Top"), std::string::npos) << url << ": " << error;
+    EXPECT_EQ(error.find("Secret"), std::string::npos) << url << ": " << error;
+  }
+  EXPECT_NE(parse_error("http://user:pw@proxy:99999").find("invalid port '99999'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("http://user:Top%zz@proxy:3128").find("badly escaped password"),
+            std::string::npos);
+}
+
 TEST(HttpsProxySettings, NoProxyMatchesDomainsSuffixesAddressesRangesAndPorts) {
   auto settings = parse_ok("http://proxy:3128",
                            "example.com, .internal.corp,*.wild.test, 192.168.7.9, 10.0.0.0/8, "

@@ -220,6 +220,34 @@ TEST(IotExpirationTime, ParsesTheFormsAwsWrites) {
   EXPECT_FALSE(parse_iso8601_time(""));
 }
 
+// Found by fuzzing: years a time_point cannot hold overflowed instead of being refused.
+TEST(IotExpirationTime, YearsATimePointCannotHoldAreRefusedWithTheReason) {
+  using namespace std::chrono;
+  for (const char* bad : {"0997-01-01T00:00:00Z", "1677-12-31T23:59:59Z", "2262-01-01T00:00:00Z",
+                          "9999-12-31T23:59:59.999999999Z"}) {
+    std::string why;
+    EXPECT_FALSE(parse_iso8601_time(bad, &why)) << bad;
+    EXPECT_EQ(why, "the year is outside 1678-2261") << bad;
+  }
+  EXPECT_EQ(parse_iso8601_time("1678-01-01T00:00:00+23:59"),
+            sys_days(year{1677} / 12 / 31) + minutes(1));
+  EXPECT_EQ(parse_iso8601_time("2261-12-31T23:59:59-23:59"),
+            sys_days(year{2262} / 1 / 1) + hours(23) + minutes(58) + seconds(59));
+}
+
+TEST_F(IotCredentialsProviderTest, ExpirationOutsideTheRepresentableYearsIsAMalformedAnswer) {
+  HttpResult r;
+  r.response.status = 200;
+  r.response.body = R"({"credentials":{"accessKeyId":"A","secretAccessKey":"s3cr3t-value",)"
+                    R"("sessionToken":"t0ken-value","expiration":"0997-06-01T00:00:00Z"}})";
+  CredentialsResult result = IotCredentialsProvider::parse_response(r, "iot");
+  EXPECT_EQ(result.error, make_error_code(IotCredentialsErrc::malformed_response));
+  EXPECT_NE(result.message.find("credentials.expiration \"0997-06-01T00:00:00Z\" is refused: "
+                                "the year is outside 1678-2261"),
+            std::string::npos)
+      << result.message;
+}
+
 // The emulator's IoT endpoint: another implementation, another PKI (openssl CLI).
 class IotCredentialsEmulatorTest : public ::testing::Test {
  protected:

@@ -127,6 +127,25 @@ TEST(CandumpLine, MalformedLinesSayWhatWasExpected) {
   EXPECT_NE(parse_error("(1.0123456789) can0 123#11").find("fraction"), std::string::npos);
 }
 
+// Found by fuzzing: 20 digits overflowed the signed accumulator before the length check
+// refused the line (undefined behaviour; UBSan stops here without the fix).
+TEST(CandumpLine, OverlongTimestampDigitsAreRefusedWithoutOverflow) {
+  const std::string seconds = parse_error("(99999999999999999999.000000) vcan0 123#00");
+  EXPECT_NE(seconds.find("timestamp seconds must be 1..10 decimal digits, found 20"),
+            std::string::npos)
+      << seconds;
+  const std::string fraction = parse_error("(1.99999999999999999999) vcan0 123#00");
+  EXPECT_NE(fraction.find("timestamp fraction must be 1..9 decimal digits, found 20"),
+            std::string::npos)
+      << fraction;
+  const std::string both =
+      parse_error("(99999999999999999999999999999999999999.99999999999999999999) vcan0 123#00");
+  EXPECT_NE(both.find("found 38"), std::string::npos) << both;
+  // The widest accepted values still convert exactly.
+  EXPECT_EQ(parse_ok("(9000000000.999999999) vcan0 123#00").frame.timestamp_ns,
+            9'000'000'000'999'999'999LL);
+}
+
 TEST(CandumpLine, FormatIsTheInverseOfParse) {
   for (const char* text :
        {"(0000000166.000000) vcan0 21A#FE3612FE690507AD", "(1436509052.249713) can0 18FEF100#FF00",

@@ -148,6 +148,68 @@ TEST(ConfigLoader, RelativeStateDirIsRefused) {
       "found \"var/lib\"\n");
 }
 
+// check-config accepted proxies the daemon then refused at start-up; both now use the HTTPS
+// client's parser, and no message quotes the password.
+TEST(ConfigLoader, ProxyUrlIsCheckedWithTheDaemonsParser) {
+  auto accepted = parse_config_text(
+      "delivery:\n  proxy: \"http://user:Top/Secret@127.0.0.1:3128\"\n", "test.yaml");
+  EXPECT_TRUE(accepted.ok()) << format_errors(accepted.errors);
+  EXPECT_EQ(errors_of("delivery:\n  proxy: none\n"), "");
+  EXPECT_EQ(errors_of("delivery:\n  proxy: socks5://user:Top/Secret@proxy:1080\n"),
+            "test.yaml:2:10: delivery.proxy: proxy URL scheme socks5 is not supported (use an "
+            "http:// proxy; the tunnel itself is TLS)\n");
+  EXPECT_NE(errors_of("delivery:\n  proxy: https://proxy:3128\n").find("not supported"),
+            std::string::npos);
+  const std::string port = errors_of("delivery:\n  proxy: http://user:Top/Secret@proxy:Top\n");
+  EXPECT_NE(port.find("test.yaml:2:10: delivery.proxy: proxy URL has an invalid port"),
+            std::string::npos)
+      << port;
+  EXPECT_EQ(port.find("Top"), std::string::npos) << port;
+  EXPECT_NE(errors_of("delivery:\n  proxy: http://proxy:3128\n  no_proxy: 10.0.0.0/99\n")
+                .find("delivery.no_proxy: NO_PROXY entry '10.0.0.0/99'"),
+            std::string::npos);
+}
+
+// The schema never read extended_ids: the documented key was ignored.
+TEST(ConfigLoader, RawFramesExtendedIdsAreRead) {
+  auto extended = parse_config_text(
+      "record:\n  raw_frames:\n    enabled: true\n    extended_ids: [\"0x123\", 0x7E8]\n",
+      "test.yaml");
+  ASSERT_TRUE(extended.ok()) << format_errors(extended.errors);
+  EXPECT_EQ(extended.config.raw_frames.extended_ids, (std::vector<std::uint32_t>{0x123, 0x7E8}));
+  EXPECT_TRUE(extended.config.raw_frames.ids.empty());
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    extended_ids: [\"0x20000000\"]\n"),
+            "test.yaml:3:19: record.raw_frames.extended_ids: \"0x20000000\" is not a CAN id "
+            "(0x000 to 0x1FFFFFFF)\n");
+}
+
+// enabled: true with no ids recorded nothing and said nothing.
+TEST(ConfigLoader, RawFramesEnabledNeedsIdsOrAll) {
+  auto all =
+      parse_config_text("record:\n  raw_frames:\n    enabled: true\n    ids: all\n", "test.yaml");
+  ASSERT_TRUE(all.ok()) << format_errors(all.errors);
+  EXPECT_TRUE(all.config.raw_frames.all_ids);
+  EXPECT_TRUE(all.config.raw_frames.ids.empty());
+  auto listed = parse_config_text(
+      "record:\n  raw_frames:\n    enabled: true\n    ids: [\"0x7E8\", \"0x18FEF100\"]\n",
+      "test.yaml");
+  ASSERT_TRUE(listed.ok()) << format_errors(listed.errors);
+  EXPECT_FALSE(listed.config.raw_frames.all_ids);
+  EXPECT_EQ(listed.config.raw_frames.ids, (std::vector<std::uint32_t>{0x7E8, 0x18FEF100}));
+  const std::string hint =
+      "raw frames are enabled but no ids are selected: write `ids: all` to record every frame, "
+      "or list the ids, e.g. ids: [\"0x7E8\", \"0x18FEF100\"]\n";
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: true\n"),
+            "test.yaml:3:14: record.raw_frames.enabled: " + hint);
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: true\n    ids: []\n"),
+            "test.yaml:4:10: record.raw_frames.ids: " + hint);
+  EXPECT_NE(errors_of("record:\n  raw_frames:\n    enabled: true\n    ids: [all, \"0x7E8\"]\n")
+                .find("\"all\" stands alone"),
+            std::string::npos);
+  // Disabled with no ids (the shipped file) is fine.
+  EXPECT_EQ(errors_of("record:\n  raw_frames:\n    enabled: false\n    ids: []\n"), "");
+}
+
 TEST(ConfigLoader, MissingFileSaysWhy) {
   const LoadResult r = load_config_file("/nonexistent/canhose.yaml");
   ASSERT_EQ(r.errors.size(), 1u);

@@ -1,6 +1,7 @@
 #include "delivery/dead_letter_file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -49,6 +50,34 @@ TEST(DeadLetterFile, WritesOneJsonLinePerRejectedRecordWithItsData) {
   EXPECT_EQ(j["data_base64"], "YSBiCmMgZAo=");
   EXPECT_EQ(nlohmann::json::parse(second)["data_base64"], "AP8=");
   EXPECT_EQ(file.written(), 2u);
+}
+
+// Restores the process umask when the test ends.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+mode_t mode_of(const std::filesystem::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+// Under umask 000 the folder was created 0777 (std::filesystem::create_directories).
+TEST(DeadLetterFile, FolderAndFileGetPrivateModesWhateverTheUmask) {
+  test::TempDir dir;
+  ScopedUmask open_umask(0);
+  asio::io_context io;
+  DeadLetterFile file(io, dir.path() / "state" / "dead-letter", 1 << 20);
+  ASSERT_FALSE(append_and_wait(io, file, {"fleet", {41}, "InvalidArgumentException", "bad", "x"}));
+  EXPECT_EQ(mode_of(dir.path() / "state"), 0750u);
+  EXPECT_EQ(mode_of(dir.path() / "state" / "dead-letter"), 0750u);
+  EXPECT_EQ(mode_of(dir.path() / "state" / "dead-letter" / "dead-letters.jsonl"), 0640u);
 }
 
 TEST(DeadLetterFile, RotatesSoTheTwoFilesStayNearTheLimit) {

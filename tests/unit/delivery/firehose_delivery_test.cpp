@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.hpp"
+#include "aws/firehose_client.hpp"
+#include "aws/static_credentials_provider.hpp"
 #include "metrics/metric_family.hpp"
+#include "support/signature_quoting_transport.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::delivery {
@@ -286,6 +289,53 @@ TEST_F(FirehoseDeliveryTest, ConcurrencyLimitsRequestsInFlight) {
     });
   }
   EXPECT_EQ(delivery_->counters().requests_ok, 3u);
+}
+
+// Real Firehose answers a wrong secret with the canonical request it computed, the
+// session token included. Through the real client, what the delivery part keeps for its
+// log line, its metrics labels and `canhose status` has the credentials redacted.
+TEST_F(FirehoseDeliveryTest, AnErrorQuotingTheSessionTokenIsShownRedacted) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  const std::string token = "IQoJb3JpZ2luX2VjEHYaCXVzLWVhc3QtMSJHMEUCIQD6Zw/8n+ExAMPLEtoken" +
+                            std::string(200, 'Q') + "+/EXAMPLE==";
+  aws::Credentials credentials;
+  credentials.access_key_id = "ASIAEXAMPLEKEYID";
+  credentials.secret_access_key = config::Secret(secret);
+  credentials.session_token = config::Secret(token);
+  aws::StaticCredentialsProvider provider(std::move(credentials));
+  aws::CachedCredentials cache(io_.get_executor(), provider);
+  aws::ClockOffset clock;
+  test::SignatureQuotingTransport transport(io_);
+  aws::FirehoseClient client(
+      io_.get_executor(), transport, cache, clock, "eu-west-1",
+      aws::parse_endpoint(aws::default_firehose_endpoint("eu-west-1")).endpoint);
+  append_lines(1);
+  delivery_ = std::make_unique<FirehoseDelivery>(
+      io_, *queue_, options_,
+      [&client](std::string body, std::size_t count,
+                std::function<void(FirehoseDelivery::Outcome)> done) {
+        client.put_record_batch(std::move(body), count, std::move(done));
+      },
+      1);
+  delivery_->start();
+  ASSERT_TRUE(run_until([&] { return !delivery_->paused_reason().empty(); }));
+  std::vector<metrics::MetricFamily> families;
+  delivery_->collect_metrics(families);
+  const std::string metrics_text = metrics::render_prometheus(families);
+  const std::string signature =
+      transport.sent_authorization.substr(transport.sent_authorization.rfind('=') + 1);
+  ASSERT_EQ(signature.size(), 64u);
+  for (const std::string& shown : {delivery_->paused_reason(), delivery_->status(), metrics_text}) {
+    EXPECT_EQ(shown.find(token.substr(0, 20)), std::string::npos) << shown;
+    EXPECT_EQ(shown.find(secret), std::string::npos) << shown;
+    EXPECT_EQ(shown.find(signature), std::string::npos) << shown;
+    EXPECT_NE(shown.find("x-amz-security-token:<redacted>"), std::string::npos) << shown;
+  }
+  EXPECT_NE(metrics_text.find("canhose_delivery_paused_info{reason=\"InvalidSignatureException"),
+            std::string::npos);
+  EXPECT_NE(metrics_text.find("canhose_delivery_last_error_info{error=\"InvalidSignatureException"),
+            std::string::npos);
+  delivery_.reset();  // before the client it sends through
 }
 
 TEST_F(FirehoseDeliveryTest, MetricsCarryThePauseReasonTheLastErrorAndItsTime) {

@@ -81,6 +81,31 @@ TEST(RawFrameRecorder, DisabledRecordsNothingAndBadIdsAreRefused) {
   EXPECT_THROW(RawFrameRecorder(sink, options, RecordFormat::space), std::invalid_argument);
 }
 
+// `ids: all`: a data logger's default, every frame of every id and both id lengths.
+TEST(RawFrameRecorder, AllIdsCapturesEveryFrame) {
+  test::MemoryRecordSink sink(1);
+  RawFrameOptions options;
+  options.enabled = true;
+  options.all_ids = true;
+  RawFrameRecorder recorder(sink, options, RecordFormat::space);
+  const std::array<std::uint8_t, 1> data = {0x2A};
+  EXPECT_TRUE(recorder.on_frame({"can0", 0x000, 0, data, kTime}));
+  EXPECT_TRUE(recorder.on_frame({"can0", 0x7FF, 0, data, kTime}));
+  EXPECT_TRUE(recorder.on_frame({"can0", 0x123, RawFrame::kExtended, data, kTime}));
+  EXPECT_TRUE(recorder.on_frame({"can0", 0x1FFFFFFF, RawFrame::kExtended, data, kTime}));
+  const std::array<RawFrame, 2> batch = {
+      RawFrame{"can1", 0x7E8, 0, data, kTime},
+      RawFrame{"can1", 0x18FEF100, RawFrame::kExtended, data, kTime}};
+  EXPECT_EQ(recorder.on_frames(batch), 2u);
+  ASSERT_EQ(sink.records.size(), 6u);
+  EXPECT_EQ(sink.records[3], "4 2026-11-25T18:00:00.123456Z can0 1FFFFFFF 2A\n");
+  EXPECT_EQ(sink.records[5], "6 2026-11-25T18:00:00.123456Z can1 18FEF100 2A\n");
+  // Disabled still means nothing.
+  options.enabled = false;
+  RawFrameRecorder off(sink, options, RecordFormat::space);
+  EXPECT_FALSE(off.on_frame({"can0", 0x123, 0, data, kTime}));
+}
+
 // An independent, slow formatter written from the documented format (raw_frame_recorder.hpp):
 // snprintf and gmtime, per-character escaping. The recorder's formatter (cached seconds,
 // record ids incremented in place, hex pairs, one append) must write the same bytes.
