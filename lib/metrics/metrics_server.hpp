@@ -33,7 +33,8 @@ struct MetricsServerOptions {
   // Connections open at once, and from one client address. A new connection over either
   // limit takes the place of the oldest connection (from that address, or any) that is
   // waiting for a request; when none is waiting (all are being answered), it is closed
-  // at once. Either way it is counted, and idle connections can never lock a scrape out.
+  // at once. Either way it is counted. So connections that ask nothing cannot keep a
+  // scrape out for longer than it takes its request to arrive.
   std::size_t max_connections = 64;
   std::size_t max_connections_per_address = 8;
   // From accepting a connection (or finishing the previous response on it) until a whole
