@@ -12,6 +12,8 @@ packages=(
   libboost-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev libgps-dev libsocketcan-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzz targets (tests/fuzz/run.sh): clang with libFuzzer's runtime
+  clang libclang-rt-14-dev
   # real peers the tests talk to
   gpsd gpsd-clients can-utils openssl python3 python3-botocore systemd
   # the Firehose emulator and its tests (run with /usr/bin/python3)

@@ -157,6 +157,21 @@ std::optional<ProxySettings> ProxySettings::parse(const std::string& url_text,
   auto scheme_end = rest.find("://");
   if (scheme_end != std::string::npos) {
     std::string scheme = lower(rest.substr(0, scheme_end));
+    // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). Only such a scheme is quoted
+    // back: text before "://" that is not one may hold credentials
+    // ("user:pw@http://proxy:3128"), and a message must never show them.
+    const bool is_scheme = !scheme.empty() &&
+                           std::isalpha(static_cast<unsigned char>(scheme.front())) != 0 &&
+                           std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' ||
+                                    c == '-' || c == '.';
+                           });
+    if (!is_scheme) {
+      error =
+          "the proxy URL must start with http:// (what comes before \"://\" is not a "
+          "scheme; it is not shown, as it may hold credentials)";
+      return std::nullopt;
+    }
     if (scheme != "http") {
       error = "proxy URL scheme " + scheme +
               " is not supported (use an http:// proxy; the tunnel itself is TLS)";

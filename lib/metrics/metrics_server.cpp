@@ -15,9 +15,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::size_t kMaxSessions = 8;
 constexpr std::size_t kMaxRequestBytes = 8 * 1024;
-constexpr auto kSessionTimeout = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -59,8 +57,8 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
 // One connection: read requests, answer them, until the client closes or times out.
 class MetricsServer::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(MetricsServer& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {}
+  Session(MetricsServer& server, tcp::socket socket, asio::ip::address peer, std::uint64_t number)
+      : server_(server), stream_(std::move(socket)), peer_(std::move(peer)), number_(number) {}
 
   void run() { read(); }
   void close() {
@@ -69,19 +67,31 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  const asio::ip::address& peer() const { return peer_; }
+  // Accept order: a lower number is an older connection.
+  std::uint64_t number() const { return number_; }
+  // True from accepting (or the end of a response) until a whole request has arrived:
+  // such a connection may be replaced by a new one when the limits are reached.
+  bool waiting_for_request() const { return waiting_; }
+
  private:
   void read() {
     parser_.emplace();
     parser_->header_limit(kMaxRequestBytes);
     parser_->body_limit(kMaxRequestBytes);
-    stream_.expires_after(kSessionTimeout);
+    waiting_ = true;
+    stream_.expires_after(server_.options_.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
+    waiting_ = false;
     if (ec) {
+      if (ec == beast::error::timeout) {
+        ++server_.counters_.request_timeouts;
+      }
       finish();
       return;
     }
@@ -109,7 +119,7 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
     } else {
       response->prepare_payload();
     }
-    stream_.expires_after(kSessionTimeout);
+    stream_.expires_after(server_.options_.write_timeout);
     http::async_write(
         stream_, *response,
         [self = shared_from_this(), response](beast::error_code write_ec, std::size_t) {
@@ -123,18 +133,25 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
 
   void finish() {
     close();
-    server_.sessions_.erase(shared_from_this());
+    server_.forget(shared_from_this());
   }
 
   MetricsServer& server_;
   beast::tcp_stream stream_;
+  asio::ip::address peer_;
+  std::uint64_t number_;
+  bool waiting_ = true;
   beast::flat_buffer buffer_{kMaxRequestBytes};
   std::optional<http::request_parser<http::string_body>> parser_;
 };
 
 MetricsServer::MetricsServer(asio::io_context& io, const MetricRegistry& registry,
-                             ListenAddress address)
-    : io_(io), registry_(registry), address_(std::move(address)), acceptor_(io) {}
+                             ListenAddress address, MetricsServerOptions options)
+    : io_(io),
+      registry_(registry),
+      address_(std::move(address)),
+      options_(options),
+      acceptor_(io) {}
 
 MetricsServer::~MetricsServer() {
   for (const auto& s : sessions_) {
@@ -172,12 +189,16 @@ void MetricsServer::accept() {
       return;
     }
     if (!ec) {
-      if (sessions_.size() >= kMaxSessions) {
+      beast::error_code peer_error;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_error);
+      if (peer_error || !admit(peer.address())) {
         beast::error_code ignored;
-        socket.close(ignored);  // over the limit: refuse rather than queue
+        socket.close(ignored);  // refused (or already gone): close rather than queue
       } else {
-        auto session = std::make_shared<Session>(*this, std::move(socket));
+        auto session = std::make_shared<Session>(*this, std::move(socket), peer.address(),
+                                                 next_session_number_++);
         sessions_.insert(session);
+        ++per_address_[session->peer()];
         session->run();
       }
     } else {
@@ -185,6 +206,73 @@ void MetricsServer::accept() {
     }
     accept();
   });
+}
+
+bool MetricsServer::admit(const asio::ip::address& peer) {
+  const auto from_peer = per_address_.find(peer);
+  if (from_peer != per_address_.end() &&
+      from_peer->second >= options_.max_connections_per_address) {
+    const auto replaced = oldest_waiting(&peer);
+    if (!replaced) {
+      ++counters_.refused_per_address_limit;
+      return false;
+    }
+    ++counters_.replaced_while_waiting;
+    replaced->close();
+    forget(replaced);
+  }
+  if (sessions_.size() >= options_.max_connections) {
+    const auto replaced = oldest_waiting(nullptr);
+    if (!replaced) {
+      ++counters_.refused_connection_limit;
+      return false;
+    }
+    ++counters_.replaced_while_waiting;
+    replaced->close();
+    forget(replaced);
+  }
+  return true;
+}
+
+std::shared_ptr<MetricsServer::Session> MetricsServer::oldest_waiting(
+    const asio::ip::address* peer) const {
+  std::shared_ptr<Session> oldest;
+  for (const auto& s : sessions_) {
+    if (s->waiting_for_request() && (peer == nullptr || s->peer() == *peer) &&
+        (!oldest || s->number() < oldest->number())) {
+      oldest = s;
+    }
+  }
+  return oldest;
+}
+
+// Idempotent: a replaced session is forgotten at once, and again when its read completes.
+void MetricsServer::forget(const std::shared_ptr<Session>& session) {
+  if (sessions_.erase(session) == 0) {
+    return;
+  }
+  const auto it = per_address_.find(session->peer());
+  if (it != per_address_.end() && --it->second == 0) {
+    per_address_.erase(it);
+  }
+}
+
+void MetricsServer::collect_metrics(std::vector<MetricFamily>& out) const {
+  const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+  out.push_back({"canhose_metrics_connections",
+                 "connections open to the metrics endpoint",
+                 MetricType::gauge,
+                 {{{}, d(sessions_.size())}}});
+  out.push_back({"canhose_metrics_connections_refused_total",
+                 "connections closed at once: over a limit with no idle connection to replace",
+                 MetricType::counter,
+                 {{{{"reason", "connection_limit"}}, d(counters_.refused_connection_limit)},
+                  {{{"reason", "per_address_limit"}}, d(counters_.refused_per_address_limit)}}});
+  out.push_back({"canhose_metrics_connections_closed_total",
+                 "connections the server closed before the client did",
+                 MetricType::counter,
+                 {{{{"reason", "replaced_while_waiting"}}, d(counters_.replaced_while_waiting)},
+                  {{{"reason", "request_timeout"}}, d(counters_.request_timeouts)}}});
 }
 
 void MetricsServer::async_stop(std::chrono::steady_clock::time_point, std::function<void()> done) {

@@ -1,15 +1,21 @@
 #pragma once
 // A Prometheus scrape endpoint: plain HTTP GET /metrics on a configured address
-// (normally 127.0.0.1:9464). Deliberately small: a few connections at a time, a request
-// size limit and a timeout per connection, so a misbehaving client cannot grow memory or
-// stall the event loop.
+// (normally 127.0.0.1:9464). Deliberately small: a bounded number of connections, a
+// request size limit and timeouts per phase, so a misbehaving client cannot grow memory,
+// stall the event loop, or lock `canhose status` and Prometheus out by holding
+// connections open without asking anything.
 
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "asio/asio.hpp"
+#include "metrics/metric_family.hpp"
 #include "metrics/metric_registry.hpp"
 #include "service/component.hpp"
 
@@ -23,10 +29,26 @@ struct ListenAddress {
 // "127.0.0.1:9464", "[::1]:9464"; nullopt with `error` set when malformed.
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string& error);
 
+struct MetricsServerOptions {
+  // Connections open at once, and from one client address. A new connection over either
+  // limit takes the place of the oldest connection (from that address, or any) that is
+  // waiting for a request; when none is waiting (all are being answered), it is closed
+  // at once. Either way it is counted. So connections that ask nothing cannot keep a
+  // scrape out for longer than it takes its request to arrive.
+  std::size_t max_connections = 64;
+  std::size_t max_connections_per_address = 8;
+  // From accepting a connection (or finishing the previous response on it) until a whole
+  // request has arrived; then the connection is closed.
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(5);
+  // For writing one response to a client that reads slowly.
+  std::chrono::milliseconds write_timeout = std::chrono::seconds(10);
+};
+
 // Sessions hold a reference to the server: it must outlive the io_context's last run.
 class MetricsServer final : public service::Component {
  public:
-  MetricsServer(asio::io_context& io, const MetricRegistry& registry, ListenAddress address);
+  MetricsServer(asio::io_context& io, const MetricRegistry& registry, ListenAddress address,
+                MetricsServerOptions options = {});
   ~MetricsServer() override;
 
   std::string_view name() const override { return "metrics"; }
@@ -38,16 +60,38 @@ class MetricsServer final : public service::Component {
   // The port actually bound (useful with port 0 in tests).
   std::uint16_t port() const { return bound_port_; }
 
+  // canhose_metrics_connections, ..._refused_total, ..._closed_total (event loop only).
+  void collect_metrics(std::vector<MetricFamily>& out) const;
+
+  struct Counters {
+    std::uint64_t refused_connection_limit = 0;   // over max_connections, none waiting
+    std::uint64_t refused_per_address_limit = 0;  // over the per-address limit, none waiting
+    std::uint64_t replaced_while_waiting = 0;     // closed to make room for a new connection
+    std::uint64_t request_timeouts = 0;           // no whole request within request_timeout
+  };
+  const Counters& counters() const { return counters_; }
+  std::size_t connections() const { return sessions_.size(); }
+
  private:
   class Session;
   void accept();
+  // Makes room for a connection from `peer` within the limits (replacing the oldest
+  // waiting one if needed); false when it must be refused.
+  bool admit(const asio::ip::address& peer);
+  // The oldest session waiting for a request, from `peer` (or any when null).
+  std::shared_ptr<Session> oldest_waiting(const asio::ip::address* peer) const;
+  void forget(const std::shared_ptr<Session>& session);
 
   asio::io_context& io_;
   const MetricRegistry& registry_;
   ListenAddress address_;
+  MetricsServerOptions options_;
   asio::ip::tcp::acceptor acceptor_;
   std::uint16_t bound_port_ = 0;
+  std::uint64_t next_session_number_ = 0;
   std::set<std::shared_ptr<Session>> sessions_;
+  std::map<asio::ip::address, std::size_t> per_address_;
+  Counters counters_;
 };
 
 }  // namespace canhose::metrics

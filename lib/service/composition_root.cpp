@@ -117,7 +117,10 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     if (!config.metrics.listen.empty()) {
       std::string error;
       const auto address = metrics::parse_listen_address(config.metrics.listen, error);
-      daemon.add(std::make_unique<metrics::MetricsServer>(io, registry, *address));
+      auto server = std::make_unique<metrics::MetricsServer>(io, registry, *address);
+      const metrics::MetricsServer* server_part = server.get();
+      registry.add_collector([server_part](auto& out) { server_part->collect_metrics(out); });
+      daemon.add(std::move(server));
     }
 
     // 4. Records: snapshots of the field store every period, raw frames on arrival.

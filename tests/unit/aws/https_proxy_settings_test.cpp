@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 
@@ -100,6 +102,18 @@ TEST(HttpsProxySettings, ErrorsNeverQuoteAnyPartOfThePassword) {
     EXPECT_EQ(error.find("Top"), std::string::npos) << url << ": " << error;
     EXPECT_EQ(error.find("Secret"), std::string::npos) << url << ": " << error;
   }
+  // Found by fuzzing (tests/fuzz/corpus/proxy_url/credentials-before-scheme): text before
+  // "://" was quoted as the scheme, lower-cased, whatever it held.
+  for (const std::string url : {"user:Top/Secret@http://proxy:3128", "Top Secret://proxy:3128"}) {
+    std::string error = parse_error(url);
+    std::transform(error.begin(), error.end(), error.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    EXPECT_NE(error.find("must start with http://"), std::string::npos) << url << ": " << error;
+    EXPECT_EQ(error.find("top"), std::string::npos) << url << ": " << error;
+    EXPECT_EQ(error.find("secret"), std::string::npos) << url << ": " << error;
+  }
+  EXPECT_NE(parse_error("socks5://proxy:1080").find("scheme socks5 is not supported"),
+            std::string::npos);
   EXPECT_NE(parse_error("http://user:pw@proxy:99999").find("invalid port '99999'"),
             std::string::npos);
   EXPECT_NE(parse_error("http://user:Top%zz@proxy:3128").find("badly escaped password"),
