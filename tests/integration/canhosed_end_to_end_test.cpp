@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/candump_log.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
@@ -41,16 +42,6 @@ S3Lines read_objects(test::FirehoseEmulatorProcess& emulator) {
   return out;
 }
 
-std::vector<std::string> split(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> words;
-  std::string w;
-  while (in >> w) {
-    words.push_back(w);
-  }
-  return words;
-}
-
 // canhosed's configuration for these tests: replay the SavvyCAN log as fast as possible,
 // capture frames with id 0x102 as raw records, deliver to the emulator over HTTPS.
 std::string e2e_config(const test::TempDir& dir, const test::FirehoseEmulatorProcess& emulator,
@@ -75,7 +66,7 @@ std::string e2e_config(const test::TempDir& dir, const test::FirehoseEmulatorPro
 std::size_t raw_102(const S3Lines& s3) {
   std::size_t n = 0;
   for (const auto& line : s3.lines) {
-    const auto words = split(line);
+    const auto words = test::split_words(line);
     n += (words.size() == 5 && words[2] == "vcan0" && words[3] == "102") ? 1 : 0;
   }
   return n;
@@ -114,7 +105,7 @@ TEST(CanhosedEndToEnd, ReplayedFramesReachFirehoseOnceEachWithUniqueRecordIds) {
   std::set<std::uint64_t> ids;
   std::size_t snapshots = 0;
   for (const auto& line : s3.lines) {
-    const auto words = split(line);
+    const auto words = test::split_words(line);
     ASSERT_GE(words.size(), 3u) << line;
     EXPECT_TRUE(ids.insert(std::stoull(words[0])).second) << "record id repeated: " << line;
     if (words.size() == 3) {
@@ -158,7 +149,7 @@ TEST(CanhosedEndToEnd, EveryRecordArrivesThroughThrottlingErrorsFailuresResetsAn
     s3 = read_objects(emulator);
     unique_102.clear();
     for (const auto& line : s3.lines) {
-      const auto words = split(line);
+      const auto words = test::split_words(line);
       if (words.size() == 5 && words[3] == "102") {
         unique_102.insert(line);
       }
@@ -179,7 +170,7 @@ TEST(CanhosedEndToEnd, EveryRecordArrivesThroughThrottlingErrorsFailuresResetsAn
   std::map<std::uint64_t, std::string> by_id;
   std::size_t duplicates = 0;
   for (const auto& line : read_objects(emulator).lines) {
-    const auto id = std::stoull(split(line).at(0));
+    const auto id = std::stoull(test::split_words(line).at(0));
     auto [it, inserted] = by_id.emplace(id, line);
     if (!inserted) {
       EXPECT_EQ(it->second, line) << "one record id, two different records";
@@ -233,23 +224,6 @@ TEST(CanhosedEndToEnd, BacklogQueuedDuringAnOutageDrainsWhenFirehoseReturns) {
   EXPECT_EQ(status->code, 0);
 }
 
-// Every CAN id of the log as a YAML flow list of strings ("0x102", ...).
-std::string all_log_ids() {
-  std::ifstream in(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log");
-  std::set<std::string> ids;
-  std::string ts;
-  std::string iface;
-  std::string frame;
-  while (in >> ts >> iface >> frame) {
-    ids.insert(frame.substr(0, frame.find('#')));
-  }
-  std::string list;
-  for (const auto& id : ids) {
-    list += (list.empty() ? "\"0x" : ", \"0x") + id + "\"";
-  }
-  return "[" + list + "]";
-}
-
 // The log replayed in a loop at full speed, every frame a raw record, into a queue of
 // 4 MiB: it is full within a second, drop_oldest deletes segments whose records delivery
 // has read and not yet acknowledged, and those acknowledgements arrive after the fact.
@@ -277,7 +251,7 @@ TEST(CanhosedEndToEnd, AFullQueueUnderAFloodKeepsDeliveringAndStopsOnSigterm) {
       "/can/savvycan-candump.log\n    speed: max\n    loop: true\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 1s\n"
       "  raw_frames:\n    enabled: true\n    ids: " +
-      all_log_ids() + "\n";
+      test::candump_ids_yaml(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log") + "\n";
   test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
   ASSERT_TRUE(running.ready()) << running.process().stderr_text();
   test::ChildProcess& daemon = running.process();

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/candump_log.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
@@ -57,33 +58,6 @@ class TmpfsMount {
   std::string error_;
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> words;
-  std::string w;
-  while (in >> w) {
-    words.push_back(w);
-  }
-  return words;
-}
-
-// Every CAN id of the log as a YAML flow list of strings ("0x102", ...).
-std::string all_log_ids() {
-  std::ifstream in(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log");
-  std::set<std::string> ids;
-  std::string ts;
-  std::string iface;
-  std::string frame;
-  while (in >> ts >> iface >> frame) {
-    ids.insert(frame.substr(0, frame.find('#')));
-  }
-  std::string list;
-  for (const auto& id : ids) {
-    list += (list.empty() ? "\"0x" : ", \"0x") + id + "\"";
-  }
-  return "[" + list + "]";
-}
-
 // Records the daemon logged as dropped by queue.when_full.
 std::uint64_t logged_drops(const std::string& log) {
   static const std::regex dropped(R"(dropped (\d+) unacknowledged records \(queue_full_oldest\))");
@@ -122,7 +96,7 @@ TEST(CanhosedFullDisk, AfterTheDiskFillsEveryRecordNotCountedAsDroppedReachesFir
       "/can/savvycan-candump.log\n    speed: max\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 1s\n"
       "  raw_frames:\n    enabled: true\n    ids: " +
-      all_log_ids() + "\n";
+      test::candump_ids_yaml(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log") + "\n";
   emulator_options.listen_port = emulator->port();
   emulator.reset();  // Firehose is unreachable until the disk has filled
 
@@ -149,7 +123,7 @@ TEST(CanhosedFullDisk, AfterTheDiskFillsEveryRecordNotCountedAsDroppedReachesFir
       std::istringstream text(test::read_file(path));
       std::string line;
       while (std::getline(text, line)) {
-        ids.insert(std::stoull(split(line).at(0)));
+        ids.insert(std::stoull(test::split_words(line).at(0)));
         ++lines;
       }
     }

@@ -8,25 +8,14 @@
 #include <cstdio>
 
 #include "config/config_check.hpp"
+#include "support/file_modes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::config {
 namespace {
 
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
-  ~ScopedUmask() { ::umask(old_); }
-
- private:
-  mode_t old_;
-};
-
-mode_t mode_of(const std::filesystem::path& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
+using test::mode_of;
+using test::ScopedUmask;
 
 TEST(FileModes, CreatedFoldersAreClosedToOthersUnderUmaskZero) {
   test::TempDir dir;

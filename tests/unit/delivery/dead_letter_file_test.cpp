@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "support/file_modes.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::delivery {
@@ -52,21 +53,8 @@ TEST(DeadLetterFile, WritesOneJsonLinePerRejectedRecordWithItsData) {
   EXPECT_EQ(file.written(), 2u);
 }
 
-// Restores the process umask when the test ends.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
-  ~ScopedUmask() { ::umask(old_); }
-
- private:
-  mode_t old_;
-};
-
-mode_t mode_of(const std::filesystem::path& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
+using test::mode_of;
+using test::ScopedUmask;
 
 // Under umask 000 the folder was created 0777 (std::filesystem::create_directories).
 TEST(DeadLetterFile, FolderAndFileGetPrivateModesWhateverTheUmask) {
