@@ -138,9 +138,10 @@ FirehoseOutcome<DeliveryStreamDescription> parse_describe_delivery_stream_respon
   v.version_id = string_member(d, "VersionId", out.error, true, where);
   v.has_more_destinations = bool_member(d, "HasMoreDestinations", out.error, where);
   if (auto ts = d.find("CreateTimestamp"); ts != d.end() && ts->is_number()) {
-    // JSON 1.1 timestamps are epoch seconds, possibly fractional.
+    // JSON 1.1 timestamps are epoch seconds, possibly fractional. A system_clock
+    // time_point holds nanoseconds in 64 bits: up to ~9.22e9 s (year 2262).
     const double seconds = ts->get<double>();
-    if (std::isfinite(seconds) && seconds >= 0 && seconds < 1e11) {
+    if (std::isfinite(seconds) && seconds >= 0 && seconds < 9e9) {
       v.create_timestamp = std::chrono::system_clock::time_point(
           std::chrono::duration_cast<std::chrono::system_clock::duration>(
               std::chrono::duration<double>(seconds)));
