@@ -4,6 +4,9 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -118,21 +121,50 @@ int base64_value(char c) {
 }
 }  // namespace
 
+namespace {
+// The two base64 characters of every 12-bit group: 8 KiB, so the encoder writes two
+// characters per table load.
+struct Base64Pairs {
+  std::array<std::array<char, 2>, 4096> pairs{};
+  constexpr Base64Pairs() {
+    for (std::size_t v = 0; v < pairs.size(); ++v) {
+      pairs[v] = {base64_alphabet[v >> 6], base64_alphabet[v & 0x3f]};
+    }
+  }
+};
+constexpr Base64Pairs base64_pairs;
+
+void put_pair(char* p, std::uint64_t group) {
+  std::memcpy(p, base64_pairs.pairs[group & 0xfff].data(), 2);
+}
+}  // namespace
+
 void base64_encode_append(std::string_view data, std::string& out) {
   const std::size_t start = out.size();
   out.resize(start + base64_encoded_size(data.size()));
   char* p = out.data() + start;
   const auto* in = reinterpret_cast<const std::uint8_t*>(data.data());
+  const std::size_t n = data.size();
   std::size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
+  // 6 bytes (four 12-bit groups, 8 characters) per step, from one 8-byte load.
+  for (; i + 8 <= n; i += 6, p += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, in + i, sizeof w);
+    if constexpr (std::endian::native == std::endian::little) {
+      w = __builtin_bswap64(w);  // the first byte in the top bits
+    }
+    put_pair(p, w >> 52);
+    put_pair(p + 2, w >> 40);
+    put_pair(p + 4, w >> 28);
+    put_pair(p + 6, w >> 16);
+  }
+  for (; i + 3 <= n; i += 3, p += 4) {
     const std::uint32_t v =
         (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | std::uint32_t{in[i + 2]};
-    *p++ = base64_alphabet[(v >> 18) & 0x3f];
-    *p++ = base64_alphabet[(v >> 12) & 0x3f];
-    *p++ = base64_alphabet[(v >> 6) & 0x3f];
-    *p++ = base64_alphabet[v & 0x3f];
+    put_pair(p, v >> 12);
+    put_pair(p + 2, v);
   }
-  const std::size_t rest = data.size() - i;
+  const std::size_t rest = n - i;
   if (rest == 1) {
     const std::uint32_t v = std::uint32_t{in[i]} << 16;
     *p++ = base64_alphabet[(v >> 18) & 0x3f];

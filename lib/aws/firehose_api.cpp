@@ -89,64 +89,7 @@ std::string validate_stream_name(std::string_view name) {
   return {};
 }
 
-FirehoseOutcome<PutRecordBatchResult> parse_put_record_batch_response(std::string_view body,
-                                                                      std::size_t record_count) {
-  FirehoseOutcome<PutRecordBatchResult> out;
-  constexpr std::string_view where = "PutRecordBatch";
-  auto object = parse_object(body, out.error, where);
-  if (!object)
-    return out;
-  auto failed = object->find("FailedPutCount");
-  if (failed == object->end() || !failed->is_number_unsigned()) {
-    out.error = malformed("PutRecordBatch: FailedPutCount missing or not a non-negative integer");
-    return out;
-  }
-  out.value.encrypted = bool_member(*object, "Encrypted", out.error, where);
-  auto responses = object->find("RequestResponses");
-  if (responses == object->end() || !responses->is_array()) {
-    out.error = malformed("PutRecordBatch: RequestResponses missing or not a list");
-    return out;
-  }
-  if (responses->size() != record_count) {
-    out.error = malformed("PutRecordBatch: " + std::to_string(responses->size()) + " results for " +
-                          std::to_string(record_count) + " records");
-    return out;
-  }
-  out.value.records.reserve(record_count);
-  std::uint32_t failures = 0;
-  for (std::size_t i = 0; i < responses->size(); ++i) {
-    const json& entry = (*responses)[i];
-    const std::string at = "PutRecordBatch result " + std::to_string(i);
-    if (!entry.is_object()) {
-      out.error = malformed(at + " is not an object");
-      return out;
-    }
-    RecordResult r;
-    r.record_id = string_member(entry, "RecordId", out.error, false, at);
-    r.error_code = string_member(entry, "ErrorCode", out.error, false, at);
-    r.error_message = string_member(entry, "ErrorMessage", out.error, false, at);
-    if (!out.error.ok())
-      return out;
-    if (r.record_id.empty() && r.error_code.empty()) {
-      out.error = malformed(at + " has neither RecordId nor ErrorCode");
-      return out;
-    }
-    if (!r.error_code.empty()) {
-      ++failures;
-    }
-    out.value.records.push_back(std::move(r));
-  }
-  // The per-record results are the truth (they say which records to resend); a
-  // FailedPutCount that disagrees means the body cannot be trusted.
-  const auto count = failed->get<std::uint64_t>();
-  if (count != failures) {
-    out.error = malformed("PutRecordBatch: FailedPutCount is " + std::to_string(count) + " but " +
-                          std::to_string(failures) + " results carry an ErrorCode");
-    return out;
-  }
-  out.value.failed_put_count = failures;
-  return out;
-}
+// parse_put_record_batch_response: put_record_batch_response.cpp.
 
 std::string build_put_record_body(std::string_view stream_name, std::string_view data) {
   std::string out = "{\"DeliveryStreamName\":";
@@ -195,9 +138,10 @@ FirehoseOutcome<DeliveryStreamDescription> parse_describe_delivery_stream_respon
   v.version_id = string_member(d, "VersionId", out.error, true, where);
   v.has_more_destinations = bool_member(d, "HasMoreDestinations", out.error, where);
   if (auto ts = d.find("CreateTimestamp"); ts != d.end() && ts->is_number()) {
-    // JSON 1.1 timestamps are epoch seconds, possibly fractional.
+    // JSON 1.1 timestamps are epoch seconds, possibly fractional. A system_clock
+    // time_point holds nanoseconds in 64 bits: up to ~9.22e9 s (year 2262).
     const double seconds = ts->get<double>();
-    if (std::isfinite(seconds) && seconds >= 0 && seconds < 1e11) {
+    if (std::isfinite(seconds) && seconds >= 0 && seconds < 9e9) {
       v.create_timestamp = std::chrono::system_clock::time_point(
           std::chrono::duration_cast<std::chrono::system_clock::duration>(
               std::chrono::duration<double>(seconds)));

@@ -336,9 +336,7 @@ void FirehoseDelivery::write_dead_letter(const FirehoseRecord& record, const std
 }
 
 void FirehoseDelivery::acknowledge(const FirehoseRecord& record, bool delivered) {
-  for (std::uint64_t seq : record.seqs) {
-    queue_.acknowledge(seq);
-  }
+  queue_.acknowledge(record.seqs);
   if (delivered) {
     counters_.records_delivered += record.seqs.size();
     counters_.payload_bytes_delivered += record.data.size();

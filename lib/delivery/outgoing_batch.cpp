@@ -50,6 +50,7 @@ bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
 
 std::string OutgoingBatch::body() const {
   aws::PutRecordBatchBody body(stream_);
+  body.reserve(encoded_bytes());  // exact: the body never grows (and copies) while built
   for (const FirehoseRecord& r : records_) {
     body.add(r.data);
   }

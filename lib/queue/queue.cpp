@@ -577,12 +577,29 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
 }
 
 void Queue::acknowledge(std::uint64_t seq) {
-  auto it = std::lower_bound(in_flight_.begin(), in_flight_.end(), seq,
-                             [](const InFlight& f, std::uint64_t s) { return f.seq < s; });
-  if (it == in_flight_.end() || it->seq != seq || it->acked) {
+  acknowledge(std::span<const std::uint64_t>(&seq, 1));
+}
+
+void Queue::acknowledge(std::span<const std::uint64_t> seqs) {
+  std::uint64_t acked = 0;
+  auto it = in_flight_.begin();
+  for (const std::uint64_t seq : seqs) {
+    if (it == in_flight_.end() || it->seq != seq) {
+      it = std::lower_bound(in_flight_.begin(), in_flight_.end(), seq,
+                            [](const InFlight& f, std::uint64_t s) { return f.seq < s; });
+      if (it == in_flight_.end() || it->seq != seq) {
+        continue;
+      }
+    }
+    if (!it->acked) {
+      it->acked = true;
+      ++acked;
+    }
+    ++it;  // where the next of consecutive sequence numbers is
+  }
+  if (acked == 0) {
     return;
   }
-  it->acked = true;
   while (!in_flight_.empty() && in_flight_.front().acked) {
     in_flight_.pop_front();
   }
@@ -591,7 +608,7 @@ void Queue::acknowledge(std::uint64_t seq) {
     first_unacked = std::min(first_unacked, carried_->seq);
   }
   std::lock_guard lock(mutex_);
-  ++acks_since_persist_;
+  acks_since_persist_ += acked;
   if (first_unacked > ack_seq_) {
     ack_seq_ = first_unacked;
   }

@@ -115,6 +115,9 @@ class Queue {
   // Each record read and not yet acknowledged costs 16 bytes here: delivery bounds the
   // records it has in flight (a few batches), which keeps this bounded too.
   void acknowledge(std::uint64_t seq);
+  // The same for several records at once (a Firehose record's queue records): one lock,
+  // and consecutive sequence numbers in ascending order cost no search each.
+  void acknowledge(std::span<const std::uint64_t> seqs);
 
   // Stops accepting records, writes and fsyncs what is in memory (one attempt), persists
   // the cursor and joins the worker. Blocks: call it at shutdown. Idempotent.

@@ -31,6 +31,13 @@
 //
 //   cmake --preset release && cmake --build --preset release --target canhose_delivery_bench
 //   CANHOSE_BENCH_BACKLOG_MB=1024 build/release/tests/bench/canhose_delivery_bench
+//
+// Instructions per record: the first two benchmarks bracket exactly the window their CPU
+// time covers with CALLGRIND_START/STOP_INSTRUMENTATION (no-ops outside valgrind), so
+//   CANHOSE_BENCH_RECORDS=100000 valgrind --tool=callgrind --instr-atstart=no
+//     build/release/tests/bench/canhose_delivery_bench --benchmark_filter='Drain.*pack:0'
+// counts canhose's instructions (all its threads; not the forked server, which never
+// starts instrumenting) for iterations x CANHOSE_BENCH_RECORDS records (docs/delivery.md).
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -68,6 +75,13 @@
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
 #include "support/tls_test_server.hpp"
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
 
 namespace {
 
@@ -376,10 +390,12 @@ void BM_DrainBacklog(benchmark::State& state) {
     p.wait_durable();
     const double cpu_start = process_cpu_seconds();
     const auto start = Clock::now();
+    CALLGRIND_START_INSTRUMENTATION;
     p.start_delivery(throughput_options(pack, dir.path()));
     p.run_until([&] { return p.delivery().counters().records_delivered == per_iteration; });
     const delivery::DeliveryCounters c = p.delivery().counters();
     p.stop_delivery();
+    CALLGRIND_STOP_INSTRUMENTATION;
     const double elapsed = seconds_since(start);
     cpu += process_cpu_seconds() - cpu_start;
     wall += elapsed;
@@ -409,8 +425,10 @@ void BM_AppendAndDeliver(benchmark::State& state) {
     const double cpu_start = process_cpu_seconds();
     const auto start = Clock::now();
     target += per_iteration;
+    CALLGRIND_START_INSTRUMENTATION;
     p.append(per_iteration);
     p.run_until([&] { return p.delivery().counters().records_delivered == target; });
+    CALLGRIND_STOP_INSTRUMENTATION;
     const double elapsed = seconds_since(start);
     cpu += process_cpu_seconds() - cpu_start;
     wall += elapsed;

@@ -3,9 +3,11 @@
 // portal, an emulator) reaches them.
 //
 // The first byte picks the record count PutRecordBatch expects (0..255); the rest is the
-// body, given to every parser and to the error classifier with a few statuses. Invariant
+// body, given to every parser and to the error classifier with a few statuses. Invariants
 // checked beyond "no crash": an accepted PutRecordBatch result has one entry per record
-// sent and a FailedPutCount equal to the entries carrying an ErrorCode.
+// sent and a FailedPutCount equal to the entries carrying an ErrorCode; and the scanning
+// PutRecordBatch parser agrees with the DOM parser it replaced (same error and message,
+// or the same values).
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 #include "aws/firehose_api.hpp"
 #include "aws/firehose_error.hpp"
+#include "support/put_record_batch_dom_reference.hpp"
 
 namespace aws = canhose::aws;
 
@@ -26,6 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
 
   const auto batch = aws::parse_put_record_batch_response(body, record_count);
+  namespace reference = canhose::test::dom_reference;
+  if (!reference::difference(batch, reference::parse_put_record_batch_response(body, record_count))
+           .empty()) {
+    std::abort();  // the scanner and the DOM parser disagree
+  }
   if (batch.ok()) {
     std::uint32_t failures = 0;
     for (const auto& r : batch.value.records) {

@@ -1,6 +1,7 @@
 #include "aws/crypto.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <random>
 
@@ -57,6 +58,28 @@ TEST(Base64, RoundTripsRandomBinary) {
     const auto decoded = base64_decode(base64_encode(data));
     ASSERT_TRUE(decoded.has_value());
     EXPECT_EQ(*decoded, data);
+  }
+}
+
+// The encoder works 6 bytes at a time from an 8-byte load; OpenSSL's EVP_EncodeBlock is
+// the independent reference for every length and alignment, appended after a prefix.
+TEST(Base64, MatchesOpenSslForEveryLengthAndOffset) {
+  std::mt19937 rng(7);
+  std::string data(300, '\0');
+  for (char& c : data)
+    c = static_cast<char>(rng());
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t n = 0; offset + n <= data.size(); ++n) {
+      const std::string_view in = std::string_view(data).substr(offset, n);
+      std::string expected(base64_encoded_size(n) + 1, '\0');
+      const int written =
+          EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(n));
+      expected.resize(static_cast<std::size_t>(written));
+      std::string out = "prefix";
+      base64_encode_append(in, out);
+      ASSERT_EQ(out, "prefix" + expected) << "offset " << offset << " length " << n;
+    }
   }
 }
 

@@ -244,6 +244,23 @@ TEST(OtherCalls, ResponsesParse) {
   EXPECT_FALSE(parse_delete_delivery_stream_response("{").ok());
 }
 
+// Found by the firehose_response fuzz target (seed describe-timestamp-past-2262): a
+// timestamp below the old 1e11 bound overflowed the conversion to nanoseconds.
+TEST(OtherCalls, CreateTimestampsATimePointCannotHoldAreLeftOut) {
+  for (const char* ts : {"9.7e9", "99999999999", "1e300", "-1"}) {
+    const auto d = parse_describe_delivery_stream_response(
+        std::string(R"({"DeliveryStreamDescription":{"CreateTimestamp":)") + ts + "}}");
+    EXPECT_FALSE(d.value.create_timestamp.has_value()) << ts;
+  }
+  const auto d = parse_describe_delivery_stream_response(
+      R"({"DeliveryStreamDescription":{"CreateTimestamp":8.9e9}})");
+  ASSERT_TRUE(d.value.create_timestamp.has_value());
+  EXPECT_EQ(
+      std::chrono::duration_cast<std::chrono::seconds>(d.value.create_timestamp->time_since_epoch())
+          .count(),
+      8'900'000'000);
+}
+
 TEST(FirehoseEndpoint, DefaultsPerRegion) {
   EXPECT_EQ(default_firehose_endpoint("eu-west-1"), "https://firehose.eu-west-1.amazonaws.com");
   EXPECT_EQ(default_firehose_endpoint("cn-north-1"),

@@ -101,6 +101,28 @@ TEST_F(QueueTest, OutOfOrderAcksAdvanceTheCursorOnlyOverContiguousRecords) {
   EXPECT_EQ(6U, again.front().seq);
 }
 
+// Acknowledging a list at once is acknowledging its records one by one: out of order,
+// with gaps, repeats and unknown numbers.
+TEST_F(QueueTest, AcknowledgingSeveralRecordsAtOnceIsAcknowledgingEach) {
+  open();
+  append_n(20);
+  ASSERT_TRUE(wait_durable(20));
+  ASSERT_EQ(20U, drain(false).size());
+  const std::vector<std::uint64_t> first = {2, 3, 4, 4, 7, 99, 1, 0};
+  queue_->acknowledge(first);
+  EXPECT_EQ(5U, queue_->metrics().ack_seq);  // 1..4 acked; 5 is not
+  const std::vector<std::uint64_t> second = {5, 6, 8, 9, 10, 12};
+  queue_->acknowledge(second);
+  EXPECT_EQ(11U, queue_->metrics().ack_seq);
+  queue_->acknowledge(std::span<const std::uint64_t>{});
+  EXPECT_EQ(11U, queue_->metrics().ack_seq);
+  close();
+  open();
+  const auto again = drain(false);
+  ASSERT_EQ(10U, again.size());  // 11..20 (12 is delivered again: at least once)
+  EXPECT_EQ(11U, again.front().seq);
+}
+
 TEST_F(QueueTest, AcknowledgedRecordsAcrossRestartsAreNotDeliveredAgain) {
   open();
   append_n(100);
