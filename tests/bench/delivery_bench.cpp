@@ -245,10 +245,10 @@ class Pipeline {
     delivery_ = std::make_unique<delivery::FirehoseDelivery>(
         io_, *queue_, std::move(options),
         [this, tap = std::move(tap)](
-            std::string body, std::size_t count,
+            std::shared_ptr<const std::string> body, std::size_t count,
             std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
           if (tap) {
-            tap(body);
+            tap(*body);
           }
           client_->put_record_batch(std::move(body), count, std::move(done));
         },
