@@ -68,6 +68,7 @@
 #include "aws/static_credentials_provider.hpp"
 #include "delivery/firehose_delivery.hpp"
 #include "queue/queue.hpp"
+#include "service/malloc_arenas.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
@@ -477,7 +478,7 @@ void BM_Billing(benchmark::State& state) {
 
 // ---------------------------------------------------------------------------------------
 // Peak RSS, measured in a fresh process (--rss-child) so earlier benchmarks' heap does not
-// count.
+// count. It sets malloc up as canhosed does (one arena).
 
 std::uint64_t status_kb(std::string_view key) {
   std::ifstream in("/proc/self/status");
@@ -589,6 +590,7 @@ BENCHMARK(BM_PeakRss)
 
 int main(int argc, char** argv) {
   if (argc == 5 && std::string_view(argv[1]) == "--rss-child") {
+    canhose::service::use_one_malloc_arena();  // as canhosed's main() does
     return rss_child(std::strtoull(argv[2], nullptr, 10),
                      static_cast<std::uint16_t>(std::strtoul(argv[3], nullptr, 10)), argv[4]);
   }
