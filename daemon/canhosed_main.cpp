@@ -10,6 +10,7 @@
 #include "config/config_loader.hpp"
 #include "log/logger.hpp"
 #include "service/composition_root.hpp"
+#include "service/malloc_arenas.hpp"
 
 namespace {
 
@@ -37,6 +38,7 @@ int usage_error(const char* message) {
 
 int main(int argc, char** argv) {
   using namespace canhose;
+  service::use_one_malloc_arena();
   enum { kCheckConfig = 1000 };
   static const option kOptions[] = {
       {"config", required_argument, nullptr, 'c'},

@@ -98,6 +98,12 @@ FirehoseClient::~FirehoseClient() {
 
 void FirehoseClient::put_record_batch(std::string body, std::size_t record_count,
                                       Callback<PutRecordBatchResult> done) {
+  put_record_batch(std::make_shared<const std::string>(std::move(body)), record_count,
+                   std::move(done));
+}
+
+void FirehoseClient::put_record_batch(HttpTransport::SharedBody body, std::size_t record_count,
+                                      Callback<PutRecordBatchResult> done) {
   invoke_redacted("PutRecordBatch", std::move(body),
                   typed<PutRecordBatchResult>(std::move(done), [record_count](std::string_view b) {
                     return parse_put_record_batch_response(b, record_count);
@@ -145,9 +151,15 @@ void FirehoseClient::invoke(
 }
 
 void FirehoseClient::invoke_redacted(std::string_view operation, std::string body, Finish finish) {
+  invoke_redacted(operation, std::make_shared<const std::string>(std::move(body)),
+                  std::move(finish));
+}
+
+void FirehoseClient::invoke_redacted(std::string_view operation, HttpTransport::SharedBody body,
+                                     Finish finish) {
   auto call = std::make_shared<Call>();
   call->operation = std::string(operation);
-  call->body = std::make_shared<const std::string>(std::move(body));
+  call->body = body ? std::move(body) : std::make_shared<const std::string>();
   call->finish = std::move(finish);
   start(std::move(call));
 }
@@ -158,6 +170,7 @@ void FirehoseClient::complete(const std::shared_ptr<Call>& call, FirehoseError e
   if (!error.ok()) {
     log::debug("aws", call->operation, ": ", error.describe());
   }
+  call->body.reset();  // the caller may reuse the buffer from `finish` on
   call->finish(error, body, call->redactor);
 }
 

@@ -53,6 +53,10 @@ class FirehoseClient {
   // The result holds one entry per record, in request order.
   void put_record_batch(std::string body, std::size_t record_count,
                         Callback<PutRecordBatchResult> done);
+  // The same with a body the caller shares (no copy). The client lets go of it before
+  // `done` runs, so the caller may then reuse its buffer.
+  void put_record_batch(HttpTransport::SharedBody body, std::size_t record_count,
+                        Callback<PutRecordBatchResult> done);
   void put_record(std::string_view stream_name, std::string_view data,
                   Callback<PutRecordResult> done);
   void describe_delivery_stream(std::string_view stream_name,
@@ -87,6 +91,7 @@ class FirehoseClient {
  private:
   struct Call;
   void invoke_redacted(std::string_view operation, std::string body, Finish finish);
+  void invoke_redacted(std::string_view operation, HttpTransport::SharedBody body, Finish finish);
   // The one way a call ends: redacts the error, then runs the call's finish.
   void complete(const std::shared_ptr<Call>& call, FirehoseError error, std::string_view body);
   void start(std::shared_ptr<Call> call);

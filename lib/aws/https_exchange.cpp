@@ -468,6 +468,10 @@ void HttpsExchange::finish(HttpResult result) {
     log::debug("https", signable_.method, " ", endpoint_.scheme, "://", authority(), signable_.path,
                " failed in ", ms, "ms: ", result.message);
   }
+  // Nothing is written any more: let go of the caller's body before telling it, so it can
+  // reuse the buffer (a 4 MiB PutRecordBatch) for the next request.
+  request_.body() = {};
+  body_.reset();
   auto done = std::move(done_);
   done(std::move(result));
 }

@@ -72,7 +72,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   std::shared_ptr<Shared> shared_;
   Endpoint endpoint_;
   SignableRequest signable_;
-  std::shared_ptr<const std::string> body_;  // never null; request_'s body views it
+  std::shared_ptr<const std::string> body_;  // request_'s body views it; null once finished
   Request request_;
   std::function<void(HttpResult)> done_;
   const ProxyAddress* proxy_ = nullptr;  // points into shared_->proxy

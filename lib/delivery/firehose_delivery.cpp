@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::string_view kLog = "delivery";
 using Clock = std::chrono::steady_clock;
+// Payload bytes fill_open_batch() asks the queue for at a time (one record may be more).
+constexpr std::size_t kReadSliceBytes = 256 * 1024;
 
 std::string_view view(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -40,6 +42,17 @@ std::string_view hint_for(aws::FirehoseErrorKind kind) {
 
 FirehoseDelivery::FirehoseDelivery(asio::io_context& io, queue::Queue& queue,
                                    DeliveryOptions options, SendBatch send,
+                                   std::uint64_t random_seed)
+    : FirehoseDelivery(io, queue, std::move(options),
+                       SendSharedBatch([send = std::move(send)](
+                                           std::shared_ptr<const std::string> body,
+                                           std::size_t count, std::function<void(Outcome)> done) {
+                         send(*body, count, std::move(done));
+                       }),
+                       random_seed) {}
+
+FirehoseDelivery::FirehoseDelivery(asio::io_context& io, queue::Queue& queue,
+                                   DeliveryOptions options, SendSharedBatch send,
                                    std::uint64_t random_seed)
     : io_(io),
       queue_(queue),
@@ -102,7 +115,7 @@ void FirehoseDelivery::pump() {
 
 bool FirehoseDelivery::fill_open_batch() {
   if (!open_) {
-    open_.emplace(options_.stream, options_.pack ? options_.pack_bytes : 0);
+    open_.emplace(options_.stream, options_.pack ? options_.pack_bytes : 0, std::move(spare_body_));
   }
   const auto add = [this](queue::QueueRecord& record) {
     if (open_->empty()) {
@@ -121,9 +134,14 @@ bool FirehoseDelivery::fill_open_batch() {
     const std::size_t room_bytes =
         (aws::max_batch_body_bytes - std::min(open_->encoded_bytes(), aws::max_batch_body_bytes)) *
         3 / 4;
-    queue::ReadBatch read =
-        queue_.read(aws::max_batch_records, std::max<std::size_t>(room_bytes, 1));
+    // In slices: the records read are copies, held until they are encoded into the body.
+    queue::ReadBatch read = queue_.read(aws::max_batch_records,
+                                        std::clamp<std::size_t>(room_bytes, 1, kReadSliceBytes));
     if (read.records.empty()) {
+      if (open_->empty()) {
+        open_.reset();  // idle: its buffer and the spare one go back to the heap
+        spare_body_.reset();
+      }
       wait_readable();
       return false;
     }
@@ -157,8 +175,8 @@ void FirehoseDelivery::wait_readable() {
 
 void FirehoseDelivery::send(OutgoingBatch batch) {
   ++in_flight_;
-  std::string body = batch.body();
-  counters_.wire_bytes += body.size();
+  std::shared_ptr<const std::string> body = batch.finish();
+  counters_.wire_bytes += body->size();
   counters_.firehose_records_sent += batch.firehose_records();
   if (window_.spacing().count() > 0) {
     next_send_allowed_ = Clock::now() + window_.spacing();
@@ -186,12 +204,13 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
     }
     if (outcome.value.failed_put_count == 0) {
       backoff_.reset();
-      for (const FirehoseRecord& r : batch.records()) {
-        acknowledge(r, true);
+      for (std::size_t i = 0; i < batch.firehose_records(); ++i) {
+        acknowledge(batch, i, true);
       }
-      return;
+    } else {
+      on_partial_failure(batch, outcome.value);
     }
-    on_partial_failure(batch, outcome.value);
+    spare_body_ = batch.take_buffer();
     return;
   }
 
@@ -248,7 +267,7 @@ void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
   for (std::size_t i = 0; i < result.records.size() && i < batch.firehose_records(); ++i) {
     const aws::RecordResult& r = result.records[i];
     if (r.ok()) {
-      acknowledge(batch.records()[i], true);
+      acknowledge(batch, i, true);
       continue;
     }
     ++counters_.record_failures;
@@ -257,7 +276,7 @@ void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
       resend.push_back(i);
       throttled = throttled || kind == aws::FirehoseErrorKind::throttled;
     } else {
-      dead_letter({batch.records()[i]}, r.error_code, r.error_message);
+      dead_letter({batch.record(i)}, r.error_code, r.error_message);
     }
   }
   if (resend.empty()) {
@@ -340,6 +359,14 @@ void FirehoseDelivery::acknowledge(const FirehoseRecord& record, bool delivered)
   if (delivered) {
     counters_.records_delivered += record.seqs.size();
     counters_.payload_bytes_delivered += record.data.size();
+  }
+}
+
+void FirehoseDelivery::acknowledge(const OutgoingBatch& batch, std::size_t i, bool delivered) {
+  batch.for_each_seq(i, [this](std::uint64_t seq) { queue_.acknowledge(seq); });
+  if (delivered) {
+    counters_.records_delivered += batch.seq_count(i);
+    counters_.payload_bytes_delivered += batch.data_bytes(i);
   }
 }
 

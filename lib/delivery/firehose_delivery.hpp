@@ -17,7 +17,9 @@
 //   permanent_error_retry, so fixing IAM or creating the stream resumes delivery.
 // - A whole request rejected as invalid is split in halves until the record at fault is
 //   alone; that one is dead-lettered.
-// Memory: at most window() batches in flight plus one being filled (each ≤ 4 MiB).
+// Memory: at most window() batches in flight plus one being filled (each ≤ 4 MiB). A
+// batch is its request body, encoded as records are read (OutgoingBatch); the sender
+// shares it, and a delivered batch's buffer is reused by the next one.
 // All members run on the event loop.
 
 #include <chrono>
@@ -61,10 +63,17 @@ class FirehoseDelivery final : public service::Component {
  public:
   using Outcome = aws::FirehoseOutcome<aws::PutRecordBatchResult>;
   // Sends one PutRecordBatch body; completes on the event loop. In the daemon this is
-  // FirehoseClient::put_record_batch.
+  // FirehoseClient::put_record_batch. The body is shared, not copied: let go of it by the
+  // time `done` is called, or the next batch cannot reuse its buffer.
+  using SendSharedBatch =
+      std::function<void(std::shared_ptr<const std::string> body, std::size_t record_count,
+                         std::function<void(Outcome)> done)>;
+  // The same with a copy of the body of its own (tests; costs a copy of each request).
   using SendBatch = std::function<void(std::string body, std::size_t record_count,
                                        std::function<void(Outcome)> done)>;
 
+  FirehoseDelivery(asio::io_context& io, queue::Queue& queue, DeliveryOptions options,
+                   SendSharedBatch send, std::uint64_t random_seed = std::random_device{}());
   FirehoseDelivery(asio::io_context& io, queue::Queue& queue, DeliveryOptions options,
                    SendBatch send, std::uint64_t random_seed = std::random_device{}());
   ~FirehoseDelivery() override;
@@ -116,6 +125,7 @@ class FirehoseDelivery final : public service::Component {
   }
   // Tells the queue the record is done with; `delivered`: Firehose has it (counted).
   void acknowledge(const FirehoseRecord& record, bool delivered);
+  void acknowledge(const OutgoingBatch& batch, std::size_t i, bool delivered);
   void arm_timer();
   void wait_readable();
   void maybe_finish_stop();
@@ -124,7 +134,7 @@ class FirehoseDelivery final : public service::Component {
   asio::io_context& io_;
   queue::Queue& queue_;
   DeliveryOptions options_;
-  SendBatch send_;
+  SendSharedBatch send_;
   Backoff backoff_;
   SendWindow window_;
   DeadLetterFile dead_letters_;
@@ -132,6 +142,7 @@ class FirehoseDelivery final : public service::Component {
   asio::steady_timer summary_timer_;
 
   std::optional<OutgoingBatch> open_;  // being filled from the queue
+  OutgoingBatch::Buffer spare_body_;   // a delivered batch's buffer, for the next batch
   std::chrono::steady_clock::time_point open_since_;
   std::deque<queue::QueueRecord> held_;  // read, did not fit the open batch
   std::deque<Pending> retries_;          // batches to resend, by due time

@@ -2,70 +2,258 @@
 
 #include <algorithm>
 
+#include "aws/crypto.hpp"
 #include "aws/put_record_batch_body.hpp"
 
 namespace canhose::delivery {
+namespace {
+// PutRecordBatchBody's framing: {"DeliveryStreamName":"s","Records":[{"Data":"..."},...]}
+constexpr std::string_view kRecordOpen = "{\"Data\":\"";
+constexpr std::string_view kRecordClose = "\"}";
+constexpr std::string_view kBodyClose = "]}";
+}  // namespace
 
-OutgoingBatch::OutgoingBatch(std::string stream, std::uint64_t pack_bytes)
+OutgoingBatch::OutgoingBatch(std::string stream, std::uint64_t pack_bytes, Buffer buffer)
     : stream_(std::move(stream)),
       pack_bytes_(std::min<std::uint64_t>(pack_bytes, aws::max_record_data_bytes)),
-      empty_body_bytes_(aws::PutRecordBatchBody(stream_).size()) {}
+      body_(std::move(buffer)),
+      empty_body_bytes_(aws::PutRecordBatchBody(stream_).size()) {
+  if (body_) {
+    body_->clear();
+  }
+}
+
+OutgoingBatch::OutgoingBatch(const OutgoingBatch& other)
+    : stream_(other.stream_),
+      pack_bytes_(other.pack_bytes_),
+      body_(other.body_ ? std::make_shared<std::string>(*other.body_) : nullptr),
+      entries_(other.entries_),
+      runs_(other.runs_),
+      tail_(other.tail_),
+      tail_size_(other.tail_size_),
+      empty_body_bytes_(other.empty_body_bytes_),
+      records_bytes_(other.records_bytes_),
+      queue_records_(other.queue_records_),
+      payload_bytes_(other.payload_bytes_),
+      last_open_(other.last_open_),
+      finished_(other.finished_) {}
+
+OutgoingBatch& OutgoingBatch::operator=(const OutgoingBatch& other) {
+  if (this != &other) {
+    *this = OutgoingBatch(other);
+  }
+  return *this;
+}
 
 std::size_t OutgoingBatch::encoded_bytes() const {
   // encoded_record_size counts a ',' before every record; the first has none.
-  return empty_body_bytes_ + records_bytes_ - (records_.empty() ? 0 : 1);
+  return empty_body_bytes_ + records_bytes_ - (entries_.empty() ? 0 : 1);
+}
+
+void OutgoingBatch::start_body(std::size_t reserve) {
+  if (!body_) {
+    body_ = std::make_shared<std::string>();
+  }
+  if (body_->empty()) {
+    body_->reserve(reserve);
+    const std::string empty = aws::PutRecordBatchBody(stream_).finish();
+    body_->assign(empty, 0, empty.size() - kBodyClose.size());
+  }
 }
 
 bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
+  if (finished_) {
+    return false;
+  }
   const bool newline_ended = !data.empty() && data.back() == '\n';
   if (pack_bytes_ > 0 && last_open_ && newline_ended &&
-      records_.back().data.size() + data.size() <= pack_bytes_) {
-    FirehoseRecord& last = records_.back();
+      entries_.back().data_bytes + data.size() <= pack_bytes_) {
+    Entry& last = entries_.back();
     const std::size_t grown =
-        aws::PutRecordBatchBody::encoded_record_size(last.data.size() + data.size()) -
-        aws::PutRecordBatchBody::encoded_record_size(last.data.size());
+        aws::PutRecordBatchBody::encoded_record_size(last.data_bytes + data.size()) -
+        aws::PutRecordBatchBody::encoded_record_size(last.data_bytes);
     if (encoded_bytes() + grown > aws::max_batch_body_bytes) {
       return false;
     }
     records_bytes_ += grown;
-    last.data.append(data);
-    last.seqs.push_back(seq);
+    encode(data);
+    last.data_bytes += data.size();
+    add_seq(seq, false);
   } else {
     const std::size_t cost =
-        aws::PutRecordBatchBody::encoded_record_size(data.size()) - (records_.empty() ? 1 : 0);
-    if (records_.size() >= aws::max_batch_records || data.size() > aws::max_record_data_bytes ||
+        aws::PutRecordBatchBody::encoded_record_size(data.size()) - (entries_.empty() ? 1 : 0);
+    if (entries_.size() >= aws::max_batch_records || data.size() > aws::max_record_data_bytes ||
         encoded_bytes() + cost > aws::max_batch_body_bytes) {
       return false;
     }
+    if (last_open_) {
+      close_open_record();
+    }
+    // The whole request's room at once: a body growing by doubling would reallocate and,
+    // for a moment, hold two copies.
+    start_body(aws::max_batch_body_bytes);
+    std::string& body = *body_;
+    if (!entries_.empty()) {
+      body += ',';
+    }
+    entries_.push_back(Entry{body.size(), 0, data.size(), runs_.size()});
+    body += kRecordOpen;
     records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(data.size());
-    records_.push_back(FirehoseRecord{std::string(data), {seq}});
+    encode(data);
+    add_seq(seq, true);
     // A record without a final newline is never packed with the next one: the lines
     // would run together in S3.
     last_open_ = pack_bytes_ > 0 && newline_ended;
+    if (!last_open_) {
+      close_open_record();
+    }
   }
   ++queue_records_;
   payload_bytes_ += data.size();
   return true;
 }
 
-std::string OutgoingBatch::body() const {
-  aws::PutRecordBatchBody body(stream_);
-  body.reserve(encoded_bytes());  // exact: the body never grows (and copies) while built
-  for (const FirehoseRecord& r : records_) {
-    body.add(r.data);
+void OutgoingBatch::encode(std::string_view data) {
+  std::string& body = *body_;
+  if (tail_size_ > 0) {
+    // Complete the group the previous line left unfinished.
+    const std::size_t take = std::min(3 - tail_size_, data.size());
+    std::array<char, 3> group{};
+    std::copy_n(tail_.data(), tail_size_, group.data());
+    std::copy_n(data.data(), take, group.data() + tail_size_);
+    data.remove_prefix(take);
+    if (tail_size_ + take < 3) {  // still not a whole group (data was 1 byte)
+      tail_size_ += take;
+      std::copy_n(group.data(), tail_size_, tail_.data());
+      return;
+    }
+    aws::crypto::base64_encode_append({group.data(), 3}, body);
+    tail_size_ = 0;
   }
-  return body.finish();
+  const std::size_t whole = data.size() / 3 * 3;  // base64 of whole groups has no padding
+  aws::crypto::base64_encode_append(data.substr(0, whole), body);
+  tail_size_ = data.size() - whole;
+  std::copy_n(data.data() + whole, tail_size_, tail_.data());
+  entries_.back().end = body.size();
+}
+
+void OutgoingBatch::close_open_record() {
+  std::string& body = *body_;
+  aws::crypto::base64_encode_append({tail_.data(), tail_size_}, body);
+  tail_size_ = 0;
+  body += kRecordClose;
+  entries_.back().end = body.size();
+  last_open_ = false;
+}
+
+void OutgoingBatch::add_seq(std::uint64_t seq, bool new_record) {
+  if (!new_record && runs_.back().first + runs_.back().count == seq) {
+    ++runs_.back().count;
+  } else {
+    runs_.push_back(Run{seq, 1});
+  }
+}
+
+std::size_t OutgoingBatch::seq_count(std::size_t i) const {
+  std::size_t n = 0;
+  for (std::size_t r = entries_.at(i).first_run; r < runs_end(i); ++r) {
+    n += runs_[r].count;
+  }
+  return n;
+}
+
+void OutgoingBatch::append_record_json(std::size_t i, std::string& out) const {
+  const Entry& e = entries_.at(i);
+  out.append(*body_, e.begin, e.end - e.begin);
+  if (last_open_ && i + 1 == entries_.size()) {
+    aws::crypto::base64_encode_append({tail_.data(), tail_size_}, out);
+    out += kRecordClose;
+  }
+}
+
+FirehoseRecord OutgoingBatch::record(std::size_t i) const {
+  std::string json;
+  append_record_json(i, json);
+  const std::string_view base64 = std::string_view(json).substr(
+      kRecordOpen.size(), json.size() - kRecordOpen.size() - kRecordClose.size());
+  FirehoseRecord r;
+  r.data = aws::crypto::base64_decode(base64).value();  // our own encoding
+  r.seqs.reserve(seq_count(i));
+  for_each_seq(i, [&r](std::uint64_t seq) { r.seqs.push_back(seq); });
+  return r;
+}
+
+std::vector<FirehoseRecord> OutgoingBatch::records() const {
+  std::vector<FirehoseRecord> out;
+  out.reserve(entries_.size());
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    out.push_back(record(i));
+  }
+  return out;
+}
+
+std::string OutgoingBatch::body() const {
+  if (!body_ || body_->empty()) {
+    return aws::PutRecordBatchBody(stream_).finish();
+  }
+  std::string out = *body_;
+  if (!finished_) {
+    if (last_open_) {
+      aws::crypto::base64_encode_append({tail_.data(), tail_size_}, out);
+      out += kRecordClose;
+    }
+    out += kBodyClose;
+  }
+  return out;
+}
+
+std::shared_ptr<const std::string> OutgoingBatch::finish() {
+  if (!finished_) {
+    start_body(empty_body_bytes_);  // an empty batch: just the head
+    if (last_open_) {
+      close_open_record();
+    }
+    *body_ += kBodyClose;
+    finished_ = true;
+  }
+  return body_;
+}
+
+OutgoingBatch::Buffer OutgoingBatch::take_buffer() {
+  Buffer buffer = std::move(body_);
+  *this = OutgoingBatch(std::move(stream_), pack_bytes_);
+  if (!buffer || buffer.use_count() != 1) {
+    return nullptr;
+  }
+  buffer->clear();
+  return buffer;
 }
 
 OutgoingBatch OutgoingBatch::subset(const std::vector<std::size_t>& indices) const {
   OutgoingBatch out(stream_, 0);
   out.pack_bytes_ = pack_bytes_;
+  if (indices.empty()) {
+    return out;
+  }
+  std::size_t bytes = empty_body_bytes_;
   for (std::size_t i : indices) {
-    const FirehoseRecord& r = records_.at(i);
-    out.records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(r.data.size());
-    out.records_.push_back(r);
-    out.queue_records_ += r.seqs.size();
-    out.payload_bytes_ += r.data.size();
+    bytes += aws::PutRecordBatchBody::encoded_record_size(entries_.at(i).data_bytes);
+  }
+  out.start_body(bytes);
+  std::string& body = *out.body_;
+  for (std::size_t i : indices) {
+    const Entry& e = entries_.at(i);
+    if (!out.entries_.empty()) {
+      body += ',';
+    }
+    out.entries_.push_back(Entry{body.size(), 0, e.data_bytes, out.runs_.size()});
+    append_record_json(i, body);
+    out.entries_.back().end = body.size();
+    out.runs_.insert(out.runs_.end(), runs_.begin() + static_cast<std::ptrdiff_t>(e.first_run),
+                     runs_.begin() + static_cast<std::ptrdiff_t>(runs_end(i)));
+    out.records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(e.data_bytes);
+    out.queue_records_ += seq_count(i);
+    out.payload_bytes_ += e.data_bytes;
   }
   return out;  // closed: a resent batch takes no new records
 }
@@ -73,8 +261,8 @@ OutgoingBatch OutgoingBatch::subset(const std::vector<std::size_t>& indices) con
 std::pair<OutgoingBatch, OutgoingBatch> OutgoingBatch::split() const {
   std::vector<std::size_t> first;
   std::vector<std::size_t> second;
-  for (std::size_t i = 0; i < records_.size(); ++i) {
-    (i < records_.size() / 2 ? first : second).push_back(i);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    (i < entries_.size() / 2 ? first : second).push_back(i);
   }
   return {subset(first), subset(second)};
 }

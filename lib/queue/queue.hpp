@@ -112,7 +112,7 @@ class Queue {
   // close.
   void async_wait_readable(std::function<void(std::error_code)> handler);
   // Marks a record returned by read() as delivered; unknown sequence numbers are ignored.
-  // Each record read and not yet acknowledged costs 16 bytes here: delivery bounds the
+  // Each record read and not yet acknowledged costs 8 bytes here: delivery bounds the
   // records it has in flight (a few batches), which keeps this bounded too.
   void acknowledge(std::uint64_t seq);
   // The same for several records at once (a Firehose record's queue records): one lock,
@@ -137,9 +137,9 @@ class Queue {
     std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
     bool active = false;               // the worker appends to it
   };
-  struct InFlight {
-    std::uint64_t seq = 0;
-    bool acked = false;
+  struct InFlight {  // 8 bytes: a draining delivery has ~32,000 records read at a time
+    std::uint64_t seq : 63 = 0;
+    std::uint64_t acked : 1 = 0;
   };
   class CountingReporter final : public CorruptionReporter {
    public:

@@ -104,7 +104,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       aws::FirehoseClient& client = *aws->firehose;
       auto delivery = std::make_unique<delivery::FirehoseDelivery>(
           io, queue, config.delivery,
-          [&client](std::string body, std::size_t count,
+          [&client](std::shared_ptr<const std::string> body, std::size_t count,
                     std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
             client.put_record_batch(std::move(body), count, std::move(done));
           });

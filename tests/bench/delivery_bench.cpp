@@ -20,6 +20,9 @@
 //   BM_PeakRss/backlog_mb:N       VmHWM of a fresh process that drains an N MiB backlog
 //                                 (N = 0: an empty queue that 1,000 records pass through).
 //                                 CANHOSE_BENCH_BACKLOG_MB sets the large backlog (default 16).
+//                                 Also VmRSS when the drain starts and when it is done.
+//                                 CANHOSE_BENCH_HEAPTRACK=<prefix> runs that process under
+//                                 heaptrack (-o <prefix>), for heaptrack_print.
 //
 // Environment: CANHOSE_BENCH_RECORDS (records per iteration of the first two, default
 // 100,000), CANHOSE_BENCH_BILLING_SECONDS (simulated seconds per billing case, default 30),
@@ -41,6 +44,7 @@
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -71,6 +75,7 @@
 #include "aws/static_credentials_provider.hpp"
 #include "delivery/firehose_delivery.hpp"
 #include "queue/queue.hpp"
+#include "service/malloc_arenas.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
@@ -255,10 +260,10 @@ class Pipeline {
     delivery_ = std::make_unique<delivery::FirehoseDelivery>(
         io_, *queue_, std::move(options),
         [this, tap = std::move(tap)](
-            std::string body, std::size_t count,
+            std::shared_ptr<const std::string> body, std::size_t count,
             std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
           if (tap) {
-            tap(body);
+            tap(*body);
           }
           client_->put_record_batch(std::move(body), count, std::move(done));
         },
@@ -491,7 +496,7 @@ void BM_Billing(benchmark::State& state) {
 
 // ---------------------------------------------------------------------------------------
 // Peak RSS, measured in a fresh process (--rss-child) so earlier benchmarks' heap does not
-// count.
+// count. It sets malloc up as canhosed does (one arena).
 
 std::uint64_t status_kb(std::string_view key) {
   std::ifstream in("/proc/self/status");
@@ -504,9 +509,11 @@ std::uint64_t status_kb(std::string_view key) {
   return 0;
 }
 
-// The child: fills a backlog of `backlog_mb` MiB (no delivery), closes the queue, resets
-// the peak RSS, reopens the queue as a restarted daemon would and drains it. Prints
-// "vmhwm_kb=<n> records=<n> seconds=<s>".
+// The child: fills a backlog of `backlog_mb` MiB (no delivery), closes the queue, gives
+// the heap the filling freed back to the system (a restarted daemon would not have it),
+// resets the peak RSS, reopens the queue as a restarted daemon would and drains it. Prints
+// "vmhwm_kb=<n> start_kb=<n> end_kb=<n> records=<n> seconds=<s>" (start: VmRSS before
+// the queue is reopened; end: once the backlog is delivered).
 int rss_child(std::uint64_t backlog_mb, std::uint16_t port, const std::string& ca_file) {
   test::TempDir dir;
   const std::uint64_t max_bytes = (backlog_mb + 256) * kMiB;
@@ -516,7 +523,9 @@ int rss_child(std::uint64_t backlog_mb, std::uint16_t port, const std::string& c
     fill.append(records);
     fill.wait_durable();
   }
+  malloc_trim(0);
   std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM := VmRSS from here on
+  const std::uint64_t start_kb = status_kb("VmRSS:");
   const auto start = Clock::now();
   Pipeline p(port, ca_file, durable_queue(dir.path() / "queue", max_bytes));
   delivery::DeliveryOptions o;
@@ -527,7 +536,8 @@ int rss_child(std::uint64_t backlog_mb, std::uint16_t port, const std::string& c
     p.append(records);
   }
   p.run_until([&] { return p.delivery().counters().records_delivered == records; });
-  std::cout << "vmhwm_kb=" << status_kb("VmHWM:") << " records=" << records
+  std::cout << "vmhwm_kb=" << status_kb("VmHWM:") << " start_kb=" << start_kb
+            << " end_kb=" << status_kb("VmRSS:") << " records=" << records
             << " seconds=" << seconds_since(start) << std::endl;
   return 0;
 }
@@ -548,15 +558,21 @@ void BM_PeakRss(benchmark::State& state) {
   const auto backlog_mb = static_cast<std::uint64_t>(state.range(0));
   test::TempDir out;
   for (auto _ : state) {
-    const test::RunResult r = test::run_program(self_exe(),
-                                                {"--rss-child", std::to_string(backlog_mb),
-                                                 std::to_string(g_server.port), g_server.ca_file},
-                                                out.path(), 1800s);
+    std::vector<std::string> args = {"--rss-child", std::to_string(backlog_mb),
+                                     std::to_string(g_server.port), g_server.ca_file};
+    std::string program = self_exe();
+    if (const char* prefix = std::getenv("CANHOSE_BENCH_HEAPTRACK")) {
+      args.insert(args.begin(), {"-o", prefix, program});
+      program = "/usr/bin/heaptrack";
+    }
+    const test::RunResult r = test::run_program(program, args, out.path(), 1800s);
     if (!r.status.exited || r.status.code != 0) {
       state.SkipWithError(("the child failed: " + r.err).c_str());
       return;
     }
     state.counters["vmhwm_mib"] = static_cast<double>(field(r.out, "vmhwm_kb")) / 1024;
+    state.counters["start_mib"] = static_cast<double>(field(r.out, "start_kb")) / 1024;
+    state.counters["end_mib"] = static_cast<double>(field(r.out, "end_kb")) / 1024;
     state.counters["records"] = static_cast<double>(field(r.out, "records"));
   }
 }
@@ -592,6 +608,7 @@ BENCHMARK(BM_PeakRss)
 
 int main(int argc, char** argv) {
   if (argc == 5 && std::string_view(argv[1]) == "--rss-child") {
+    canhose::service::use_one_malloc_arena();  // as canhosed's main() does
     return rss_child(std::strtoull(argv[2], nullptr, 10),
                      static_cast<std::uint16_t>(std::strtoul(argv[3], nullptr, 10)), argv[4]);
   }

@@ -191,6 +191,27 @@ TEST_F(FirehoseClientTest, PutRecordBatchSendsWhatTheSdkSendsAndReturnsPerRecord
   expect_valid_signature(sent);
 }
 
+// A shared body is sent as it is, and the client lets go of it before `done` runs, so the
+// caller can build its next request in the same buffer.
+TEST_F(FirehoseClientTest, ASharedBodyIsReleasedBeforeTheCallCompletes) {
+  PutRecordBatchBody builder("edge-gw");
+  builder.add("x\n");
+  const auto body = std::make_shared<const std::string>(builder.finish());
+  transport.reply(200, R"({"FailedPutCount":0,"Encrypted":false,"RequestResponses":[
+      {"RecordId":"r0"}]})");
+  std::optional<FirehoseOutcome<PutRecordBatchResult>> got;
+  long holders = 0;
+  client.put_record_batch(body, 1, [&](auto r) {
+    holders = body.use_count();
+    got = std::move(r);
+  });
+  const auto result = wait(got);
+  ASSERT_TRUE(result.ok()) << result.error.describe();
+  EXPECT_EQ(holders, 1);
+  ASSERT_EQ(transport.requests.size(), 1u);
+  EXPECT_EQ(transport.requests[0]->body, *body);
+}
+
 TEST_F(FirehoseClientTest, SkewRejectionIsResignedWithTheLearnedClockAndSentOnce) {
   // The server's clock is an hour ahead of ours: it says so in its Date header and
   // rejects the first signature as not yet... expired.

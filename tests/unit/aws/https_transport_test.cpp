@@ -123,6 +123,26 @@ TEST_F(HttpsTransportTest, PostReachesServerAndResponseComesBack) {
   EXPECT_EQ(*seen[0].header("Content-Length"), "14");
 }
 
+// The body is written from the caller's string, and let go of before `done` runs: the
+// caller may then build its next request in the same buffer.
+TEST_F(HttpsTransportTest, TheSharedBodyIsReleasedBeforeDoneRuns) {
+  TlsTestServer server(server_options(server_cert),
+                       [](const TestRequest& r) { return ok_reply("echo:" + r.body); });
+  HttpsTransport transport(io.get_executor(), options());
+  auto e = endpoint(server.port());
+  auto body = std::make_shared<const std::string>("{\"Records\":[1]}");
+  std::optional<HttpResult> result;
+  long holders = 0;
+  transport.async_send(e, request(e), body, [&](HttpResult r) {
+    holders = body.use_count();
+    result = std::move(r);
+  });
+  run_until([&] { return result.has_value(); });
+  ASSERT_TRUE(result && result->ok()) << (result ? result->message : "no answer");
+  EXPECT_EQ(result->response.body, "echo:{\"Records\":[1]}");
+  EXPECT_EQ(holders, 1);
+}
+
 TEST_F(HttpsTransportTest, QueryStringIsSentAsGiven) {
   TlsTestServer server(server_options(server_cert), [](const TestRequest&) { return ok_reply(); });
   HttpsTransport transport(io.get_executor(), options());

@@ -477,5 +477,46 @@ TEST_F(FirehoseDeliveryTest, AnUnwritableDeadLetterFileHoldsBackFurtherReads) {
   EXPECT_EQ(queued(), 501u);
 }
 
+// A structural property, not a size: during a drain each batch is built in the buffer of
+// the batch delivered before it, once the sender has let go of that body; a body the
+// sender still holds is never written to.
+TEST_F(FirehoseDeliveryTest, TheNextBatchIsBuiltInTheBufferOfTheDeliveredOne) {
+  struct Sent {
+    const char* storage;
+    std::string text;
+    std::function<void(FirehoseDelivery::Outcome)> done;
+  };
+  std::deque<Sent> sent;
+  std::shared_ptr<const std::string> kept;
+  options_.pack = false;
+  append_lines(1001);  // unpacked: batches of 500, 500 and 1
+  ASSERT_TRUE(run_until([&] { return queue_->metrics().durable_seq == 1001; }));
+  delivery_ = std::make_unique<FirehoseDelivery>(
+      io_, *queue_, options_,
+      FirehoseDelivery::SendSharedBatch([&](std::shared_ptr<const std::string> body, std::size_t,
+                                            std::function<void(FirehoseDelivery::Outcome)> done) {
+        sent.push_back({body->data(), *body, std::move(done)});
+        if (sent.size() == 2) {
+          kept = body;  // still held when its request completes
+        }
+      }),
+      1);
+  delivery_->start();
+  for (std::size_t n = 1; n <= 3; ++n) {
+    ASSERT_TRUE(run_until([&] { return sent.size() == n; }));
+    if (n == 2) {
+      EXPECT_EQ(sent[1].storage, sent[0].storage);  // reused
+    }
+    if (n == 3) {
+      EXPECT_NE(sent[2].storage, sent[1].storage);  // not the body still held
+      EXPECT_EQ(*kept, sent[1].text);
+    }
+    const std::size_t records = n < 3 ? 500 : 1;
+    EXPECT_EQ(nlohmann::json::parse(sent.back().text)["Records"].size(), records);
+    sent.back().done(all_ok(records));
+  }
+  ASSERT_TRUE(run_until([&] { return delivery_->counters().records_delivered == 1001; }));
+}
+
 }  // namespace
 }  // namespace canhose::delivery
