@@ -6,9 +6,19 @@
 
 namespace canhose::delivery {
 
+namespace {
+
+std::uint64_t whole_steps(std::uint64_t bytes) {
+  return bytes / billing_step_bytes * billing_step_bytes;
+}
+
+}  // namespace
+
 OutgoingBatch::OutgoingBatch(std::string stream, std::uint64_t pack_bytes)
     : stream_(std::move(stream)),
-      pack_bytes_(std::min<std::uint64_t>(pack_bytes, aws::max_record_data_bytes)),
+      pack_bytes_(std::min<std::uint64_t>(
+          pack_bytes >= billing_step_bytes ? whole_steps(pack_bytes) : pack_bytes,
+          aws::max_record_data_bytes)),
       empty_body_bytes_(aws::PutRecordBatchBody(stream_).size()) {}
 
 std::size_t OutgoingBatch::encoded_bytes() const {
@@ -16,7 +26,7 @@ std::size_t OutgoingBatch::encoded_bytes() const {
   return empty_body_bytes_ + records_bytes_ - (records_.empty() ? 0 : 1);
 }
 
-bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
+bool OutgoingBatch::add(std::uint64_t seq, std::string_view data, Clock::time_point since) {
   const bool newline_ended = !data.empty() && data.back() == '\n';
   if (pack_bytes_ > 0 && last_open_ && newline_ended &&
       records_.back().data.size() + data.size() <= pack_bytes_) {
@@ -28,6 +38,7 @@ bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
       return false;
     }
     records_bytes_ += grown;
+    track_steps(last.data.size(), last.data.size() + data.size(), last.seqs.size() + 1, since);
     last.data.append(data);
     last.seqs.push_back(seq);
   } else {
@@ -42,10 +53,66 @@ bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
     // A record without a final newline is never packed with the next one: the lines
     // would run together in S3.
     last_open_ = pack_bytes_ > 0 && newline_ended;
+    cut_bytes_ = 0;
+    cut_lines_ = 0;
+    after_cut_.clear();
+    if (last_open_) {
+      track_steps(0, data.size(), 1, since);
+    }
   }
   ++queue_records_;
   payload_bytes_ += data.size();
   return true;
+}
+
+void OutgoingBatch::track_steps(std::size_t old_size, std::size_t new_size, std::size_t lines,
+                                Clock::time_point since) {
+  const std::uint64_t step_end = whole_steps(new_size);
+  if (step_end <= whole_steps(old_size)) {
+    after_cut_.push_back({static_cast<std::uint32_t>(new_size), since});
+  } else if (new_size == step_end) {
+    // The line ends exactly on a step.
+    cut_bytes_ = new_size;
+    cut_lines_ = lines;
+    after_cut_.clear();
+  } else {
+    // The line crosses a step: the whole lines before it are the last within one.
+    cut_bytes_ = old_size;
+    cut_lines_ = lines - 1;
+    after_cut_.assign(1, {static_cast<std::uint32_t>(new_size), since});
+  }
+}
+
+std::vector<OutgoingBatch::Line> OutgoingBatch::take_partial_step() {
+  std::vector<Line> tail;
+  if (!last_open_ || records_.empty()) {
+    return tail;
+  }
+  last_open_ = false;
+  FirehoseRecord& last = records_.back();
+  const std::size_t size = last.data.size();
+  if (cut_bytes_ == size || (cut_lines_ == 0 && records_.size() == 1)) {
+    return tail;
+  }
+  std::size_t begin = cut_bytes_;
+  for (std::size_t i = 0; i < after_cut_.size(); ++i) {
+    const std::size_t end = after_cut_[i].end;
+    tail.push_back(
+        Line{last.seqs[cut_lines_ + i], last.data.substr(begin, end - begin), after_cut_[i].since});
+    begin = end;
+  }
+  records_bytes_ -= aws::PutRecordBatchBody::encoded_record_size(size);
+  queue_records_ -= tail.size();
+  payload_bytes_ -= size - cut_bytes_;
+  if (cut_lines_ == 0) {
+    records_.pop_back();
+  } else {
+    last.data.resize(cut_bytes_);
+    last.seqs.resize(cut_lines_);
+    records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(cut_bytes_);
+  }
+  after_cut_.clear();
+  return tail;
 }
 
 std::string OutgoingBatch::body() const {
