@@ -25,9 +25,11 @@
 //
 // Environment: CANHOSE_BENCH_RECORDS (records per iteration of the first two, default
 // 100,000), CANHOSE_BENCH_BILLING_SECONDS (simulated seconds per billing case, default 600),
-// CANHOSE_BENCH_LIMIT_S (a run that takes longer fails with the pipeline's state, default
-// 600). The flush interval of the first two is 5 ms, so an iteration's last, partial batch
-// is not held for the default 1 s (a backlog's other batches are full anyway). Wire bytes
+// CANHOSE_BENCH_BILLING_FLUSH_S (the billing cases' simulated flush_interval in seconds,
+// default the shipped one), CANHOSE_BENCH_LIMIT_S (a run that takes longer fails with the
+// pipeline's state, default 600). The flush interval of the first two is 5 ms, so an
+// iteration's last, partial batch is not held for the default minute (a backlog's other
+// batches are full anyway). Wire bytes
 // are request bodies (FirehoseDelivery::counters().wire_bytes): HTTP headers and TLS framing
 // are not counted.
 //
@@ -357,7 +359,7 @@ void report_counters(benchmark::State& state, const delivery::DeliveryCounters& 
 delivery::DeliveryOptions throughput_options(bool pack, const std::filesystem::path& dir) {
   delivery::DeliveryOptions o;
   o.pack = pack;
-  // Short, so the last partial batch of an iteration is not held for the default 1 s;
+  // Short, so the last partial batch of an iteration is not held for the default minute;
   // a backlog's batches are full anyway.
   o.flush_interval = 5ms;
   o.dead_letter_dir = dir / "dead-letter";
@@ -474,7 +476,10 @@ void BM_Billing(benchmark::State& state) {
   delivery::DeliveryOptions o;
   const delivery::DeliveryOptions shipped;
   o.pack = pack;
-  o.flush_interval = shipped.flush_interval / kSpeedUp;
+  const std::chrono::milliseconds flush = std::chrono::seconds(
+      env_or("CANHOSE_BENCH_BILLING_FLUSH_S",
+             std::chrono::duration_cast<std::chrono::seconds>(shipped.flush_interval).count()));
+  o.flush_interval = flush / kSpeedUp;  // in milliseconds: a second / 100 is 10 ms, not 0
   o.dead_letter_dir = dir.path() / "dead-letter";
   p.start_delivery(o, tap);
   std::uint64_t target = 0;
