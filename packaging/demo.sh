@@ -69,6 +69,9 @@ delivery:
   region: us-east-1
   endpoint: https://127.0.0.1:$port
   ca_file: $work/pki/ca.pem
+  # Short, so that the one-minute demo shows deliveries while it runs; the default (1m)
+  # is billed less (docs/delivery.md, "Billing").
+  flush_interval: 5s
 credentials:
   source: static
   access_key_id: AKIDEXAMPLE

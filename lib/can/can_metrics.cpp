@@ -72,6 +72,8 @@ metrics::MetricRegistry::Collector metrics_collector(const ReplaySource& source)
         static_cast<double>(s.passes));
     add("canhose_replay_finished", "1 once a non-looping replay reached the end", MetricType::gauge,
         source.finished() ? 1 : 0);
+    add("canhose_replay_pauses_total", "times the replay waited for room in the queue's memory",
+        MetricType::counter, static_cast<double>(s.pauses));
   };
 }
 

@@ -22,6 +22,7 @@
 //   canhose_replay_malformed_lines_total lines that are not candump frames
 //   canhose_replay_passes_total          complete passes over the file
 //   canhose_replay_finished              1 once a non-looping replay reached the end
+//   canhose_replay_pauses_total          times it waited for room in the queue's memory
 
 #include "can/replay_source.hpp"
 #include "can/socketcan_source.hpp"

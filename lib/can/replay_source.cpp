@@ -153,7 +153,19 @@ bool ReplaySource::load_next() {
 }
 
 void ReplaySource::step() {
-  if (!running_) {
+  if (!running_ || paused_) {
+    return;
+  }
+  if (flow_.has_room && !flow_.has_room()) {
+    paused_ = true;
+    ++stats_.pauses;
+    std::weak_ptr<int> alive = alive_;
+    flow_.wait_for_room([this, alive] {
+      if (!alive.expired()) {
+        paused_ = false;
+        step();
+      }
+    });
     return;
   }
   const bool max_speed = options_.speed == 0.0;
@@ -236,9 +248,10 @@ std::string ReplaySource::status() const {
   std::ostringstream out;
   const ReplayStats s = stats();
   out << "replay "
-      << (finished_  ? "finished"
-          : running_ ? "running"
-                     : "stopped")
+      << (finished_   ? "finished"
+          : !running_ ? "stopped"
+          : paused_   ? "paused (waiting for the queue)"
+                      : "running")
       << ' ' << s.frames << " frames";
   if (s.malformed != 0) {
     out << ' ' << s.malformed << " malformed";

@@ -14,8 +14,14 @@
 // Malformed lines are counted and logged with their line number, never fatal.
 // Looping: at the end of the file the reader rewinds and timing restarts from the first
 // frame. A pass that yields no frame at all ends the replay (nothing to loop over).
+//
+// Backpressure: a live bus cannot wait, a file can. With a FlowControl set (the daemon
+// sets one on the queue's memory buffer) the replay asks before each batch whether
+// downstream has room, and pauses until it says so again: a replay at any speed then
+// loses nothing to a full buffer. Frames that came due meanwhile follow at once.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +40,15 @@ struct ReplayStats {
   std::uint64_t filtered = 0;  // dropped by `filters`
   std::uint64_t passes = 0;    // complete passes over the file
   std::uint64_t malformed = 0;
+  std::uint64_t pauses = 0;  // times the replay waited for downstream room (FlowControl)
+};
+
+// Backpressure from downstream: has_room() is asked before each batch; when it says no,
+// the replay pauses, and wait_for_room(resume) must call resume on the loop once there
+// is room again (or never, if downstream closes).
+struct FlowControl {
+  std::function<bool()> has_room;
+  std::function<void(std::function<void()> resume)> wait_for_room;
 };
 
 class ReplaySource final : public service::Component {
@@ -51,6 +66,9 @@ class ReplaySource final : public service::Component {
 
   // Called once when a non-looping replay reaches the end of the file (or fails).
   void set_finished_handler(std::function<void()> handler) { on_finished_ = std::move(handler); }
+  // Unset (the default): the replay never waits.
+  void set_flow_control(FlowControl flow) { flow_ = std::move(flow); }
+  bool paused() const { return paused_; }
   bool finished() const { return finished_; }
   ReplayStats stats() const;
   const std::string& last_error() const { return reader_.last_error(); }
@@ -65,6 +83,8 @@ class ReplaySource final : public service::Component {
   ReplayOptions options_;
   FrameBatchHandler on_frames_;
   std::function<void()> on_finished_;
+  FlowControl flow_;
+  bool paused_ = false;
   CanIdFilterSet filter_;
   CandumpFileReader reader_;
   asio::steady_timer timer_;

@@ -22,10 +22,16 @@ struct DeliveryOptions {
   // Firehose bills each record in 5 KB steps, so packing cuts the bill for small lines
   // many times over; S3 objects stay byte-identical. Set false for destinations that need
   // one document per Firehose record (OpenSearch, a per-record Lambda transform).
+  // A packed record is sent ending at its last whole 5 KB step (pack_bytes is rounded
+  // down to whole steps); the lines past it go with the next request.
   bool pack = true;
   std::uint64_t pack_bytes = 1'024'000;  // at most Firehose's 1,000 KiB per record
-  // A partly filled batch is sent once its oldest record has waited this long.
-  config::Duration flush_interval = 1s;
+  // The most a record waits before it is sent (while the window has room): a batch that is
+  // not full is sent once its oldest record has waited this long. The default matches
+  // Firehose's own buffering (60 s or more before S3), so a slow box fills whole billing
+  // steps: 1 record/s of 100 bytes is billed 1.004x its bytes at 1m, 30x at 1s
+  // (docs/delivery.md "Billing"). Unpacked, every record is billed 5 KB whatever this is.
+  config::Duration flush_interval = 1min;
   // Requests in flight at most (reduced automatically while throttled).
   std::uint32_t concurrency = 1;
   // Backoff between retries: full jitter between 0 and base*2^n, capped at max.

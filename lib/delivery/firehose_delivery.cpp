@@ -69,10 +69,12 @@ FirehoseDelivery::~FirehoseDelivery() = default;
 void FirehoseDelivery::start() {
   started_ = true;
   log::info(kLog, "delivering to Firehose stream ", options_.stream, " (",
-            options_.pack ? "packing lines into records of up to " +
-                                std::to_string(options_.pack_bytes) + " bytes"
-                          : "one record per line",
-            ", concurrency ", options_.concurrency, ")");
+            options_.pack
+                ? "packing lines into records of up to " + std::to_string(options_.pack_bytes) +
+                      " bytes, sent in whole 5 KB billing steps"
+                : "one record per line",
+            ", each within ", config::format_duration(options_.flush_interval), ", concurrency ",
+            options_.concurrency, ")");
   log_summary();
   pump();
 }
@@ -104,6 +106,14 @@ void FirehoseDelivery::pump() {
         (full || stopping_ || now - open_since_ >= options_.flush_interval)) {
       OutgoingBatch batch = std::move(*open_);
       open_.reset();
+      if (!stopping_) {
+        // Firehose bills the packed record in whole 5 KB steps: the lines past its last
+        // whole step start the next batch (with their own read times, so they too are
+        // sent within flush_interval) instead of being billed as a partly filled step.
+        std::vector<OutgoingBatch::Line> tail = batch.take_partial_step();
+        held_.insert(held_.begin(), std::make_move_iterator(tail.begin()),
+                     std::make_move_iterator(tail.end()));
+      }
       send(std::move(batch));
       continue;
     }
@@ -117,14 +127,15 @@ bool FirehoseDelivery::fill_open_batch() {
   if (!open_) {
     open_.emplace(options_.stream, options_.pack ? options_.pack_bytes : 0, std::move(spare_body_));
   }
-  const auto add = [this](queue::QueueRecord& record) {
+  const auto add = [this](std::uint64_t seq, std::string_view data, Clock::time_point since) {
     if (open_->empty()) {
-      open_since_ = Clock::now();
+      open_since_ = since;
     }
-    return open_->add(record.seq, view(record.data));
+    return open_->add(seq, data, since);
   };
   while (!held_.empty()) {
-    if (!add(held_.front())) {
+    const OutgoingBatch::Line& line = held_.front();
+    if (!add(line.seq, line.data, line.since)) {
       return true;
     }
     held_.pop_front();
@@ -145,10 +156,11 @@ bool FirehoseDelivery::fill_open_batch() {
       wait_readable();
       return false;
     }
+    const auto now = Clock::now();
     for (std::size_t i = 0; i < read.records.size(); ++i) {
-      if (!add(read.records[i])) {
+      if (!add(read.records[i].seq, view(read.records[i].data), now)) {
         for (std::size_t j = i; j < read.records.size(); ++j) {
-          held_.push_back(std::move(read.records[j]));
+          held_.push_back({read.records[j].seq, std::string(view(read.records[j].data)), now});
         }
         return true;
       }

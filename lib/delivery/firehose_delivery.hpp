@@ -5,7 +5,11 @@
 //        ^                                                                        |
 //        +---------- acknowledge() each record Firehose accepted <----------------+
 //
-// - A batch is sent when full, or when its oldest record has waited flush_interval.
+// - A batch is sent when full, or when its oldest record has waited flush_interval, or at
+//   once while stopping. Except while stopping, its last packed Firehose record ends at
+//   its last whole 5 KB billing step: the lines past it start the next batch, keeping
+//   their read times, so every record still goes out within flush_interval (see
+//   OutgoingBatch::take_partial_step and docs/delivery.md "Billing").
 // - Up to SendWindow::window() requests are in flight (≤ concurrency; halved while
 //   throttled, then requests are spaced; grown back on success: AIMD).
 // - HTTP 200 with per-record failures: only the failed records are resent; a record
@@ -144,8 +148,10 @@ class FirehoseDelivery final : public service::Component {
   std::optional<OutgoingBatch> open_;  // being filled from the queue
   OutgoingBatch::Buffer spare_body_;   // a delivered batch's buffer, for the next batch
   std::chrono::steady_clock::time_point open_since_;
-  std::deque<queue::QueueRecord> held_;  // read, did not fit the open batch
-  std::deque<Pending> retries_;          // batches to resend, by due time
+  // Read, not in the open batch: did not fit it, or were past the last whole billing step
+  // of a batch sent (at most about one step).
+  std::deque<OutgoingBatch::Line> held_;
+  std::deque<Pending> retries_;  // batches to resend, by due time
   std::uint32_t in_flight_ = 0;
   std::uint32_t dead_letters_in_flight_ = 0;
   bool waiting_readable_ = false;

@@ -11,11 +11,17 @@ namespace {
 constexpr std::string_view kRecordOpen = "{\"Data\":\"";
 constexpr std::string_view kRecordClose = "\"}";
 constexpr std::string_view kBodyClose = "]}";
+
+std::uint64_t whole_steps(std::uint64_t bytes) {
+  return bytes / billing_step_bytes * billing_step_bytes;
+}
 }  // namespace
 
 OutgoingBatch::OutgoingBatch(std::string stream, std::uint64_t pack_bytes, Buffer buffer)
     : stream_(std::move(stream)),
-      pack_bytes_(std::min<std::uint64_t>(pack_bytes, aws::max_record_data_bytes)),
+      pack_bytes_(std::min<std::uint64_t>(
+          pack_bytes >= billing_step_bytes ? whole_steps(pack_bytes) : pack_bytes,
+          aws::max_record_data_bytes)),
       body_(std::move(buffer)),
       empty_body_bytes_(aws::PutRecordBatchBody(stream_).size()) {
   if (body_) {
@@ -36,7 +42,11 @@ OutgoingBatch::OutgoingBatch(const OutgoingBatch& other)
       queue_records_(other.queue_records_),
       payload_bytes_(other.payload_bytes_),
       last_open_(other.last_open_),
-      finished_(other.finished_) {}
+      finished_(other.finished_),
+      open_lines_(other.open_lines_),
+      cut_bytes_(other.cut_bytes_),
+      cut_lines_(other.cut_lines_),
+      after_cut_(other.after_cut_) {}
 
 OutgoingBatch& OutgoingBatch::operator=(const OutgoingBatch& other) {
   if (this != &other) {
@@ -61,7 +71,7 @@ void OutgoingBatch::start_body(std::size_t reserve) {
   }
 }
 
-bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
+bool OutgoingBatch::add(std::uint64_t seq, std::string_view data, Clock::time_point since) {
   if (finished_) {
     return false;
   }
@@ -76,8 +86,10 @@ bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
       return false;
     }
     records_bytes_ += grown;
+    track_steps(last.data_bytes, last.data_bytes + data.size(), open_lines_ + 1, since);
     encode(data);
     last.data_bytes += data.size();
+    ++open_lines_;
     add_seq(seq, false);
   } else {
     const std::size_t cost =
@@ -104,13 +116,86 @@ bool OutgoingBatch::add(std::uint64_t seq, std::string_view data) {
     // A record without a final newline is never packed with the next one: the lines
     // would run together in S3.
     last_open_ = pack_bytes_ > 0 && newline_ended;
-    if (!last_open_) {
+    open_lines_ = 1;
+    cut_bytes_ = 0;
+    cut_lines_ = 0;
+    after_cut_.clear();
+    if (last_open_) {
+      track_steps(0, data.size(), 1, since);
+    } else {
       close_open_record();
     }
   }
   ++queue_records_;
   payload_bytes_ += data.size();
   return true;
+}
+
+void OutgoingBatch::track_steps(std::size_t old_size, std::size_t new_size, std::size_t lines,
+                                Clock::time_point since) {
+  const std::uint64_t step_end = whole_steps(new_size);
+  if (step_end <= whole_steps(old_size)) {
+    after_cut_.push_back({static_cast<std::uint32_t>(new_size), since});
+  } else if (new_size == step_end) {
+    // The line ends exactly on a step.
+    cut_bytes_ = new_size;
+    cut_lines_ = lines;
+    after_cut_.clear();
+  } else {
+    // The line crosses a step: the whole lines before it are the last within one.
+    cut_bytes_ = old_size;
+    cut_lines_ = lines - 1;
+    after_cut_.assign(1, {static_cast<std::uint32_t>(new_size), since});
+  }
+}
+
+std::vector<OutgoingBatch::Line> OutgoingBatch::take_partial_step() {
+  std::vector<Line> tail;
+  if (finished_ || !last_open_ || entries_.empty()) {
+    return tail;
+  }
+  const std::size_t size = entries_.back().data_bytes;
+  if (cut_bytes_ == size || (cut_lines_ == 0 && entries_.size() == 1)) {
+    close_open_record();
+    return tail;
+  }
+  // The open record's lines, decoded from the body, then the record taken out of it.
+  const FirehoseRecord open = record(entries_.size() - 1);
+  std::size_t begin = cut_bytes_;
+  for (std::size_t i = 0; i < after_cut_.size(); ++i) {
+    const std::size_t end = after_cut_[i].end;
+    tail.push_back(
+        Line{open.seqs[cut_lines_ + i], open.data.substr(begin, end - begin), after_cut_[i].since});
+    begin = end;
+  }
+  const Entry removed = entries_.back();
+  entries_.pop_back();
+  runs_.resize(removed.first_run);
+  body_->resize(entries_.empty() ? removed.begin : removed.begin - 1);  // and its ','
+  tail_size_ = 0;
+  last_open_ = false;
+  records_bytes_ -= aws::PutRecordBatchBody::encoded_record_size(size);
+  queue_records_ -= open.seqs.size();
+  payload_bytes_ -= size;
+  if (cut_lines_ > 0) {
+    // The whole steps go back in as one closed record.
+    std::string& body = *body_;
+    if (!entries_.empty()) {
+      body += ',';
+    }
+    entries_.push_back(Entry{body.size(), 0, cut_bytes_, runs_.size()});
+    body += kRecordOpen;
+    encode(std::string_view(open.data).substr(0, cut_bytes_));
+    close_open_record();
+    for (std::size_t i = 0; i < cut_lines_; ++i) {
+      add_seq(open.seqs[i], i == 0);
+    }
+    records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(cut_bytes_);
+    queue_records_ += cut_lines_;
+    payload_bytes_ += cut_bytes_;
+  }
+  after_cut_.clear();
+  return tail;
 }
 
 void OutgoingBatch::encode(std::string_view data) {

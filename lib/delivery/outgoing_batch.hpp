@@ -12,8 +12,15 @@
 // a dead letter. Sequence numbers are kept as runs of consecutive numbers. The body's
 // buffer can pass from a delivered batch to the next one (take_buffer()), so a drain
 // reuses one allocation instead of making one per request.
+//
+// Billing: Firehose bills every record in 5 KB steps (billing_step_bytes), so a packed
+// record is worth sending when it ends at the last whole line that keeps it within a
+// whole number of steps. A packed record closes at pack_bytes rounded down to whole
+// steps, and take_partial_step() hands back the lines of the open record that lie beyond
+// its last whole step, to start the next batch with.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +30,9 @@
 
 namespace canhose::delivery {
 
+// Firehose bills each record it ingests rounded up to the next multiple of 5 KB.
+inline constexpr std::uint64_t billing_step_bytes = 5120;
+
 struct FirehoseRecord {
   std::string data;
   std::vector<std::uint64_t> seqs;  // queue records in `data`, in order
@@ -31,9 +41,18 @@ struct FirehoseRecord {
 class OutgoingBatch {
  public:
   using Buffer = std::shared_ptr<std::string>;
+  using Clock = std::chrono::steady_clock;
+  // A queue record with the time it was read: taken back out of a batch, or waiting for one.
+  struct Line {
+    std::uint64_t seq = 0;
+    std::string data;
+    Clock::time_point since;
+  };
 
-  // pack_bytes == 0: one queue record per Firehose record. `buffer`: where to build the
-  // body (its text is replaced, its capacity kept); null: one is made at the first add().
+  // pack_bytes == 0: one queue record per Firehose record. Otherwise packed records close
+  // at pack_bytes, rounded down to whole billing steps when it is at least one step.
+  // `buffer`: where to build the body (its text is replaced, its capacity kept); null: one
+  // is made at the first add().
   OutgoingBatch(std::string stream, std::uint64_t pack_bytes, Buffer buffer = nullptr);
   // A copy has a body of its own (never shares one that is being built).
   OutgoingBatch(const OutgoingBatch& other);
@@ -41,10 +60,16 @@ class OutgoingBatch {
   OutgoingBatch(OutgoingBatch&&) noexcept = default;
   OutgoingBatch& operator=(OutgoingBatch&&) noexcept = default;
 
-  // Adds one queue record; false (and nothing added) if the request would then break a
-  // limit — the caller sends this batch and starts the next one with that record. Always
-  // false once finish() was called.
-  bool add(std::uint64_t seq, std::string_view data);
+  // Adds one queue record, read at `since`; false (and nothing added) if the request
+  // would then break a limit — the caller sends this batch and starts the next one with
+  // that record. Always false once finish() was called.
+  bool add(std::uint64_t seq, std::string_view data, Clock::time_point since = {});
+
+  // Takes out of the last Firehose record, while it is packed and open, the lines past
+  // its last whole billing step (all of them when it holds less than one step), and
+  // returns them in order with their read times. Takes nothing when the record ends on a
+  // step, or when taking would leave the batch empty. The last record is closed.
+  std::vector<Line> take_partial_step();
 
   bool empty() const { return entries_.empty(); }
   std::size_t firehose_records() const { return entries_.size(); }
@@ -108,6 +133,10 @@ class OutgoingBatch {
   void add_seq(std::uint64_t seq, bool new_record);
   // The body's head ({"DeliveryStreamName":...,"Records":[) in body_, made if needed.
   void start_body(std::size_t reserve);
+  // Keeps the open record's last whole step up to date after a line made it grow from
+  // `old_size` to `new_size` bytes and `lines` lines.
+  void track_steps(std::size_t old_size, std::size_t new_size, std::size_t lines,
+                   Clock::time_point since);
 
   std::string stream_;
   std::uint64_t pack_bytes_;
@@ -122,6 +151,16 @@ class OutgoingBatch {
   std::uint64_t payload_bytes_ = 0;
   bool last_open_ = false;  // the last Firehose record may take more packed lines
   bool finished_ = false;
+  // The open record's last whole line within its last whole step: its end and how many
+  // lines are before it; then each later line's end and read time (about a step's worth).
+  struct After {
+    std::uint32_t end = 0;
+    Clock::time_point since;
+  };
+  std::size_t open_lines_ = 0;
+  std::size_t cut_bytes_ = 0;
+  std::size_t cut_lines_ = 0;
+  std::vector<After> after_cut_;
 };
 
 }  // namespace canhose::delivery

@@ -43,35 +43,46 @@ void Logger::emit_locked(Severity s, std::string_view component, std::string_vie
   sink_->write(LogRecord{s, component, message, std::chrono::system_clock::now()});
 }
 
+// A rate-limit key: the severity, the component, a separator, the message.
 void Logger::write(Severity s, std::string_view component, std::string_view message) {
   if (!enabled(s)) {
     return;
   }
   std::string key;
-  key.reserve(component.size() + 1 + message.size());
+  key.reserve(1 + component.size() + 1 + message.size());
+  key.push_back(static_cast<char>('0' + static_cast<int>(s)));
   key.append(component).push_back(kSeparator);
   key.append(message);
   std::lock_guard lock(mutex_);
   const RepeatLimiter::Decision d = limiter_.admit(key, now_());
   if (d.suppressed_before > 0) {
-    emit_locked(s, component,
-                "previous message repeated " + std::to_string(d.suppressed_before) +
-                    " more times (suppressed): " + std::string(message));
+    emit_repeats_locked(key, d.suppressed_before);
   }
   if (d.emit) {
     emit_locked(s, component, message);
   }
 }
 
+void Logger::emit_repeats_locked(std::string_view key, std::uint64_t suppressed) {
+  const auto severity = static_cast<Severity>(key.front() - '0');
+  const std::size_t sep = key.find(kSeparator);
+  const std::string_view component = key.substr(1, sep - 1);
+  const std::string_view message = key.substr(sep + 1);
+  emit_locked(severity, component,
+              std::string(message) + "; repeated " + std::to_string(suppressed) + " more times");
+}
+
 void Logger::flush_suppressed() {
   std::lock_guard lock(mutex_);
   for (const RepeatLimiter::Expired& e : limiter_.expire(now_())) {
-    const std::size_t sep = e.key.find(kSeparator);
-    const std::string_view component = std::string_view(e.key).substr(0, sep);
-    const std::string_view message = std::string_view(e.key).substr(sep + 1);
-    emit_locked(Severity::notice, component,
-                "message repeated " + std::to_string(e.suppressed) +
-                    " more times (suppressed): " + std::string(message));
+    emit_repeats_locked(e.key, e.suppressed);
+  }
+}
+
+void Logger::flush_all_suppressed() {
+  std::lock_guard lock(mutex_);
+  for (const RepeatLimiter::Expired& e : limiter_.drain()) {
+    emit_repeats_locked(e.key, e.suppressed);
   }
 }
 

@@ -6,7 +6,12 @@
 // Arguments are streamed, so a config::Secret cannot be passed (it has no operator<<).
 // Messages below the configured level cost one comparison. Identical messages from the
 // same component are rate-limited (RepeatLimiter); suppressed repeats are reported as a
-// count. Thread-safe: the queue's fsync worker logs too.
+// count, with the message's severity, in a line that ends with it:
+//
+//   record dropped: memory_full; repeated 93250 more times
+//
+// A component that logs one line per lost record thus has the log count its records.
+// Thread-safe: the queue's fsync worker logs too.
 
 #include <atomic>
 #include <chrono>
@@ -41,9 +46,13 @@ class Logger {
   void write(Severity s, std::string_view component, std::string_view message);
   // Reports the suppressed repeats of windows that are over. Call periodically.
   void flush_suppressed();
+  // Reports every suppressed repeat, windows still open included: at exit, so that the
+  // log says how often each message repeated.
+  void flush_all_suppressed();
 
  private:
   void emit_locked(Severity s, std::string_view component, std::string_view message);
+  void emit_repeats_locked(std::string_view key, std::uint64_t suppressed);
 
   std::atomic<int> level_;
   mutable std::mutex mutex_;

@@ -56,4 +56,15 @@ std::vector<RepeatLimiter::Expired> RepeatLimiter::expire(Clock::time_point now)
   return out;
 }
 
+std::vector<RepeatLimiter::Expired> RepeatLimiter::drain() {
+  std::vector<Expired> out;
+  for (auto& [key, window] : windows_) {
+    if (window.suppressed > 0) {
+      out.push_back(Expired{key, window.suppressed});
+    }
+  }
+  windows_.clear();
+  return out;
+}
+
 }  // namespace canhose::log

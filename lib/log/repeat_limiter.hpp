@@ -32,6 +32,8 @@ class RepeatLimiter {
   };
   // Forgets keys whose window is over; returns those that had suppressed repeats.
   std::vector<Expired> expire(Clock::time_point now);
+  // Forgets every key, windows still open included; returns those with suppressed repeats.
+  std::vector<Expired> drain();
 
   void reconfigure(std::uint32_t burst, Clock::duration interval);
   std::size_t tracked_keys() const { return windows_.size(); }

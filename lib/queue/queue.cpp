@@ -337,6 +337,8 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
   std::lock_guard lock(mutex_);
   auto drop = [&](DropReason reason) {
     count_drop_locked(reason, 1);
+    // One line per record, always the same text: the logger's rate limit then ends a run
+    // of them with "...; repeated N more times", N counting records.
     log::warning(kLog, "record dropped: ", to_string(reason));
     result.dropped = reason;
     return result;
@@ -439,14 +441,32 @@ void Queue::async_wait_readable(std::function<void(std::error_code)> handler) {
   waiters_.push_back(std::move(handler));
 }
 
+std::uint64_t Queue::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  return pending_.bytes();
+}
+
+void Queue::async_wait_memory_below(std::uint64_t bytes,
+                                    std::function<void(std::error_code)> handler) {
+  if (closed_ || memory_bytes() <= bytes) {
+    const std::error_code ec =
+        closed_ ? std::make_error_code(std::errc::operation_canceled) : std::error_code();
+    asio::post(io_, [h = std::move(handler), ec] { h(ec); });
+    return;
+  }
+  room_waiters_.emplace_back(bytes, std::move(handler));
+}
+
 void Queue::on_durable(std::uint64_t durable_seq) {
   if (durable_handler_) {
     durable_handler_(durable_seq);
   }
   bool ready = false;
+  std::uint64_t in_memory = 0;
   {
     std::lock_guard lock(mutex_);
     ready = readable_locked();
+    in_memory = pending_.bytes();
   }
   if (ready && !waiters_.empty()) {
     auto waiters = std::move(waiters_);
@@ -454,6 +474,18 @@ void Queue::on_durable(std::uint64_t durable_seq) {
     for (auto& w : waiters) {
       w({});
     }
+  }
+  // Taken out before any is called: a handler may wait again.
+  std::vector<std::function<void(std::error_code)>> room;
+  std::erase_if(room_waiters_, [&](auto& w) {
+    if (in_memory > w.first) {
+      return false;
+    }
+    room.push_back(std::move(w.second));
+    return true;
+  });
+  for (auto& w : room) {
+    w({});
   }
 }
 
@@ -644,6 +676,10 @@ void Queue::close() {
   }
   auto waiters = std::move(waiters_);
   waiters_.clear();
+  for (auto& waiter : room_waiters_) {
+    waiters.push_back(std::move(waiter.second));
+  }
+  room_waiters_.clear();
   for (auto& w : waiters) {
     asio::post(io_, [h = std::move(w)] { h(std::make_error_code(std::errc::operation_canceled)); });
   }

@@ -111,6 +111,12 @@ class Queue {
   // Completes (on the loop) once read() would return a record; std::errc::operation_canceled at
   // close.
   void async_wait_readable(std::function<void(std::error_code)> handler);
+  // Payload bytes accepted and not yet durable: what queue.memory_buffer bounds.
+  std::uint64_t memory_bytes() const;
+  // Completes (on the loop) once memory_bytes() is at most `bytes`, at once if it is now;
+  // std::errc::operation_canceled at close. For a producer that can wait (a replayed file):
+  // it pauses instead of losing records to memory_full.
+  void async_wait_memory_below(std::uint64_t bytes, std::function<void(std::error_code)> handler);
   // Marks a record returned by read() as delivered; unknown sequence numbers are ignored.
   // Each record read and not yet acknowledged costs 8 bytes here: delivery bounds the
   // records it has in flight (a few batches), which keeps this bounded too.
@@ -264,6 +270,9 @@ class Queue {
   bool closed_ = false;
   std::function<void(std::uint64_t)> durable_handler_;
   std::vector<std::function<void(std::error_code)>> waiters_;
+  // async_wait_memory_below(): each waiter's bound; checked whenever records become durable
+  // (the only time the memory buffer shrinks before close).
+  std::vector<std::pair<std::uint64_t, std::function<void(std::error_code)>>> room_waiters_;
   std::deque<InFlight> in_flight_;  // returned by read(), not yet contiguously acknowledged
   std::uint64_t read_next_seq_ = 1;
   std::uint64_t reader_segment_ = 0;  // first_seq of the segment reader_ reads

@@ -32,6 +32,7 @@
 #include "service/callback_component.hpp"
 #include "service/daemon.hpp"
 #include "service/frame_router.hpp"
+#include "service/replay_flow_control.hpp"
 
 namespace canhose::service {
 namespace {
@@ -184,6 +185,9 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       auto replay = std::make_unique<can::ReplaySource>(
           io, config.sources.replay,
           [&](std::span<const can::CanFrame> frames) { router->on_frames(frames); });
+      // A file can wait for the queue where a live bus cannot: nothing replayed is lost
+      // to a full memory buffer.
+      replay->set_flow_control(replay_flow_control(queue));
       registry.add_collector(can::metrics_collector(*replay));
       daemon.add(std::move(replay));
     }

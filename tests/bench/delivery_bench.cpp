@@ -12,11 +12,13 @@
 //   BM_AppendAndDeliver/pack:...  the same with appending (and its fsyncs) running
 //                                 concurrently and counted in the CPU.
 //   BM_Billing/...                billed bytes per payload byte (each Firehose record billed in
-//                                 5 KB = 5,120-byte steps) and requests per 1,000 records at a
-//                                 given record rate and a 10 s flush, run 100x faster: the
-//                                 real delivery with flush_interval 100 ms and records
-//                                 appended every 10 ms (fsync=always, so a record is readable
-//                                 as soon as it is appended).
+//                                 5 KB = 5,120-byte steps), requests per 1,000 records and the
+//                                 longest wait (append to send) at a given record rate with
+//                                 the shipped delivery settings, run 100x faster: the real
+//                                 delivery with flush_interval / 100 and records appended
+//                                 every 10 ms (fsync=always, so a record is readable as soon
+//                                 as it is appended). billed_per_payload counts the requests
+//                                 sent while records kept coming; _all adds the final drain.
 //   BM_PeakRss/backlog_mb:N       VmHWM of a fresh process that drains an N MiB backlog
 //                                 (N = 0: an empty queue that 1,000 records pass through).
 //                                 CANHOSE_BENCH_BACKLOG_MB sets the large backlog (default 16).
@@ -25,10 +27,12 @@
 //                                 heaptrack (-o <prefix>), for heaptrack_print.
 //
 // Environment: CANHOSE_BENCH_RECORDS (records per iteration of the first two, default
-// 100,000), CANHOSE_BENCH_BILLING_SECONDS (simulated seconds per billing case, default 30),
-// CANHOSE_BENCH_LIMIT_S (a run that takes longer fails with the pipeline's state, default
-// 600). The flush interval of the first two is 5 ms, so an iteration's last, partial batch
-// is not held for the default 1 s (a backlog's other batches are full anyway). Wire bytes
+// 100,000), CANHOSE_BENCH_BILLING_SECONDS (simulated seconds per billing case, default 600),
+// CANHOSE_BENCH_BILLING_FLUSH_S (the billing cases' simulated flush_interval in seconds,
+// default the shipped one), CANHOSE_BENCH_LIMIT_S (a run that takes longer fails with the
+// pipeline's state, default 600). The flush interval of the first two is 5 ms, so an
+// iteration's last, partial batch is not held for the default minute (a backlog's other
+// batches are full anyway). Wire bytes
 // are request bodies (FirehoseDelivery::counters().wire_bytes): HTTP headers and TLS framing
 // are not counted.
 //
@@ -50,6 +54,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -70,6 +75,7 @@
 #include "asio/asio.hpp"
 #include "aws/cached_credentials.hpp"
 #include "aws/clock_offset.hpp"
+#include "aws/crypto.hpp"
 #include "aws/firehose_client.hpp"
 #include "aws/https_transport.hpp"
 #include "aws/static_credentials_provider.hpp"
@@ -372,7 +378,7 @@ void report_counters(benchmark::State& state, const delivery::DeliveryCounters& 
 delivery::DeliveryOptions throughput_options(bool pack, const std::filesystem::path& dir) {
   delivery::DeliveryOptions o;
   o.pack = pack;
-  // Short, so the last partial batch of an iteration is not held for the default 1 s;
+  // Short, so the last partial batch of an iteration is not held for the default minute;
   // a backlog's batches are full anyway.
   o.flush_interval = 5ms;
   o.dead_letter_dir = dir / "dead-letter";
@@ -443,21 +449,31 @@ void BM_AppendAndDeliver(benchmark::State& state) {
   report_counters(state, p.delivery().counters(), target, cpu, wall);
 }
 
-// Billing at `rate` records/s with a 10 s flush, time scaled down 100x.
+// Billing at `rate` records/s with the shipped delivery settings (DeliveryOptions{}: what
+// canhosed uses when the config does not say), time scaled down 100x: a simulated second
+// is 10 ms, and so is every duration of the settings that shapes batches (flush_interval).
 void BM_Billing(benchmark::State& state) {
   const bool pack = state.range(0) != 0;
   const auto rate = static_cast<std::uint64_t>(state.range(1));  // records per simulated s
-  const std::uint64_t simulated_seconds = env_or("CANHOSE_BENCH_BILLING_SECONDS", 30);
+  const std::uint64_t simulated_seconds = env_or("CANHOSE_BENCH_BILLING_SECONDS", 600);
   constexpr auto kSimulatedSecond = 10ms;
+  constexpr int kSpeedUp = 100;  // 1 s / kSimulatedSecond
   test::TempDir dir;
   queue::QueueOptions q = durable_queue(dir.path() / "queue", 1024 * kMiB);
   q.fsync = queue::FsyncMode::always;
   Pipeline p(g_server.port, g_server.ca_file, q);
-  std::uint64_t billed = 0;
-  std::uint64_t firehose_records = 0;
-  std::uint64_t requests = 0;
+  struct Tally {
+    std::uint64_t billed = 0;
+    std::uint64_t payload = 0;
+    std::uint64_t firehose_records = 0;
+    std::uint64_t requests = 0;
+  };
+  Tally all;
+  double max_wait_s = 0;  // simulated seconds from append to send, oldest line of a request
+  auto start = Clock::now();
   const auto tap = [&](std::string_view body) {
-    ++requests;
+    ++all.requests;
+    bool first = true;
     for (std::size_t at = body.find(kDataKey); at != std::string_view::npos;
          at = body.find(kDataKey, at)) {
       at += kDataKey.size();
@@ -465,33 +481,56 @@ void BM_Billing(benchmark::State& state) {
       const std::string_view b64 = body.substr(at, end - at);
       std::uint64_t bytes = b64.size() / 4 * 3;
       bytes -= (b64.ends_with("==") ? 2 : b64.ends_with("=") ? 1 : 0);
-      billed += (bytes + kBillingUnit - 1) / kBillingUnit * kBillingUnit;
-      ++firehose_records;
+      all.payload += bytes;
+      all.billed += (bytes + kBillingUnit - 1) / kBillingUnit * kBillingUnit;
+      ++all.firehose_records;
+      if (first) {
+        // The line starts with its id: record `id` was appended in simulated second
+        // (id - 1) / rate.
+        first = false;
+        const std::string head = aws::crypto::base64_decode(b64.substr(0, 28)).value_or("");
+        std::uint64_t id = 0;
+        std::from_chars(head.data(), head.data() + head.size(), id);
+        const double sent = std::chrono::duration<double>(Clock::now() - start) / kSimulatedSecond;
+        max_wait_s = std::max(max_wait_s, sent - static_cast<double>((id - 1) / rate));
+      }
     }
   };
   delivery::DeliveryOptions o;
+  const delivery::DeliveryOptions shipped;
   o.pack = pack;
-  o.flush_interval = 10 * kSimulatedSecond;  // 10 s simulated
+  const std::chrono::milliseconds flush = std::chrono::seconds(
+      env_or("CANHOSE_BENCH_BILLING_FLUSH_S",
+             std::chrono::duration_cast<std::chrono::seconds>(shipped.flush_interval).count()));
+  o.flush_interval = flush / kSpeedUp;  // in milliseconds: a second / 100 is 10 ms, not 0
   o.dead_letter_dir = dir.path() / "dead-letter";
   p.start_delivery(o, tap);
   std::uint64_t target = 0;
+  Tally steady;  // what was sent while records kept coming (without the final drain)
   for (auto _ : state) {
-    auto next = Clock::now();
+    start = Clock::now();
+    auto next = start;
     for (std::uint64_t s = 0; s < simulated_seconds; ++s) {
       p.append(rate);
       target += rate;
       next += kSimulatedSecond;
       p.run_until_time(next);
     }
+    steady = all;
     p.run_until([&] { return p.delivery().counters().records_delivered == target; });
+    if (steady.payload == 0) {
+      steady = all;  // a run shorter than flush_interval: only the final drain sent anything
+    }
   }
   const delivery::DeliveryCounters& c = p.delivery().counters();
   const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
-  state.counters["billed_per_payload"] = d(billed) / d(c.payload_bytes_delivered);
-  state.counters["requests_per_1000"] = d(requests) * 1000 / d(target);
-  state.counters["records_per_request"] = d(target) / d(requests);
-  state.counters["fh_records_per_request"] = d(firehose_records) / d(requests);
+  state.counters["billed_per_payload"] = d(steady.billed) / d(steady.payload);
+  state.counters["billed_per_payload_all"] = d(all.billed) / d(all.payload);
+  state.counters["requests_per_1000"] = d(all.requests) * 1000 / d(target);
+  state.counters["records_per_request"] = d(target) / d(all.requests);
+  state.counters["fh_records_per_request"] = d(all.firehose_records) / d(all.requests);
   state.counters["wire_per_payload"] = d(c.wire_bytes) / d(c.payload_bytes_delivered);
+  state.counters["max_wait_s"] = max_wait_s;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -530,6 +569,7 @@ int rss_child(std::uint64_t backlog_mb, std::uint16_t port, const std::string& c
   Pipeline p(port, ca_file, durable_queue(dir.path() / "queue", max_bytes));
   delivery::DeliveryOptions o;
   o.dead_letter_dir = dir.path() / "dead-letter";
+  o.flush_interval = 5ms;  // the last, partial batch is not held for the default minute
   p.start_delivery(o);
   if (backlog_mb == 0) {
     // An empty queue: a few records go through, so the connection and the send path exist.
@@ -593,6 +633,8 @@ BENCHMARK(BM_Billing)
     ->ArgNames({"pack", "rate"})
     ->Args({1, 1})
     ->Args({0, 1})
+    ->Args({1, 10})
+    ->Args({0, 10})
     ->Args({1, 1000})
     ->Args({0, 1000})
     ->Iterations(1)

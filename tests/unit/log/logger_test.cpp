@@ -49,6 +49,7 @@ class LoggerTest : public ::testing::Test {
     logger().set_clock(&fake_clock);
   }
   void TearDown() override {
+    logger().flush_all_suppressed();  // no window outlives its test
     logger().set_sink(std::make_shared<StderrSink>());
     logger().set_rate_limit(10, std::chrono::seconds(30));
     logger().set_clock(nullptr);
@@ -87,9 +88,37 @@ TEST_F(LoggerTest, SuppressedRepeatsAreCountedWhenTheWindowEnds) {
   fake_now += std::chrono::seconds(2);
   logger().flush_suppressed();
   ASSERT_EQ(sink_->lines.size(), 2u);
-  EXPECT_EQ(sink_->lines[1].message,
-            "message repeated 3 more times (suppressed): stream not found");
+  EXPECT_EQ(sink_->lines[1].message, "stream not found; repeated 3 more times");
   EXPECT_EQ(sink_->lines[1].component, "delivery");
+  EXPECT_EQ(sink_->lines[1].severity, Severity::error);
+}
+
+TEST_F(LoggerTest, AMessageAfterItsWindowFirstSaysHowOftenItRepeated) {
+  logger().set_rate_limit(1, std::chrono::seconds(30));
+  for (int i = 0; i < 3; ++i) {
+    warning("queue", "record dropped: memory_full");
+  }
+  fake_now += std::chrono::seconds(31);
+  warning("queue", "record dropped: memory_full");
+  ASSERT_EQ(sink_->lines.size(), 3u);
+  EXPECT_EQ(sink_->lines[1].message, "record dropped: memory_full; repeated 2 more times");
+  EXPECT_EQ(sink_->lines[1].severity, Severity::warning);
+  EXPECT_EQ(sink_->lines[2].message, "record dropped: memory_full");
+}
+
+TEST_F(LoggerTest, AtExitEveryCountIsReportedOpenWindowsToo) {
+  logger().set_rate_limit(1, std::chrono::hours(1));
+  for (int i = 0; i < 5; ++i) {
+    warning("queue", "record dropped: memory_full");
+  }
+  info("queue", "said once");
+  logger().flush_suppressed();
+  ASSERT_EQ(sink_->lines.size(), 2u) << "the window is still open";
+  logger().flush_all_suppressed();
+  ASSERT_EQ(sink_->lines.size(), 3u);
+  EXPECT_EQ(sink_->lines[2].message, "record dropped: memory_full; repeated 4 more times");
+  logger().flush_all_suppressed();
+  EXPECT_EQ(sink_->lines.size(), 3u) << "reported once";
 }
 
 // A Secret cannot be streamed into a log line: this must not compile, which the type

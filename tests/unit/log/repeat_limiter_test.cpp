@@ -55,6 +55,20 @@ TEST(RepeatLimiter, ExpireReportsSuppressedCountsOfEndedWindowsOnce) {
   EXPECT_EQ(limiter.tracked_keys(), 0u);
 }
 
+TEST(RepeatLimiter, DrainReportsOpenWindowsTooAndForgetsEveryKey) {
+  RepeatLimiter limiter(1, 10s);
+  const Clock::time_point t0{};
+  limiter.admit("a", t0);
+  limiter.admit("a", t0);
+  limiter.admit("b", t0);
+  const auto drained = limiter.drain();
+  ASSERT_EQ(drained.size(), 1u);
+  EXPECT_EQ(drained[0].key, "a");
+  EXPECT_EQ(drained[0].suppressed, 1u);
+  EXPECT_EQ(limiter.tracked_keys(), 0u);
+  EXPECT_TRUE(limiter.admit("a", t0).emit);
+}
+
 TEST(RepeatLimiter, MemoryStaysBoundedWithManyDistinctMessages) {
   RepeatLimiter limiter(1, 10s, 100);
   const Clock::time_point t0{};
