@@ -24,6 +24,7 @@ SegmentReader::SegmentReader(File& file, std::filesystem::path path, std::uint64
       first_seq_(first_seq),
       pos_(start_offset),
       limit_(limit),
+      seq_end_(format::max_seq_end(first_seq)),
       reporter_(reporter),
       last_seq_(first_seq - 1) {}
 
@@ -101,6 +102,18 @@ SegmentReader::Status SegmentReader::next(FrameView& out) {
           reason = "zeroed bytes";
         } else if (!frame_checksum_matches(h, frame)) {
           reason = "checksum mismatch";
+        } else if (h.seq_delta >= seq_end_ - first_seq_) {
+          // Whole and checksummed, but numbered where another segment's records are (or
+          // beyond the newest record): trusting it would deliver it out of order and
+          // move the reader past the records in between. Damage: skip it and go on.
+          if (reporter_ != nullptr) {
+            reporter_->corruption(path_, pos_, frame_bytes, 1,
+                                  "sequence number " + std::to_string(first_seq_ + h.seq_delta) +
+                                      " outside the segment's range " + std::to_string(first_seq_) +
+                                      ".." + std::to_string(seq_end_ - 1));
+          }
+          pos_ += frame_bytes;
+          continue;
         } else {
           const std::uint64_t seq = first_seq_ + h.seq_delta;
           pos_ += frame_bytes;
@@ -145,12 +158,16 @@ SegmentReader::Status SegmentReader::next(FrameView& out) {
 
 std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
                                                    std::filesystem::path path,
-                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   std::uint64_t first_seq, std::uint64_t seq_end,
+                                                   std::uint64_t limit,
                                                    CorruptionReporter* reporter) {
   switch (version) {
-    case format::kVersion1:
-      return std::make_unique<SegmentReader>(file, std::move(path), first_seq,
-                                             format::kSegmentHeaderSize, limit, reporter);
+    case format::kVersion1: {
+      auto reader = std::make_unique<SegmentReader>(file, std::move(path), first_seq,
+                                                    format::kSegmentHeaderSize, limit, reporter);
+      reader->set_seq_end(seq_end);
+      return reader;
+    }
     default:
       return nullptr;
   }

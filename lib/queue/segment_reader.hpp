@@ -11,7 +11,11 @@
 //   valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
 // - A valid frame whose sequence number is not above the previous one (a duplicate that a
 //   rewrite after an fsync error left behind) is skipped silently.
+// - A valid frame numbered outside the segment's range [first_seq, seq_end) (seq_end: the
+//   next segment's first_seq) is damage: it is skipped and reported as one record lost.
+//   Trusted, it would be delivered out of order and hide the records numbered before it.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -50,6 +54,11 @@ class SegmentReader {
   // The readable range may grow while the segment is appended to.
   void set_limit(std::uint64_t limit) { limit_ = limit; }
   std::uint64_t limit() const { return limit_; }
+  // The frames' sequence numbers lie in [first_seq, seq_end): seq_end is the next
+  // segment's first_seq, or format::max_seq_end(first_seq) (the default) while there is
+  // none. It tightens when a successor is created while this segment is read.
+  void set_seq_end(std::uint64_t seq_end) { seq_end_ = std::max(seq_end, first_seq_); }
+  std::uint64_t seq_end() const { return seq_end_; }
 
   Status next(FrameView& out);
 
@@ -73,6 +82,7 @@ class SegmentReader {
   std::uint64_t first_seq_;
   std::uint64_t pos_;
   std::uint64_t limit_;
+  std::uint64_t seq_end_;
   CorruptionReporter* reporter_;
   std::uint64_t last_seq_;
   std::uint64_t records_ = 0;
@@ -85,10 +95,11 @@ class SegmentReader {
 // The one place that dispatches on a segment's format version. Version 1 is the only
 // one so far; a later version adds its reader here and version-1 segments keep being read
 // by this one. Returns null for a version this build cannot read (the queue refuses to
-// open before it gets here).
+// open before it gets here). `seq_end`: see SegmentReader::set_seq_end.
 std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
                                                    std::filesystem::path path,
-                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   std::uint64_t first_seq, std::uint64_t seq_end,
+                                                   std::uint64_t limit,
                                                    CorruptionReporter* reporter);
 
 }  // namespace canhose::queue

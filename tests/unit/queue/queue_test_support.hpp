@@ -14,6 +14,9 @@
 #include "asio/asio.hpp"
 #include "queue/corruption_reporter.hpp"
 #include "queue/file_system.hpp"
+#include "queue/frame_codec.hpp"
+#include "queue/queue_format.hpp"
+#include "queue/segment_header.hpp"
 
 namespace canhose::queue::testing {
 
@@ -106,6 +109,29 @@ inline std::string payload_for(std::uint64_t n, std::size_t size) {
   }
   s.resize(size);
   return s;
+}
+
+// A segment file's name in `dir`, as the queue names it.
+inline std::filesystem::path segment_path(const std::filesystem::path& dir,
+                                          std::uint64_t first_seq) {
+  std::string digits = std::to_string(first_seq);
+  digits.insert(0, format::kSegmentNameDigits - digits.size(), '0');
+  return dir / (digits + std::string(format::kSegmentSuffix));
+}
+
+// The bytes of a version-1 segment starting at `first_seq` with one frame per entry of
+// `seqs` (any numbers, in that order) holding payload_for(seq - 1, size), as the queue
+// writes them: what a test puts on disk to give the queue frames it would never write.
+inline std::string segment_with(std::uint64_t first_seq, const std::vector<std::uint64_t>& seqs,
+                                std::size_t size = 50) {
+  std::vector<std::byte> out(format::kSegmentHeaderSize);
+  encode_segment_header({format::kVersion1, first_seq, 0}, out);
+  for (const std::uint64_t seq : seqs) {
+    const std::string payload = payload_for(seq - 1, size);
+    append_frame(out, static_cast<std::uint32_t>(seq - first_seq),
+                 std::as_bytes(std::span(payload.data(), payload.size())));
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
 
 }  // namespace canhose::queue::testing
