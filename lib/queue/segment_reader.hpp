@@ -6,9 +6,10 @@
 // - A frame cut short by the end of the readable range (a torn tail: the writer died while
 //   appending) ends the segment cleanly; it is described by tail_damage(), not reported.
 // - A frame that is whole but wrong (checksum mismatch, impossible length, zeroed bytes)
-//   makes the reader search forward, byte by byte, for the next frame that checks out and
-//   continues the sequence; the skipped bytes and the records lost are reported. If no
-//   valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
+//   makes the reader search forward for the first offset where a frame checks out and
+//   continues the sequence (FrameResync: one pass over the damaged bytes, however many
+//   candidate frames they hold); the skipped bytes and the records lost are reported. If
+//   no valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
 // - A valid frame whose sequence number is not above the previous one (a duplicate that a
 //   rewrite after an fsync error left behind) is skipped silently.
 // - A valid frame numbered outside the segment's range [first_seq, seq_end) (seq_end: the
@@ -73,9 +74,6 @@ class SegmentReader {
  private:
   // Makes [offset, offset + n) available; returns it, or fewer bytes at the limit.
   std::span<const std::byte> fetch(std::uint64_t offset, std::size_t n);
-  // Whether a valid, sequence-continuing frame starts at `offset`; sets its length.
-  bool valid_frame_at(std::uint64_t offset, std::uint64_t damage_start, std::size_t& frame_bytes,
-                      std::uint64_t& seq);
 
   File& file_;
   std::filesystem::path path_;

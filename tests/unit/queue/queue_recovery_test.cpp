@@ -140,6 +140,25 @@ TEST_F(QueueRecoveryTest, ZeroedBlockInsideTheNewestSegmentResyncs) {
   EXPECT_EQ(2 * kFrame, queue_->startup_report().corrupt_bytes);
 }
 
+TEST_F(QueueRecoveryTest, CandidateFramesAtEveryByteAfterDamageCostOnlyTheDamagedRecord) {
+  // Issue 14 (found by fuzzing): after a damaged frame in the newest segment, a plausible
+  // header of a ~1 MB frame at every byte. Recovery must find the records after them
+  // (hashing every candidate frame again took minutes: tests/bench/queue_resync_bench.cpp).
+  std::filesystem::create_directories(options_.dir);
+  const auto c = testing::crafted_segment(0x0F, 1'500'000);
+  const auto seg = testing::segment_path(options_.dir, 1);
+  spit(seg, c.bytes);
+  std::vector<std::uint64_t> expected{c.next - 2};
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    expected.push_back(c.next + i);
+  }
+  EXPECT_EQ(expected, seqs_after_reopen());
+  EXPECT_EQ(c.resume_at - c.damage_at, queue_->startup_report().corrupt_bytes);
+  EXPECT_EQ(1U, queue_->startup_report().corrupt_records);
+  EXPECT_EQ(c.bytes.size(), std::filesystem::file_size(seg)) << "valid frames follow: no tail";
+  EXPECT_EQ(c.next + 5, queue_->append(std::string_view("x")).seq);
+}
+
 TEST_F(QueueRecoveryTest, CorruptionInAnOlderSegmentLosesOnlyTheDamagedRecords) {
   options_.segment_bytes = 64 * 1024;
   write_and_close(3000);  // ~180 KB: several segments
