@@ -173,4 +173,98 @@ std::uint32_t choose_fn(std::uint32_t crc, const std::byte* data, std::size_t si
 // initialisation.
 std::atomic<detail::ExtendFn> detail::extend_fn{choose_fn};
 
+// ---------------------------------------------------------------- CRC algebra
+// Polynomials modulo P in the CRC's reflected bit order: the coefficient of x^i is bit
+// 31 - i (zlib's crc32_combine uses the same representation).
+
+namespace {
+
+constexpr std::uint32_t kOne = 0x80000000U;  // x^0
+constexpr std::uint32_t kX8 = kOne >> 8;     // x^8: one byte
+
+constexpr std::uint32_t times_x(std::uint32_t p) {
+  return (p >> 1) ^ ((p & 1U) != 0 ? kPolynomial : 0U);
+}
+
+// p * x^4 for the 16 values of p's four highest-degree coefficients (its four low bits);
+// the other coefficients just move down four places.
+constexpr std::array<std::uint32_t, 16> make_times_x4() {
+  std::array<std::uint32_t, 16> t{};
+  for (std::uint32_t j = 0; j < 16; ++j) {
+    t[j] = times_x(times_x(times_x(times_x(j))));
+  }
+  return t;
+}
+constexpr auto kTimesX4 = make_times_x4();
+
+// a * b mod P, by Horner's rule on a's coefficients four at a time, highest degree first.
+constexpr std::uint32_t multiply(std::uint32_t a, std::uint32_t b) {
+  // b times each polynomial of degree < 4, indexed as a's nibbles hold them (bit 3 = x^0).
+  std::array<std::uint32_t, 16> multiples{};
+  multiples[8] = b;
+  multiples[4] = times_x(b);
+  multiples[2] = times_x(multiples[4]);
+  multiples[1] = times_x(multiples[2]);
+  for (std::uint32_t j = 3; j < 16; ++j) {
+    const std::uint32_t low = j & (0U - j);
+    if (j != low) {
+      multiples[j] = multiples[low] ^ multiples[j ^ low];
+    }
+  }
+  std::uint32_t p = multiples[a & 0xFU];  // x^28..x^31
+  for (int bits = 4; bits < 32; bits += 4) {
+    p = (p >> 4) ^ kTimesX4[p & 0xFU];
+    p ^= multiples[(a >> bits) & 0xFU];
+  }
+  return p;
+}
+
+// x^(8n) for n < 2^20 is kBytePowers[n % 1024] * kKibPowers[n / 1024]: 8 KiB of tables,
+// two multiplications, for any length a frame can have.
+constexpr std::size_t kPowers = 1024;
+constexpr std::array<std::uint32_t, kPowers> make_byte_powers() {
+  std::array<std::uint32_t, kPowers> t{};
+  t[0] = kOne;
+  for (std::size_t i = 1; i < kPowers; ++i) {
+    t[i] = multiply(t[i - 1], kX8);
+  }
+  return t;
+}
+constexpr auto kBytePowers = make_byte_powers();
+constexpr std::array<std::uint32_t, kPowers> make_kib_powers() {
+  std::array<std::uint32_t, kPowers> t{};
+  t[0] = kOne;
+  const std::uint32_t kib = multiply(kBytePowers[kPowers - 1], kX8);  // x^(8 * 1024)
+  for (std::size_t i = 1; i < kPowers; ++i) {
+    t[i] = multiply(t[i - 1], kib);
+  }
+  return t;
+}
+constexpr auto kKibPowers = make_kib_powers();
+// kDoublings[k] = x^(8 * 2^k), for the bits of n from 20 up.
+constexpr std::array<std::uint32_t, 64> make_doublings() {
+  std::array<std::uint32_t, 64> t{};
+  t[0] = kX8;
+  for (std::size_t k = 1; k < t.size(); ++k) {
+    t[k] = multiply(t[k - 1], t[k - 1]);
+  }
+  return t;
+}
+constexpr auto kDoublings = make_doublings();
+
+}  // namespace
+
+std::uint32_t shift(std::uint32_t crc, std::uint64_t n) {
+  crc = multiply(kBytePowers[n % kPowers], crc);
+  if (n >= kPowers) {
+    crc = multiply(kKibPowers[(n / kPowers) % kPowers], crc);
+  }
+  for (std::size_t k = 20; k < kDoublings.size() && (n >> k) != 0; ++k) {
+    if (((n >> k) & 1U) != 0) {
+      crc = multiply(kDoublings[k], crc);
+    }
+  }
+  return crc;
+}
+
 }  // namespace canhose::queue::crc32c

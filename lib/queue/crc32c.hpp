@@ -31,6 +31,19 @@ inline std::uint32_t value(std::span<const std::byte> data) {
   return extend(0, data);
 }
 
+// CRC algebra (zlib's crc32_combine). CRC32C is linear over GF(2): appending n bytes to
+// data whose CRC is c gives shift(c, n) XOR value(those n bytes), where shift() multiplies
+// c by x^(8n) modulo the polynomial. So the CRCs of two pieces give the CRC of both:
+//   combine(value(a), value(b), b.size()) == value(a followed by b)
+// and, XOR being its own inverse, the CRCs of a prefix and of the whole give the rest's:
+//   combine(value(a), value(a followed by b), b.size()) == value(b)
+// which is how the segment reader checks a frame anywhere in a span it hashed once.
+// shift() costs two 32-bit carry-less multiplications for n < 2^20, a few more above.
+std::uint32_t shift(std::uint32_t crc, std::uint64_t n);
+inline std::uint32_t combine(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t size_b) {
+  return shift(crc_a, size_b) ^ crc_b;
+}
+
 // A CRC stored next to the data it covers is masked, so that computing the CRC of a
 // string that contains embedded CRCs stays well distributed (LevelDB's habit).
 inline constexpr std::uint32_t kMaskDelta = 0xA282EAD8U;

@@ -170,6 +170,15 @@ std::string Queue::recover() {
     const DecodedSegmentHeader h = decode_segment_header(std::span(raw).first(r.bytes));
     switch (h.status) {
       case SegmentHeaderStatus::ok:
+        if (h.header.first_seq != info.first_seq) {
+          // Frames count from the header's first_seq, the order of segments and the
+          // sequence range of each come from the names: one of the two is wrong.
+          return "queue segment " + info.path.string() + " is named for sequence number " +
+                 std::to_string(info.first_seq) +
+                 " but its header says it starts at sequence number " +
+                 std::to_string(h.header.first_seq) +
+                 " (renamed or copied by hand?); move it away. Nothing was deleted.";
+        }
         break;
       case SegmentHeaderStatus::too_short: {
         // Torn while being created: it cannot hold a record.
@@ -218,8 +227,10 @@ std::string Queue::recover() {
     if (auto ec = fs_->open(info.path, OpenMode::read, file)) {
       return "cannot open queue segment " + info.path.string() + ": " + ec.message();
     }
+    // No successor: the format's bound. next_seq_ is then set above every frame found.
     auto reader_ptr = make_segment_reader(info.version, *file, info.path, info.first_seq,
-                                          info.file_bytes, &startup_reporter_);
+                                          format::max_seq_end(info.first_seq), info.file_bytes,
+                                          &startup_reporter_);
     if (!reader_ptr) {
       return "queue segment " + info.path.string() + " has a format version this build cannot read";
     }
@@ -489,9 +500,19 @@ void Queue::on_durable(std::uint64_t durable_seq) {
   }
 }
 
+std::uint64_t Queue::seq_end_locked(std::size_t i) const {
+  // A successor bounds a segment's sequence numbers; the newest segment holds none at or
+  // above next_seq_ (nor beyond what its format can number).
+  if (i + 1 < segments_.size()) {
+    return segments_[i + 1].first_seq;
+  }
+  return std::min(format::max_seq_end(segments_[i].first_seq), next_seq_);
+}
+
 bool Queue::open_reader() {
   // Segment to read: the last one starting at or before read_next_seq_, else the first.
   SegmentInfo seg;
+  std::uint64_t seq_end = 0;
   // A segment that is no longer listed was deleted: let its file go now (its space is
   // not freed while it is open), even when there is no other segment to read yet.
   reader_.reset();
@@ -509,6 +530,7 @@ bool Queue::open_reader() {
       --it;
     }
     seg = *it;
+    seq_end = seq_end_locked(static_cast<std::size_t>(it - segments_.begin()));
     reading_segment_ = seg.first_seq;
   }
   reader_.reset();
@@ -518,7 +540,7 @@ bool Queue::open_reader() {
     return false;
   }
   reader_segment_ = seg.first_seq;
-  reader_ = make_segment_reader(seg.version, *reader_file_, seg.path, seg.first_seq,
+  reader_ = make_segment_reader(seg.version, *reader_file_, seg.path, seg.first_seq, seq_end,
                                 seg.readable_bytes, &read_reporter_);
   if (!reader_) {
     log::error(kLog, "segment ", seg.path.string(), " has unreadable format version ", seg.version);
@@ -542,6 +564,7 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
   while (batch.records.size() < max_records && batch.bytes < max_bytes) {
     // Where the current segment stands: still listed? its readable end? a successor?
     std::uint64_t limit = 0;
+    std::uint64_t seq_end = 0;
     std::uint64_t durable = 0;
     bool listed = false;
     bool has_next = false;
@@ -552,6 +575,7 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
         if (segments_[i].first_seq == reader_segment_) {
           listed = true;
           limit = segments_[i].readable_bytes;
+          seq_end = seq_end_locked(i);
           has_next = i + 1 < segments_.size();
           break;
         }
@@ -564,6 +588,7 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
       continue;
     }
     reader_->set_limit(limit);
+    reader_->set_seq_end(seq_end);
     FrameView frame;
     const auto status = reader_->next(frame);
     if (status == SegmentReader::Status::io_error) {

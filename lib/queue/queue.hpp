@@ -210,6 +210,8 @@ class Queue {
   // Loop thread.
   void on_durable(std::uint64_t durable_seq);
   bool readable_locked() const;
+  // One past the highest sequence number segments_[i]'s frames may carry.
+  std::uint64_t seq_end_locked(std::size_t i) const;
   bool open_reader();
 
   asio::io_context& io_;

@@ -56,6 +56,13 @@ inline constexpr std::size_t kMaxRecordBytes = 1'024'000;
 inline constexpr std::size_t kMaxFrameBytes = kFrameHeaderSize + kMaxRecordBytes;
 // seq_delta is 32 bits: a segment never spans more sequence numbers than this.
 inline constexpr std::uint64_t kMaxSeqDelta = 0xFFFF'FFFFULL;
+// The frames of a segment are numbered in [first_seq, the next segment's first_seq). With
+// no next segment the format's own bound applies: one past first_seq + kMaxSeqDelta
+// (saturated at the top of the 64-bit range).
+constexpr std::uint64_t max_seq_end(std::uint64_t first_seq) {
+  return first_seq > ~std::uint64_t{0} - kMaxSeqDelta - 1 ? ~std::uint64_t{0}
+                                                          : first_seq + kMaxSeqDelta + 1;
+}
 
 inline constexpr std::string_view kSegmentSuffix = ".seg";
 inline constexpr std::size_t kSegmentNameDigits = 20;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "queue/frame_codec.hpp"
+#include "queue/frame_resync.hpp"
 #include "queue/queue_format.hpp"
 
 namespace canhose::queue {
@@ -24,6 +25,7 @@ SegmentReader::SegmentReader(File& file, std::filesystem::path path, std::uint64
       first_seq_(first_seq),
       pos_(start_offset),
       limit_(limit),
+      seq_end_(format::max_seq_end(first_seq)),
       reporter_(reporter),
       last_seq_(first_seq - 1) {}
 
@@ -43,29 +45,6 @@ std::span<const std::byte> SegmentReader::fetch(std::uint64_t offset, std::size_
     io_error_ = r.error;
   }
   return {buffer_.data(), std::min(n, buffer_.size())};
-}
-
-bool SegmentReader::valid_frame_at(std::uint64_t offset, std::uint64_t damage_start,
-                                   std::size_t& frame_bytes, std::uint64_t& seq) {
-  const auto header = fetch(offset, format::kFrameHeaderSize);
-  if (header.size() < format::kFrameHeaderSize) {
-    return false;
-  }
-  const FrameHeader h = decode_frame_header(header.data());
-  if (h.length > format::kMaxRecordBytes) {
-    return false;
-  }
-  seq = first_seq_ + h.seq_delta;
-  // Within a segment sequence numbers are consecutive; only lost records leave a gap, and
-  // each lost record took at least a frame header of the damaged bytes. This bound keeps
-  // random bytes from passing as a frame before their checksum is even computed.
-  const std::uint64_t max_gap = (offset - damage_start) / format::kFrameHeaderSize + 1;
-  if (seq <= last_seq_ || seq > last_seq_ + max_gap) {
-    return false;
-  }
-  frame_bytes = format::kFrameHeaderSize + h.length;
-  const auto frame = fetch(offset, frame_bytes);
-  return frame.size() == frame_bytes && frame_checksum_matches(h, frame);
 }
 
 SegmentReader::Status SegmentReader::next(FrameView& out) {
@@ -101,6 +80,18 @@ SegmentReader::Status SegmentReader::next(FrameView& out) {
           reason = "zeroed bytes";
         } else if (!frame_checksum_matches(h, frame)) {
           reason = "checksum mismatch";
+        } else if (h.seq_delta >= seq_end_ - first_seq_) {
+          // Whole and checksummed, but numbered where another segment's records are (or
+          // beyond the newest record): trusting it would deliver it out of order and
+          // move the reader past the records in between. Damage: skip it and go on.
+          if (reporter_ != nullptr) {
+            reporter_->corruption(path_, pos_, frame_bytes, 1,
+                                  "sequence number " + std::to_string(first_seq_ + h.seq_delta) +
+                                      " outside the segment's range " + std::to_string(first_seq_) +
+                                      ".." + std::to_string(seq_end_ - 1));
+          }
+          pos_ += frame_bytes;
+          continue;
         } else {
           const std::uint64_t seq = first_seq_ + h.seq_delta;
           pos_ += frame_bytes;
@@ -120,37 +111,37 @@ SegmentReader::Status SegmentReader::next(FrameView& out) {
     }
     // Damage at pos_: look for the next valid frame that continues the sequence.
     const std::uint64_t damage_start = pos_;
-    for (std::uint64_t q = pos_ + 1; q + format::kFrameHeaderSize <= limit_; ++q) {
-      std::size_t bytes = 0;
-      std::uint64_t seq = 0;
-      if (valid_frame_at(q, damage_start, bytes, seq)) {
-        if (reporter_ != nullptr) {
-          reporter_->corruption(
-              path_, damage_start, q - damage_start, seq - last_seq_ - 1,
-              torn ? std::string("frame overlapping the next valid frame") : reason);
-        }
-        pos_ = q;
-        break;
-      }
-      if (io_error_) {
-        return Status::io_error;
-      }
+    FrameResync resync(file_, first_seq_, last_seq_, damage_start, limit_);
+    const std::optional<ResyncPoint> found = resync.find();
+    if (resync.io_error()) {
+      io_error_ = resync.io_error();
+      return Status::io_error;
     }
-    if (pos_ == damage_start) {
+    if (!found) {
       tail_ = TailDamage{damage_start, limit_ - damage_start, reason};
       return Status::end;
     }
+    if (reporter_ != nullptr) {
+      reporter_->corruption(path_, damage_start, found->offset - damage_start,
+                            found->seq - last_seq_ - 1,
+                            torn ? std::string("frame overlapping the next valid frame") : reason);
+    }
+    pos_ = found->offset;
   }
 }
 
 std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
                                                    std::filesystem::path path,
-                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   std::uint64_t first_seq, std::uint64_t seq_end,
+                                                   std::uint64_t limit,
                                                    CorruptionReporter* reporter) {
   switch (version) {
-    case format::kVersion1:
-      return std::make_unique<SegmentReader>(file, std::move(path), first_seq,
-                                             format::kSegmentHeaderSize, limit, reporter);
+    case format::kVersion1: {
+      auto reader = std::make_unique<SegmentReader>(file, std::move(path), first_seq,
+                                                    format::kSegmentHeaderSize, limit, reporter);
+      reader->set_seq_end(seq_end);
+      return reader;
+    }
     default:
       return nullptr;
   }

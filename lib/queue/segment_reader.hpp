@@ -6,12 +6,17 @@
 // - A frame cut short by the end of the readable range (a torn tail: the writer died while
 //   appending) ends the segment cleanly; it is described by tail_damage(), not reported.
 // - A frame that is whole but wrong (checksum mismatch, impossible length, zeroed bytes)
-//   makes the reader search forward, byte by byte, for the next frame that checks out and
-//   continues the sequence; the skipped bytes and the records lost are reported. If no
-//   valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
+//   makes the reader search forward for the first offset where a frame checks out and
+//   continues the sequence (FrameResync: one pass over the damaged bytes, however many
+//   candidate frames they hold); the skipped bytes and the records lost are reported. If
+//   no valid frame follows, the damage is a corrupt tail: tail_damage() describes it.
 // - A valid frame whose sequence number is not above the previous one (a duplicate that a
 //   rewrite after an fsync error left behind) is skipped silently.
+// - A valid frame numbered outside the segment's range [first_seq, seq_end) (seq_end: the
+//   next segment's first_seq) is damage: it is skipped and reported as one record lost.
+//   Trusted, it would be delivered out of order and hide the records numbered before it.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -50,6 +55,11 @@ class SegmentReader {
   // The readable range may grow while the segment is appended to.
   void set_limit(std::uint64_t limit) { limit_ = limit; }
   std::uint64_t limit() const { return limit_; }
+  // The frames' sequence numbers lie in [first_seq, seq_end): seq_end is the next
+  // segment's first_seq, or format::max_seq_end(first_seq) (the default) while there is
+  // none. It tightens when a successor is created while this segment is read.
+  void set_seq_end(std::uint64_t seq_end) { seq_end_ = std::max(seq_end, first_seq_); }
+  std::uint64_t seq_end() const { return seq_end_; }
 
   Status next(FrameView& out);
 
@@ -64,15 +74,13 @@ class SegmentReader {
  private:
   // Makes [offset, offset + n) available; returns it, or fewer bytes at the limit.
   std::span<const std::byte> fetch(std::uint64_t offset, std::size_t n);
-  // Whether a valid, sequence-continuing frame starts at `offset`; sets its length.
-  bool valid_frame_at(std::uint64_t offset, std::uint64_t damage_start, std::size_t& frame_bytes,
-                      std::uint64_t& seq);
 
   File& file_;
   std::filesystem::path path_;
   std::uint64_t first_seq_;
   std::uint64_t pos_;
   std::uint64_t limit_;
+  std::uint64_t seq_end_;
   CorruptionReporter* reporter_;
   std::uint64_t last_seq_;
   std::uint64_t records_ = 0;
@@ -85,10 +93,11 @@ class SegmentReader {
 // The one place that dispatches on a segment's format version. Version 1 is the only
 // one so far; a later version adds its reader here and version-1 segments keep being read
 // by this one. Returns null for a version this build cannot read (the queue refuses to
-// open before it gets here).
+// open before it gets here). `seq_end`: see SegmentReader::set_seq_end.
 std::unique_ptr<SegmentReader> make_segment_reader(std::uint32_t version, File& file,
                                                    std::filesystem::path path,
-                                                   std::uint64_t first_seq, std::uint64_t limit,
+                                                   std::uint64_t first_seq, std::uint64_t seq_end,
+                                                   std::uint64_t limit,
                                                    CorruptionReporter* reporter);
 
 }  // namespace canhose::queue

@@ -3,8 +3,9 @@
 // the state directory, recovery reads whatever is on the disk.
 //
 // The input is the whole segment, header included, held in memory behind the queue's File
-// interface. Invariants checked beyond "no crash": sequence numbers only increase, every
-// record lies inside the file, and valid_end() never passes the readable range.
+// interface. Invariants checked beyond "no crash": sequence numbers only increase and stay
+// below the segment's end, every record lies inside the file, and valid_end() never
+// passes the readable range.
 
 #include <algorithm>
 #include <cstddef>
@@ -71,17 +72,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // the header's checksum to reach them. A sequence of 0 cannot be a first_seq (sequences
   // start at 1), so such a file is read as from 1.
   const std::uint64_t first_seq = std::max<std::uint64_t>(decoded.header.first_seq, 1);
+  // Read as though a successor segment started just after the most records this file
+  // can hold, so that frames numbered beyond it (issue 14) meet the range check.
+  const std::uint64_t most =
+      (size - queue::format::kSegmentHeaderSize) / queue::format::kFrameHeaderSize;
+  const std::uint64_t seq_end =
+      std::min(queue::format::max_seq_end(first_seq),
+               first_seq > ~std::uint64_t{0} - most ? ~std::uint64_t{0} : first_seq + most);
   BufferFile file(bytes);
   CountingReporter reporter;
   auto reader = queue::make_segment_reader(queue::format::kVersion1, file, "fuzz.seg", first_seq,
-                                           size, &reporter);
+                                           seq_end, size, &reporter);
   if (!reader) {
     std::abort();  // version 1 is always readable
   }
   std::uint64_t previous = first_seq - 1;
   queue::FrameView frame;
   while (reader->next(frame) == queue::SegmentReader::Status::record) {
-    if (frame.seq <= previous || frame.offset >= size || frame.payload.size() > size) {
+    if (frame.seq <= previous || frame.seq >= seq_end || frame.offset >= size ||
+        frame.payload.size() > size) {
       std::abort();
     }
     previous = frame.seq;

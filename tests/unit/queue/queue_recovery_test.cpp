@@ -140,6 +140,25 @@ TEST_F(QueueRecoveryTest, ZeroedBlockInsideTheNewestSegmentResyncs) {
   EXPECT_EQ(2 * kFrame, queue_->startup_report().corrupt_bytes);
 }
 
+TEST_F(QueueRecoveryTest, CandidateFramesAtEveryByteAfterDamageCostOnlyTheDamagedRecord) {
+  // Issue 14 (found by fuzzing): after a damaged frame in the newest segment, a plausible
+  // header of a ~1 MB frame at every byte. Recovery must find the records after them
+  // (hashing every candidate frame again took minutes: tests/bench/queue_resync_bench.cpp).
+  std::filesystem::create_directories(options_.dir);
+  const auto c = testing::crafted_segment(0x0F, 1'500'000);
+  const auto seg = testing::segment_path(options_.dir, 1);
+  spit(seg, c.bytes);
+  std::vector<std::uint64_t> expected{c.next - 2};
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    expected.push_back(c.next + i);
+  }
+  EXPECT_EQ(expected, seqs_after_reopen());
+  EXPECT_EQ(c.resume_at - c.damage_at, queue_->startup_report().corrupt_bytes);
+  EXPECT_EQ(1U, queue_->startup_report().corrupt_records);
+  EXPECT_EQ(c.bytes.size(), std::filesystem::file_size(seg)) << "valid frames follow: no tail";
+  EXPECT_EQ(c.next + 5, queue_->append(std::string_view("x")).seq);
+}
+
 TEST_F(QueueRecoveryTest, CorruptionInAnOlderSegmentLosesOnlyTheDamagedRecords) {
   options_.segment_bytes = 64 * 1024;
   write_and_close(3000);  // ~180 KB: several segments
@@ -156,6 +175,56 @@ TEST_F(QueueRecoveryTest, CorruptionInAnOlderSegmentLosesOnlyTheDamagedRecords) 
   const auto m = queue_->metrics();
   EXPECT_EQ(1U, m.read_corrupt_records);
   EXPECT_EQ(kFrame, m.read_corrupt_bytes);
+}
+
+TEST_F(QueueRecoveryTest, FrameNumberedOutsideItsSegmentIsSkippedAndCountedNotDelivered) {
+  // Issue 14 (found by fuzzing): segment 4 also holds a valid frame numbered 1000. It was
+  // delivered as 1 2 3 4 5 1000; then 10..12 were skipped as already read, new records
+  // were held back until a restart and the cursor went past next_seq.
+  std::filesystem::create_directories(options_.dir);
+  spit(testing::segment_path(options_.dir, 1), testing::segment_with(1, {1, 2, 3}));
+  spit(testing::segment_path(options_.dir, 4), testing::segment_with(4, {4, 5, 1000}));
+  spit(testing::segment_path(options_.dir, 10), testing::segment_with(10, {10, 11, 12}));
+  open();
+  std::vector<std::uint64_t> got;
+  for (const auto& r : drain(true)) {
+    got.push_back(r.seq);
+    EXPECT_EQ(payload_for(r.seq - 1, 50), testing::string_of(r.data)) << "seq " << r.seq;
+  }
+  EXPECT_EQ((std::vector<std::uint64_t>{1, 2, 3, 4, 5, 10, 11, 12}), got);
+  const auto m = queue_->metrics();
+  EXPECT_EQ(kFrame, m.read_corrupt_bytes);
+  EXPECT_EQ(1U, m.read_corrupt_records);
+  // New records are numbered above everything on disk and delivered at once.
+  EXPECT_EQ(13U, queue_->append(std::string_view("new")).seq);
+  ASSERT_TRUE(wait_durable(13));
+  const auto fresh = drain(true);
+  ASSERT_EQ(1U, fresh.size());
+  EXPECT_EQ(13U, fresh[0].seq);
+  close();
+  // The cursor stays valid: nothing comes again, no number is given twice.
+  open();
+  EXPECT_FALSE(queue_->startup_report().cursor_corrupt);
+  EXPECT_FALSE(queue_->startup_report().cursor_missing);
+  EXPECT_EQ(14U, queue_->metrics().ack_seq);
+  EXPECT_TRUE(drain(false).empty());
+  EXPECT_EQ(14U, queue_->append(std::string_view("newer")).seq);
+}
+
+TEST_F(QueueRecoveryTest, SegmentWhoseHeaderNamesAnotherFirstSequenceIsRefused) {
+  // A checksummed header that disagrees with the file name (a segment renamed or copied
+  // by hand): which of the two numbers its frames count from cannot be known.
+  write_and_close(5);
+  const auto seg = newest();
+  const std::string data = slurp(seg);
+  const auto renamed = testing::segment_path(options_.dir, 7);
+  std::filesystem::rename(seg, renamed);
+  auto r = Queue::open(io_, options_);
+  EXPECT_FALSE(r.queue);
+  EXPECT_NE(std::string::npos, r.error.find(renamed.string())) << r.error;
+  EXPECT_NE(std::string::npos, r.error.find("starts at sequence number 1")) << r.error;
+  EXPECT_NE(std::string::npos, r.error.find("move it away. Nothing was deleted.")) << r.error;
+  EXPECT_EQ(data, slurp(renamed)) << "the segment is not modified";
 }
 
 TEST_F(QueueRecoveryTest, MissingCursorRedeliversEverythingOnDisk) {

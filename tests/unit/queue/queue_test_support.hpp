@@ -1,8 +1,10 @@
 #pragma once
 // Shared by the queue tests: an in-memory File (LevelDB's StringSource habit, so frame
-// damage can be made byte by byte), a reporter that collects what it is told, and small
-// helpers to drive an io_context and to read and write whole files.
+// damage can be made byte by byte), a reporter that collects what it is told, small
+// helpers to drive an io_context and to read and write whole files, and segments built
+// with the queue's own encoders.
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,9 @@
 #include "asio/asio.hpp"
 #include "queue/corruption_reporter.hpp"
 #include "queue/file_system.hpp"
+#include "queue/frame_codec.hpp"
+#include "queue/queue_format.hpp"
+#include "queue/segment_header.hpp"
 
 namespace canhose::queue::testing {
 
@@ -106,6 +111,65 @@ inline std::string payload_for(std::uint64_t n, std::size_t size) {
   }
   s.resize(size);
   return s;
+}
+
+// A segment file's name in `dir`, as the queue names it.
+inline std::filesystem::path segment_path(const std::filesystem::path& dir,
+                                          std::uint64_t first_seq) {
+  std::string digits = std::to_string(first_seq);
+  digits.insert(0, format::kSegmentNameDigits - digits.size(), '0');
+  return dir / (digits + std::string(format::kSegmentSuffix));
+}
+
+// Frames (no segment header) of a segment starting at `first_seq`, one per entry of
+// `seqs` (any numbers, in that order), each holding payload_for(seq - 1, size), encoded as
+// the queue encodes them.
+inline std::string frames_with(std::uint64_t first_seq, const std::vector<std::uint64_t>& seqs,
+                               std::size_t size = 50) {
+  std::vector<std::byte> out;
+  for (const std::uint64_t seq : seqs) {
+    const std::string payload = payload_for(seq - 1, size);
+    append_frame(out, static_cast<std::uint32_t>(seq - first_seq),
+                 std::as_bytes(std::span(payload.data(), payload.size())));
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+// A whole version-1 segment with those frames: what a test puts on disk to give the queue
+// frames it would never write.
+inline std::string segment_with(std::uint64_t first_seq, const std::vector<std::uint64_t>& seqs,
+                                std::size_t size = 50) {
+  std::array<std::byte, format::kSegmentHeaderSize> header{};
+  encode_segment_header({format::kVersion1, first_seq, 0}, header);
+  return std::string(reinterpret_cast<const char*>(header.data()), header.size()) +
+         frames_with(first_seq, seqs, size);
+}
+
+// A segment starting at 1 as issue 14's fuzzing found it: records next - 2 and next - 1
+// (the latter damaged: a checksum mismatch), then `region` bytes of `fill`, then records
+// next .. next + after - 1, where next = 1 + fill * 0x01010101. Every offset of the region
+// holds a frame header with length fill * 0x010101 (986,895 bytes for 0x0F) numbered
+// next, which continues the sequence: every byte is a candidate for the resync.
+struct CraftedSegment {
+  std::string bytes;
+  std::uint64_t next = 0;
+  std::size_t damage_at = 0;  // offset of the damaged frame
+  std::size_t resume_at = 0;  // offset of record `next`, after the region
+};
+inline CraftedSegment crafted_segment(std::uint8_t fill, std::size_t region, int after = 5) {
+  CraftedSegment c;
+  c.next = 1 + fill * 0x01010101ULL;
+  c.bytes = segment_with(1, {c.next - 2, c.next - 1});
+  c.damage_at = c.bytes.size() - format::kFrameHeaderSize - 50;
+  c.bytes[c.damage_at + format::kFrameHeaderSize] ^= 0x01;
+  c.bytes.append(region, static_cast<char>(fill));
+  c.resume_at = c.bytes.size();
+  std::vector<std::uint64_t> seqs;
+  for (int i = 0; i < after; ++i) {
+    seqs.push_back(c.next + static_cast<std::uint64_t>(i));
+  }
+  c.bytes += frames_with(1, seqs);
+  return c;
 }
 
 }  // namespace canhose::queue::testing

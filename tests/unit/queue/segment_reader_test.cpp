@@ -44,6 +44,9 @@ class SegmentReaderTest : public ::testing::Test {
   std::vector<std::string> read_all() {
     SegmentReader reader(file_, "test.seg", kFirstSeq, format::kSegmentHeaderSize,
                          file_.contents.size(), &report_);
+    if (seq_end_) {
+      reader.set_seq_end(*seq_end_);
+    }
     std::vector<std::string> out;
     FrameView f;
     while (reader.next(f) == SegmentReader::Status::record) {
@@ -57,6 +60,7 @@ class SegmentReaderTest : public ::testing::Test {
   StringFile file_;
   CollectingReporter report_;
   std::optional<TailDamage> tail_;
+  std::optional<std::uint64_t> seq_end_;  // where the next segment starts, if any
   std::uint64_t valid_end_ = 0;
   std::uint64_t written_ = 0;
 };
@@ -196,6 +200,69 @@ TEST_F(SegmentReaderTest, ReadsOnlyUpToTheLimitAndContinuesWhenItGrows) {
   reader.set_limit(file_.contents.size());
   ASSERT_EQ(SegmentReader::Status::record, reader.next(f));
   EXPECT_EQ("second", testing::string_of(f.payload));
+}
+
+TEST_F(SegmentReaderTest, WithoutASuccessorTheFormatBoundsTheSequenceNumbers) {
+  SegmentReader reader(file_, "t", kFirstSeq, format::kSegmentHeaderSize, 0, &report_);
+  EXPECT_EQ(kFirstSeq + format::kMaxSeqDelta + 1, reader.seq_end());
+  EXPECT_EQ(~std::uint64_t{0}, format::max_seq_end(~std::uint64_t{0} - 5));
+}
+
+TEST_F(SegmentReaderTest, FrameNumberedAtOrAboveTheNextSegmentIsSkippedAndReported) {
+  // Issue 14 (found by fuzzing): a frame with a valid checksum numbered where a later
+  // segment's records are was delivered out of order. It is damage: skipped, reported.
+  write("one");
+  write("two");
+  const std::size_t stray = write("stray", kFirstSeq + 996);
+  write("three", kFirstSeq + 2);
+  seq_end_ = kFirstSeq + 10;
+  EXPECT_EQ((Records{"1000:one", "1001:two", "1002:three"}), read_all());
+  EXPECT_FALSE(tail_);
+  EXPECT_EQ(format::kFrameHeaderSize + 5, report_.bytes);
+  EXPECT_EQ(1U, report_.records);
+  EXPECT_NE(std::string::npos,
+            report_.reasons.find("sequence number 1996 outside the segment's range 1000..1009"))
+      << report_.reasons;
+  EXPECT_EQ(stray + format::kFrameHeaderSize + 5 + format::kFrameHeaderSize + 5, valid_end_);
+}
+
+TEST_F(SegmentReaderTest, FrameNumberedAtTheNextSegmentsFirstSequenceIsOutside) {
+  write("one");
+  write("two");
+  seq_end_ = kFirstSeq + 1;
+  EXPECT_EQ(Records{"1000:one"}, read_all());
+  EXPECT_EQ(format::kFrameHeaderSize + 3, report_.bytes);
+}
+
+TEST_F(SegmentReaderTest, ABoundSetWhileReadingAppliesToTheFramesNotYetRead) {
+  // The newest segment gains a successor while delivery reads it: the bound tightens.
+  write("one");
+  write("two");
+  write("late", kFirstSeq + 5);
+  SegmentReader reader(file_, "t", kFirstSeq, format::kSegmentHeaderSize, file_.contents.size(),
+                       &report_);
+  FrameView f;
+  ASSERT_EQ(SegmentReader::Status::record, reader.next(f));
+  EXPECT_EQ(kFirstSeq, f.seq);
+  reader.set_seq_end(kFirstSeq + 3);
+  ASSERT_EQ(SegmentReader::Status::record, reader.next(f));
+  EXPECT_EQ(kFirstSeq + 1, f.seq);
+  EXPECT_EQ(SegmentReader::Status::end, reader.next(f));
+  EXPECT_EQ(format::kFrameHeaderSize + 4, report_.bytes);
+  EXPECT_EQ(kFirstSeq + 1, reader.last_seq());
+}
+
+TEST_F(SegmentReaderTest, FrameOutsideTheRangeAfterDamageIsReportedToo) {
+  write("one");
+  const std::size_t damaged = write("two");
+  write("three");  // 1002: where the next segment starts
+  write("four");
+  file_.contents[damaged + 2] ^= 0x40;
+  seq_end_ = kFirstSeq + 2;
+  EXPECT_EQ(Records{"1000:one"}, read_all());
+  EXPECT_FALSE(tail_);
+  EXPECT_EQ(3 * format::kFrameHeaderSize + 3 + 5 + 4, report_.bytes);
+  EXPECT_EQ("checksum mismatch;", report_.reasons.substr(0, 18));
 }
 
 }  // namespace
