@@ -20,8 +20,8 @@ bool take(int& counter) {
 
 class FaultInjectingFile final : public File {
  public:
-  FaultInjectingFile(std::unique_ptr<File> real, std::shared_ptr<Knobs> knobs)
-      : real_(std::move(real)), knobs_(std::move(knobs)) {}
+  FaultInjectingFile(std::unique_ptr<File> real, std::shared_ptr<Knobs> knobs, bool segment)
+      : real_(std::move(real)), knobs_(std::move(knobs)), segment_(segment) {}
 
   IoResult append(std::span<const std::byte> data) override {
     {
@@ -48,7 +48,7 @@ class FaultInjectingFile final : public File {
   std::error_code sync() override {
     {
       std::lock_guard lock(knobs_->mutex);
-      if (take(knobs_->sync_failures)) {
+      if (take(knobs_->sync_failures) || (segment_ && take(knobs_->segment_sync_failures))) {
         ++knobs_->injected;
         return std::make_error_code(knobs_->sync_error);
       }
@@ -61,6 +61,7 @@ class FaultInjectingFile final : public File {
  private:
   std::unique_ptr<File> real_;
   std::shared_ptr<Knobs> knobs_;
+  bool segment_;
 };
 
 }  // namespace
@@ -87,6 +88,12 @@ void FaultInjectingFileSystem::fail_syncs(std::errc error, int count) {
   knobs_->sync_failures = count;
 }
 
+void FaultInjectingFileSystem::fail_segment_syncs(std::errc error, int count) {
+  std::lock_guard lock(knobs_->mutex);
+  knobs_->sync_error = error;
+  knobs_->segment_sync_failures = count;
+}
+
 void FaultInjectingFileSystem::fail_creates(std::errc error, int count) {
   std::lock_guard lock(knobs_->mutex);
   knobs_->create_error = error;
@@ -98,6 +105,7 @@ void FaultInjectingFileSystem::clear() {
   knobs_->append_failures = 0;
   knobs_->short_write_armed = false;
   knobs_->sync_failures = 0;
+  knobs_->segment_sync_failures = 0;
   knobs_->create_failures = 0;
 }
 
@@ -119,7 +127,7 @@ std::error_code FaultInjectingFileSystem::open(const std::filesystem::path& path
   if (auto ec = real_->open(path, mode, real)) {
     return ec;
   }
-  out = std::make_unique<FaultInjectingFile>(std::move(real), knobs_);
+  out = std::make_unique<FaultInjectingFile>(std::move(real), knobs_, path.extension() == ".seg");
   return {};
 }
 

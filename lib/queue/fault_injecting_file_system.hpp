@@ -22,6 +22,8 @@ class FaultInjectingFileSystem final : public FileSystem {
   void short_write_next(std::size_t bytes, std::errc error = std::errc::no_space_on_device);
   // The next `count` syncs fail with `error`; count < 0: until cleared.
   void fail_syncs(std::errc error, int count = -1);
+  // The same for syncs of segment files only (*.seg): the cursor's are not affected.
+  void fail_segment_syncs(std::errc error, int count = -1);
   // Creating files (OpenMode::create_truncate) fails with `error`; count < 0: until cleared.
   void fail_creates(std::errc error, int count = -1);
   void clear();
@@ -48,6 +50,7 @@ class FaultInjectingFileSystem final : public FileSystem {
     std::errc short_write_error = std::errc::no_space_on_device;
     std::errc sync_error{};
     int sync_failures = 0;
+    int segment_sync_failures = 0;
     std::errc create_error{};
     int create_failures = 0;
     std::uint64_t injected = 0;

@@ -216,6 +216,7 @@ std::string Queue::recover() {
     info.readable_bytes = info.file_bytes;
     next_seq_ = std::max(next_seq_, info.first_seq);
     disk_bytes_ += info.file_bytes;
+    info.generation = ++segment_generations_;
     segments_.push_back(std::move(info));
   }
 
@@ -540,6 +541,7 @@ bool Queue::open_reader() {
     return false;
   }
   reader_segment_ = seg.first_seq;
+  reader_generation_ = seg.generation;
   reader_ = make_segment_reader(seg.version, *reader_file_, seg.path, seg.first_seq, seq_end,
                                 seg.readable_bytes, &read_reporter_);
   if (!reader_) {
@@ -572,7 +574,8 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
       std::lock_guard lock(mutex_);
       durable = durable_seq_;
       for (std::size_t i = 0; i < segments_.size(); ++i) {
-        if (segments_[i].first_seq == reader_segment_) {
+        if (segments_[i].first_seq == reader_segment_ &&
+            segments_[i].generation == reader_generation_) {
           listed = true;
           limit = segments_[i].readable_bytes;
           seq_end = seq_end_locked(i);
@@ -968,6 +971,7 @@ bool Queue::create_segment_locked(std::unique_lock<std::mutex>& lock, std::uint6
   info.file_bytes = format::kSegmentHeaderSize;
   info.readable_bytes = format::kSegmentHeaderSize;
   info.active = true;
+  info.generation = ++segment_generations_;
   std::array<std::byte, format::kSegmentHeaderSize> header{};
   encode_segment_header({format::kVersion1, first_seq, info.created_ms}, header);
 

@@ -142,6 +142,9 @@ class Queue {
     std::uint64_t file_bytes = 0;      // bytes on disk, counted against max_bytes
     std::uint64_t readable_bytes = 0;  // readers may read up to here (durable frames)
     bool active = false;               // the worker appends to it
+    // Which file of that name: a segment abandoned empty after a disk error is removed and
+    // made again under the same name, and a reader of the old file must notice.
+    std::uint64_t generation = 0;
   };
   struct InFlight {  // 8 bytes: a draining delivery has ~32,000 records read at a time
     std::uint64_t seq : 63 = 0;
@@ -245,6 +248,7 @@ class Queue {
   // The segment delivery's reader has open and may be part way through (0: none); set on
   // the loop, read by the worker.
   std::uint64_t reading_segment_ = 0;
+  std::uint64_t segment_generations_ = 0;  // SegmentInfo::generation handed out so far
   QueueMetrics counters_;
   DiskError record_disk_error_;  // cleared when records become durable again
   DiskError cursor_disk_error_;  // cleared by the next cursor write
@@ -277,7 +281,8 @@ class Queue {
   std::vector<std::pair<std::uint64_t, std::function<void(std::error_code)>>> room_waiters_;
   std::deque<InFlight> in_flight_;  // returned by read(), not yet contiguously acknowledged
   std::uint64_t read_next_seq_ = 1;
-  std::uint64_t reader_segment_ = 0;  // first_seq of the segment reader_ reads
+  std::uint64_t reader_segment_ = 0;     // first_seq of the segment reader_ reads
+  std::uint64_t reader_generation_ = 0;  // and which file of that name it has open
   std::unique_ptr<File> reader_file_;
   std::unique_ptr<SegmentReader> reader_;
   std::optional<QueueRecord> carried_;  // read but did not fit the previous batch

@@ -485,6 +485,30 @@ TEST_F(QueueTest, ShortWriteIsCutBackAndTheRecordsRewritten) {
   EXPECT_EQ(payload_for(100000 + 4, 100), testing::string_of(all[9].data));
 }
 
+// A segment whose first fsync after its header fails holds nothing durable: it is removed
+// and made again under the same name. Delivery had the first file open (it moved on to the
+// new segment as soon as it was listed); it must read the second one. It used to go on
+// reading the removed file, find it empty, and skip the rewritten records for good.
+TEST_F(QueueTest, AReaderOfASegmentRemovedAndMadeAgainReadsTheNewFile) {
+  options_.fsync = FsyncMode::interval;
+  options_.fsync_interval = std::chrono::seconds(2);  // the window the reader opens it in
+  auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
+  open(fs);
+  append_n(700);  // 700 x 111 bytes: the 64 KiB segment rolls over into a second one
+  ASSERT_TRUE(run_until(io_, [&] { return queue_->metrics().segments == 2; }));
+  const std::uint64_t first_durable = queue_->metrics().durable_seq;
+  ASSERT_LT(first_durable, 700U) << "the second segment's records are not synced yet";
+  fs->fail_segment_syncs(std::errc::io_error, 1);
+  const auto before = drain(false);  // the first segment, then the second's header only
+  ASSERT_EQ(first_durable, before.size());
+  ASSERT_TRUE(run_until(io_, [&] { return queue_->metrics().fsync_errors >= 1; }));
+  ASSERT_TRUE(wait_durable(700));
+  const auto after = drain(false);
+  ASSERT_EQ(700U - first_durable, after.size()) << "the rewritten records are delivered";
+  EXPECT_EQ(first_durable + 1, after.front().seq);
+  EXPECT_EQ(700U, after.back().seq);
+}
+
 TEST_F(QueueTest, MemoryBufferFullDropsNewRecordsWhileTheDiskIsDown) {
   options_.memory_buffer_bytes = 2ULL * 1024 * 1024;
   auto fs = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
