@@ -10,9 +10,8 @@ namespace canhose::aws {
 
 using nlohmann::json;
 
-namespace {
-
-FirehoseError malformed(std::string what) {
+// Declared in firehose_api.hpp; shared with put_record_batch_response.cpp.
+FirehoseError malformed_response(std::string what) {
   FirehoseError e;
   e.kind = FirehoseErrorKind::malformed_response;
   e.http_status = 200;
@@ -20,17 +19,19 @@ FirehoseError malformed(std::string what) {
   return e;
 }
 
+namespace {
+
 // Parses `body` as a JSON object or says why it is not one.
 std::optional<json> parse_object(std::string_view body, FirehoseError& error,
                                  std::string_view call) {
   json value = json::parse(body, nullptr, false);
   if (value.is_discarded()) {
-    error = malformed(std::string(call) + " response is not valid JSON (" +
-                      std::to_string(body.size()) + " bytes; truncated?)");
+    error = malformed_response(std::string(call) + " response is not valid JSON (" +
+                               std::to_string(body.size()) + " bytes; truncated?)");
     return std::nullopt;
   }
   if (!value.is_object()) {
-    error = malformed(std::string(call) + " response is not a JSON object");
+    error = malformed_response(std::string(call) + " response is not a JSON object");
     return std::nullopt;
   }
   return value;
@@ -42,13 +43,13 @@ std::string string_member(const json& object, const char* key, FirehoseError& er
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) {
     if (required && error.ok()) {
-      error = malformed(std::string(where) + ": missing " + key);
+      error = malformed_response(std::string(where) + ": missing " + key);
     }
     return {};
   }
   if (!it->is_string()) {
     if (error.ok())
-      error = malformed(std::string(where) + ": " + key + " is not a string");
+      error = malformed_response(std::string(where) + ": " + key + " is not a string");
     return {};
   }
   return it->get<std::string>();
@@ -61,7 +62,7 @@ bool bool_member(const json& object, const char* key, FirehoseError& error,
     return false;
   if (!it->is_boolean()) {
     if (error.ok())
-      error = malformed(std::string(where) + ": " + key + " is not a boolean");
+      error = malformed_response(std::string(where) + ": " + key + " is not a boolean");
     return false;
   }
   return it->get<bool>();
@@ -108,7 +109,7 @@ FirehoseOutcome<PutRecordResult> parse_put_record_response(std::string_view body
   out.value.record_id = string_member(*object, "RecordId", out.error, true, "PutRecord");
   out.value.encrypted = bool_member(*object, "Encrypted", out.error, "PutRecord");
   if (out.ok() && out.value.record_id.empty()) {
-    out.error = malformed("PutRecord: empty RecordId");
+    out.error = malformed_response("PutRecord: empty RecordId");
   }
   return out;
 }
@@ -126,7 +127,7 @@ FirehoseOutcome<DeliveryStreamDescription> parse_describe_delivery_stream_respon
     return out;
   auto it = object->find("DeliveryStreamDescription");
   if (it == object->end() || !it->is_object()) {
-    out.error = malformed("DescribeDeliveryStream: DeliveryStreamDescription missing");
+    out.error = malformed_response("DescribeDeliveryStream: DeliveryStreamDescription missing");
     return out;
   }
   const json& d = *it;
@@ -153,12 +154,12 @@ FirehoseOutcome<DeliveryStreamDescription> parse_describe_delivery_stream_respon
   auto destinations = d.find("Destinations");
   if (destinations == d.end() || !destinations->is_array()) {
     if (out.error.ok())
-      out.error = malformed("DescribeDeliveryStream: Destinations missing");
+      out.error = malformed_response("DescribeDeliveryStream: Destinations missing");
     return out;
   }
   for (const auto& dest : *destinations) {
     if (!dest.is_object()) {
-      out.error = malformed("DescribeDeliveryStream: a destination is not an object");
+      out.error = malformed_response("DescribeDeliveryStream: a destination is not an object");
       return out;
     }
     v.destination_ids.push_back(string_member(dest, "DestinationId", out.error, true, where));
@@ -186,19 +187,21 @@ FirehoseOutcome<ListDeliveryStreamsResult> parse_list_delivery_streams_response(
     return out;
   auto names = object->find("DeliveryStreamNames");
   if (names == object->end() || !names->is_array()) {
-    out.error = malformed("ListDeliveryStreams: DeliveryStreamNames missing or not a list");
+    out.error =
+        malformed_response("ListDeliveryStreams: DeliveryStreamNames missing or not a list");
     return out;
   }
   for (const auto& n : *names) {
     if (!n.is_string()) {
-      out.error = malformed("ListDeliveryStreams: a stream name is not a string");
+      out.error = malformed_response("ListDeliveryStreams: a stream name is not a string");
       return out;
     }
     out.value.names.push_back(n.get<std::string>());
   }
   auto more = object->find("HasMoreDeliveryStreams");
   if (more == object->end() || !more->is_boolean()) {
-    out.error = malformed("ListDeliveryStreams: HasMoreDeliveryStreams missing or not a boolean");
+    out.error =
+        malformed_response("ListDeliveryStreams: HasMoreDeliveryStreams missing or not a boolean");
     return out;
   }
   out.value.has_more = more->get<bool>();

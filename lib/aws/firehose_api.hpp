@@ -49,6 +49,9 @@ struct PutRecordBatchResult {
   std::vector<RecordResult> records;  // one per request record, in request order
 };
 
+// A successful HTTP answer whose body is not what the API documents (`what` says how).
+FirehoseError malformed_response(std::string what);
+
 // `record_count` is the number of records sent: a response with another number of
 // entries is malformed (records could not be matched to results).
 FirehoseOutcome<PutRecordBatchResult> parse_put_record_batch_response(std::string_view body,

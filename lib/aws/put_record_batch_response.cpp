@@ -16,14 +16,6 @@
 namespace canhose::aws {
 namespace {
 
-FirehoseError malformed(std::string what) {
-  FirehoseError e;
-  e.kind = FirehoseErrorKind::malformed_response;
-  e.http_status = 200;
-  e.message = std::move(what);
-  return e;
-}
-
 // A member's last value: absent (or null), of the expected type, or of another.
 enum class Member : std::uint8_t { absent, ok, wrong_type };
 
@@ -227,47 +219,49 @@ FirehoseOutcome<PutRecordBatchResult> parse_put_record_batch_response(std::strin
   const bool valid = object ? scan_answer(in, record_count, out.value, a)
                             : in.skip_value(first) && in.next() == JsonToken::end;
   if (!valid) {
-    out.error = malformed("PutRecordBatch response is not valid JSON (" +
-                          std::to_string(body.size()) + " bytes; truncated?)");
+    out.error = malformed_response("PutRecordBatch response is not valid JSON (" +
+                                   std::to_string(body.size()) + " bytes; truncated?)");
     return out;
   }
   if (!object) {
-    out.error = malformed("PutRecordBatch response is not a JSON object");
+    out.error = malformed_response("PutRecordBatch response is not a JSON object");
     return out;
   }
   if (a.count != Member::ok) {
-    out.error = malformed("PutRecordBatch: FailedPutCount missing or not a non-negative integer");
+    out.error =
+        malformed_response("PutRecordBatch: FailedPutCount missing or not a non-negative integer");
     return out;
   }
   out.value.encrypted = a.encrypted == Member::ok && a.encrypted_value;
   if (a.list != Member::ok) {
-    out.error = malformed("PutRecordBatch: RequestResponses missing or not a list");
+    out.error = malformed_response("PutRecordBatch: RequestResponses missing or not a list");
     return out;
   }
   if (a.entries != record_count) {
-    out.error = malformed("PutRecordBatch: " + std::to_string(a.entries) + " results for " +
-                          std::to_string(record_count) + " records");
+    out.error = malformed_response("PutRecordBatch: " + std::to_string(a.entries) +
+                                   " results for " + std::to_string(record_count) + " records");
     return out;
   }
   // The DOM parser checked the entries in order and stopped at the first bad one; an
   // Encrypted that is not a boolean stopped it at the first entry that was an object.
   if (a.encrypted == Member::wrong_type && record_count > 0 && a.first_entry_is_object) {
-    out.error = malformed("PutRecordBatch: Encrypted is not a boolean");
+    out.error = malformed_response("PutRecordBatch: Encrypted is not a boolean");
     return out;
   }
   if (!a.problem.what.empty()) {
-    out.error = malformed(std::move(a.problem.what));
+    out.error = malformed_response(std::move(a.problem.what));
     return out;
   }
   // The per-record results are the truth (they say which records to resend); a
   // FailedPutCount that disagrees means the body cannot be trusted.
   if (a.count_value != a.failures) {
-    out.error = malformed("PutRecordBatch: FailedPutCount is " + std::to_string(a.count_value) +
-                          " but " + std::to_string(a.failures) + " results carry an ErrorCode");
+    out.error =
+        malformed_response("PutRecordBatch: FailedPutCount is " + std::to_string(a.count_value) +
+                           " but " + std::to_string(a.failures) + " results carry an ErrorCode");
     return out;
   }
   if (a.encrypted == Member::wrong_type) {
-    out.error = malformed("PutRecordBatch: Encrypted is not a boolean");
+    out.error = malformed_response("PutRecordBatch: Encrypted is not a boolean");
     return out;
   }
   out.value.failed_put_count = a.failures;
