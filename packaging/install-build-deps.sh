@@ -28,9 +28,13 @@ else
   echo "note: the VM tests (ctest -L vm) run on amd64 machines only; not on this $(dpkg --print-architecture) machine"
 fi
 
+# Installed for this machine's architecture (or for all): a -dev package installed only
+# for arm64 by packaging/install-cross-deps.sh does not count for the native build.
+native=$(dpkg --print-architecture)
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+  if ! dpkg-query -W -f='${db:Status-Abbrev}${Architecture}\n' "$p" 2>/dev/null |
+    grep -Eq "^ii +($native|all)\$"; then
     missing+=("$p")
   fi
 done
