@@ -27,11 +27,12 @@ struct DeliveryOptions {
   bool pack = true;
   std::uint64_t pack_bytes = 1'024'000;  // at most Firehose's 1,000 KiB per record
   // The most a record waits before it is sent (while the window has room): a batch that is
-  // not full is sent once its oldest record has waited this long. The default matches
-  // Firehose's own buffering (60 s or more before S3), so a slow box fills whole billing
-  // steps: 1 record/s of 100 bytes is billed 1.004x its bytes at 1m, 30x at 1s
-  // (docs/delivery.md "Billing"). Unpacked, every record is billed 5 KB whatever this is.
-  config::Duration flush_interval = 1min;
+  // not full is sent once its oldest record has waited this long. The default is of the
+  // order of Firehose's own buffering (60-900 s before S3), so a slow box fills whole
+  // billing steps: 1 record/s of 61 bytes is billed 1.011x its bytes at 2m, 1.38x at 1m,
+  // 46x at 1s (docs/delivery.md "Billing"). Unpacked, every record is billed 5 KB whatever
+  // this is.
+  config::Duration flush_interval = 2min;
   // Requests in flight at most (reduced automatically while throttled).
   std::uint32_t concurrency = 1;
   // Backoff between retries: full jitter between 0 and base*2^n, capped at max.
