@@ -159,40 +159,50 @@ std::vector<OutgoingBatch::Line> OutgoingBatch::take_partial_step() {
     close_open_record();
     return tail;
   }
-  // The open record's lines, decoded from the body, then the record taken out of it.
-  const FirehoseRecord open = record(entries_.size() - 1);
+  // Only the base64 from the group that holds the cut on is decoded (the lines past the
+  // cut, and the 0-2 bytes before it in that group): the whole steps before it stay
+  // encoded in the body, which is cut back to them.
+  const std::size_t index = entries_.size() - 1;
+  const Entry open = entries_.back();
+  const std::size_t groups = cut_bytes_ / 3;
+  const std::size_t offset = groups * 3;  // the record's byte that `rest` starts with
+  const std::size_t from = open.begin + kRecordOpen.size() + groups * 4;
+  std::string rest =
+      aws::crypto::base64_decode(std::string_view(*body_).substr(from, open.end - from))
+          .value();  // our own encoding, whole groups (the last 0-2 bytes are in tail_)
+  rest.append(tail_.data(), tail_size_);
+  std::vector<std::uint64_t> seqs;
+  seqs.reserve(seq_count(index));
+  for_each_seq(index, [&seqs](std::uint64_t seq) { seqs.push_back(seq); });
   std::size_t begin = cut_bytes_;
   for (std::size_t i = 0; i < after_cut_.size(); ++i) {
     const std::size_t end = after_cut_[i].end;
     tail.push_back(
-        Line{open.seqs[cut_lines_ + i], open.data.substr(begin, end - begin), after_cut_[i].since});
+        Line{seqs[cut_lines_ + i], rest.substr(begin - offset, end - begin), after_cut_[i].since});
     begin = end;
   }
-  const Entry removed = entries_.back();
-  entries_.pop_back();
-  runs_.resize(removed.first_run);
-  body_->resize(entries_.empty() ? removed.begin : removed.begin - 1);  // and its ','
-  tail_size_ = 0;
-  last_open_ = false;
   records_bytes_ -= aws::PutRecordBatchBody::encoded_record_size(size);
-  queue_records_ -= open.seqs.size();
-  payload_bytes_ -= size;
-  if (cut_lines_ > 0) {
-    // The whole steps go back in as one closed record.
-    std::string& body = *body_;
-    if (!entries_.empty()) {
-      body += ',';
-    }
-    entries_.push_back(Entry{body.size(), 0, cut_bytes_, runs_.size()});
-    body += kRecordOpen;
-    encode(std::string_view(open.data).substr(0, cut_bytes_));
-    close_open_record();
+  queue_records_ -= seqs.size() - cut_lines_;
+  payload_bytes_ -= size - cut_bytes_;
+  runs_.resize(open.first_run);
+  if (cut_lines_ == 0) {
+    // All of it goes back, and its ',' with it.
+    entries_.pop_back();
+    body_->resize(entries_.empty() ? open.begin : open.begin - 1);
+    tail_size_ = 0;
+    last_open_ = false;
+  } else {
+    // The whole steps stay, closed.
+    body_->resize(from);
+    tail_size_ = cut_bytes_ - offset;
+    std::copy_n(rest.data(), tail_size_, tail_.data());
+    entries_.back().end = from;
+    entries_.back().data_bytes = cut_bytes_;
     for (std::size_t i = 0; i < cut_lines_; ++i) {
-      add_seq(open.seqs[i], i == 0);
+      add_seq(seqs[i], i == 0);
     }
+    close_open_record();
     records_bytes_ += aws::PutRecordBatchBody::encoded_record_size(cut_bytes_);
-    queue_records_ += cut_lines_;
-    payload_bytes_ += cut_bytes_;
   }
   after_cut_.clear();
   return tail;
