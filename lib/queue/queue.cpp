@@ -592,46 +592,55 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
     }
     reader_->set_limit(limit);
     reader_->set_seq_end(seq_end);
-    FrameView frame;
-    const auto status = reader_->next(frame);
+    // As many frames as fit are read against this look (a segment's readable end only
+    // grows): no lock and no segment search per record.
+    auto status = SegmentReader::Status::record;
+    while (batch.records.size() < max_records && batch.bytes < max_bytes) {
+      FrameView frame;
+      status = reader_->next(frame);
+      if (status != SegmentReader::Status::record) {
+        break;
+      }
+      if (frame.seq < read_next_seq_) {
+        continue;  // before the cursor (or a duplicate copy of an earlier record)
+      }
+      QueueRecord r;
+      r.seq = frame.seq;
+      r.data.assign(frame.payload.begin(), frame.payload.end());
+      if (!batch.records.empty() && batch.bytes + r.data.size() > max_bytes) {
+        read_next_seq_ = r.seq + 1;
+        carried_ = std::move(r);
+        break;
+      }
+      take(std::move(r));
+    }
     if (status == SegmentReader::Status::io_error) {
       batch.error = reader_->io_error();
       log::error(kLog, "read error in segment ", reader_segment_, ": ", batch.error.message());
       reader_.reset();  // reopen and retry on the next call
       break;
     }
-    if (status == SegmentReader::Status::end) {
-      if (has_next) {
-        // Move on to the segment after this one.
-        std::lock_guard lock(mutex_);
-        auto it = std::upper_bound(
-            segments_.begin(), segments_.end(), reader_segment_,
-            [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
-        if (it == segments_.end()) {
-          break;
-        }
-        read_next_seq_ = std::max(read_next_seq_, it->first_seq);
-        reader_.reset();
-        reading_segment_ = 0;  // read to its end; open_reader() marks the next one
-        reader_segment_ = it->first_seq;
-        continue;
+    if (status != SegmentReader::Status::end) {
+      break;  // the batch is full
+    }
+    if (has_next) {
+      // Move on to the segment after this one.
+      std::lock_guard lock(mutex_);
+      auto it = std::upper_bound(
+          segments_.begin(), segments_.end(), reader_segment_,
+          [](std::uint64_t seq, const SegmentInfo& s) { return seq < s.first_seq; });
+      if (it == segments_.end()) {
+        break;
       }
-      // Everything durable has been read, even if damage hid some of it.
-      read_next_seq_ = std::max(read_next_seq_, durable + 1);
-      break;
+      read_next_seq_ = std::max(read_next_seq_, it->first_seq);
+      reader_.reset();
+      reading_segment_ = 0;  // read to its end; open_reader() marks the next one
+      reader_segment_ = it->first_seq;
+      continue;
     }
-    if (frame.seq < read_next_seq_) {
-      continue;  // before the cursor (or a duplicate copy of an earlier record)
-    }
-    QueueRecord r;
-    r.seq = frame.seq;
-    r.data.assign(frame.payload.begin(), frame.payload.end());
-    if (!batch.records.empty() && batch.bytes + r.data.size() > max_bytes) {
-      read_next_seq_ = r.seq + 1;
-      carried_ = std::move(r);
-      break;
-    }
-    take(std::move(r));
+    // Everything durable has been read, even if damage hid some of it.
+    read_next_seq_ = std::max(read_next_seq_, durable + 1);
+    break;
   }
   return batch;
 }
