@@ -1,7 +1,8 @@
 #pragma once
 // The small file interface every byte of the queue goes through, so that tests can put a
-// fault-injecting wrapper (FaultInjectingFileSystem) between the queue and the real disk.
-// Errors are values: std::error_code with the errno of the failing call.
+// fault-injecting wrapper (tests/support/fault_injecting_file_system.hpp) between the
+// queue and the real disk. Errors are values: std::error_code with the errno of the
+// failing call.
 
 #include <sys/types.h>
 

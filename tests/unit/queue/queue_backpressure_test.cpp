@@ -6,9 +6,9 @@
 
 #include "log/logger.hpp"
 #include "log/stderr_sink.hpp"
-#include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
 #include "queue_fixture.hpp"
+#include "support/fault_injecting_file_system.hpp"
 
 namespace canhose::queue {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
 #include "queue_fixture.hpp"
+#include "support/fault_injecting_file_system.hpp"
 
 namespace canhose::queue {
 namespace {

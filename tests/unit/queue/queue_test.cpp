@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "queue/cursor_file.hpp"
-#include "queue/fault_injecting_file_system.hpp"
 #include "queue/posix_file_system.hpp"
 #include "queue_fixture.hpp"
+#include "support/fault_injecting_file_system.hpp"
 
 namespace canhose::queue {
 namespace {

@@ -2,7 +2,7 @@
 // A FileSystem that forwards to a real one but can be told to fail: ENOSPC or EIO on
 // append, a short write, EIO on fsync, failure to create files. Tests use it to drive the
 // queue's error paths on real files. Thread-safe: the queue's worker thread does the I/O
-// while the test thread turns the knobs.
+// while the test thread turns the knobs. Test code only: it is not built into canhosed.
 
 #include <memory>
 #include <mutex>

@@ -1,4 +1,4 @@
-#include "queue/fault_injecting_file_system.hpp"
+#include "support/fault_injecting_file_system.hpp"
 
 #include <algorithm>
 
