@@ -420,7 +420,7 @@ TEST_F(QueueTest, FsyncErrorAbandonsTheSegmentAndRewritesItsRecordsExactlyOnce) 
   append_n(20);
   ASSERT_TRUE(wait_durable(20));
   const auto segments_before = testing::segment_files(options_.dir).size();
-  fs->fail_syncs(std::errc::io_error, 1);
+  fs->fail_segment_syncs(std::errc::io_error, 1);  // not the cursor's, which may sync first
   append_n(20, 100, 1);
   ASSERT_TRUE(wait_durable(40));
   const auto m = queue_->metrics();
