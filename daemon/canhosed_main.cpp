@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   if (!loaded.ok()) {
     log::critical("canhosed", "cannot start: ", config_path, " has ", loaded.errors.size(),
                   loaded.errors.size() == 1 ? " mistake" : " mistakes");
-    for (const config::ConfigError& e : loaded.errors) {
+    for (const base::ConfigError& e : loaded.errors) {
       log::critical("canhosed", e.to_string());
     }
     return 1;

@@ -4,16 +4,16 @@
 #include <optional>
 #include <string>
 
-#include "config/secret.hpp"
+#include "base/secret.hpp"
 
 namespace canhose::aws {
 
-// AWS credentials. The secret and the session token are config::Secret: they cannot be
+// AWS credentials. The secret and the session token are base::Secret: they cannot be
 // streamed into a log line.
 struct Credentials {
   std::string access_key_id;  // safe to log (it identifies, does not authorise)
-  config::Secret secret_access_key;
-  config::Secret session_token;  // empty for long-lived keys
+  base::Secret secret_access_key;
+  base::Secret session_token;  // empty for long-lived keys
   // When temporary credentials stop working; nullopt for long-lived keys.
   std::optional<std::chrono::system_clock::time_point> expiration;
   std::string source;  // "environment", "profile default", "iot", ...

@@ -1,5 +1,7 @@
 #include "aws/credentials_options.hpp"
 
+#include "base/mapping_reader.hpp"
+
 #include <vector>
 
 #include "aws/credentials_provider_chain.hpp"
@@ -93,6 +95,35 @@ CachedCredentialsOptions cached_credentials_options(const CredentialsOptions& op
   CachedCredentialsOptions out;
   out.refresh_before = options.refresh_before;
   return out;
+}
+
+using namespace std::chrono_literals;
+using base::between;
+using base::Duration;
+using base::MappingReader;
+
+void read_options(MappingReader& r, CredentialsOptions& c) {
+  r.choice("source", c.source,
+           {{"chain", CredentialsSource::chain},
+            {"static", CredentialsSource::static_keys},
+            {"environment", CredentialsSource::environment},
+            {"profile", CredentialsSource::profile},
+            {"iot", CredentialsSource::iot}});
+  r.value("access_key_id", c.access_key_id);
+  r.value("secret_access_key", c.secret_access_key);
+  r.value("session_token", c.session_token);
+  r.value("profile", c.profile);
+  std::string shared_file = c.shared_file.string();
+  r.value("shared_file", shared_file);
+  c.shared_file = shared_file;
+  r.value("refresh_before", c.refresh_before, between<Duration>(0s, 1h));
+  if (c.access_key_id.empty() != c.secret_access_key.empty()) {
+    r.error(c.access_key_id.empty() ? "access_key_id" : "secret_access_key",
+            "access_key_id and secret_access_key go together: set both or neither");
+  }
+  if (c.source == CredentialsSource::static_keys && c.access_key_id.empty()) {
+    r.error("source", "source: static needs access_key_id and secret_access_key");
+  }
 }
 
 }  // namespace canhose::aws

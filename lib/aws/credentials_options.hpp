@@ -8,8 +8,12 @@
 
 #include "aws/cached_credentials.hpp"
 #include "aws/credentials_provider.hpp"
-#include "config/secret.hpp"
-#include "config/units.hpp"
+#include "base/secret.hpp"
+#include "base/units.hpp"
+
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
 
 namespace canhose::aws {
 
@@ -27,12 +31,12 @@ std::optional<CredentialsSource> parse_credentials_source(std::string_view text)
 struct CredentialsOptions {
   CredentialsSource source = CredentialsSource::chain;  // credentials.source
   std::string access_key_id;                            // credentials.access_key_id
-  config::Secret secret_access_key;                     // credentials.secret_access_key
-  config::Secret session_token;                         // credentials.session_token
+  base::Secret secret_access_key;                       // credentials.secret_access_key
+  base::Secret session_token;                           // credentials.session_token
   std::string profile;                // credentials.profile ("" = $AWS_PROFILE or "default")
   std::filesystem::path shared_file;  // credentials.shared_file ("" = $AWS_SHARED_CREDENTIALS_FILE
                                       //   or ~/.aws/credentials)
-  config::Duration refresh_before = std::chrono::minutes(5);  // credentials.refresh_before
+  base::Duration refresh_before = std::chrono::minutes(5);  // credentials.refresh_before
   // The config file the static keys were read from, to warn when others can read it.
   std::filesystem::path config_file;
 };
@@ -49,5 +53,9 @@ BuiltCredentialsProvider build_credentials_provider(const CredentialsOptions& op
                                                     std::unique_ptr<CredentialsProvider> iot);
 
 CachedCredentialsOptions cached_credentials_options(const CredentialsOptions& options);
+
+// Reads the `credentials:` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, CredentialsOptions& options);
 
 }  // namespace canhose::aws

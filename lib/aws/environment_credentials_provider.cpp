@@ -14,10 +14,10 @@ std::string env(const char* name) {
 void EnvironmentCredentialsProvider::fetch(std::function<void(CredentialsResult)> done) {
   CredentialsResult result;
   std::string key_id = env("AWS_ACCESS_KEY_ID");
-  config::Secret secret(env("AWS_SECRET_ACCESS_KEY"));
-  config::Secret token(env("AWS_SESSION_TOKEN"));
+  base::Secret secret(env("AWS_SECRET_ACCESS_KEY"));
+  base::Secret token(env("AWS_SESSION_TOKEN"));
   if (token.empty()) {
-    token = config::Secret(env("AWS_SECURITY_TOKEN"));
+    token = base::Secret(env("AWS_SECURITY_TOKEN"));
   }
   if (key_id.empty() && secret.empty()) {
     result.error = std::make_error_code(std::errc::no_such_file_or_directory);

@@ -90,8 +90,8 @@ std::string HttpsExchange::authority() const {
   return endpoint_.host + ":" + std::to_string(endpoint_.port);
 }
 
-std::string HttpsExchange::timeout_text(config::Duration d) const {
-  return config::format_duration(d);
+std::string HttpsExchange::timeout_text(base::Duration d) const {
+  return base::format_duration(d);
 }
 
 void HttpsExchange::start() {
@@ -420,7 +420,7 @@ void HttpsExchange::fail(HttpPhase phase, error_code ec, const std::string& what
     result.error = error_code(asio::error::operation_aborted);
     result.message = what + ": cancelled";
   } else if (ec == beast::error::timeout) {
-    config::Duration limit{};
+    base::Duration limit{};
     switch (phase) {
       case HttpPhase::resolve:
         limit = shared_->options.timeouts.resolve;

@@ -67,7 +67,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   void finish(HttpResult result);
   bool retry_on_fresh_connection(boost::system::error_code ec);
   std::string authority() const;  // "host:port" of the endpoint, IPv6 in brackets
-  std::string timeout_text(config::Duration d) const;
+  std::string timeout_text(base::Duration d) const;
 
   std::shared_ptr<Shared> shared_;
   Endpoint endpoint_;

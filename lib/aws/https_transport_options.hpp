@@ -6,7 +6,11 @@
 #include <cstddef>
 #include <string>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
+
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
 
 namespace canhose::aws {
 
@@ -24,12 +28,12 @@ struct TlsOptions {
 // A deadline for each phase of a request. Each phase gets its own budget: a slow DNS
 // answer does not eat into the time allowed for the response.
 struct HttpTimeouts {
-  config::Duration resolve{std::chrono::seconds(10)};  // [delivery.timeouts.resolve]
-  config::Duration connect{
+  base::Duration resolve{std::chrono::seconds(10)};  // [delivery.timeouts.resolve]
+  base::Duration connect{
       std::chrono::seconds(10)};  // [delivery.timeouts.connect] TCP + proxy CONNECT
-  config::Duration handshake{std::chrono::seconds(10)};  // [delivery.timeouts.handshake] TLS
+  base::Duration handshake{std::chrono::seconds(10)};  // [delivery.timeouts.handshake] TLS
   // Writing the request and reading the whole response [delivery.timeouts.request].
-  config::Duration request{std::chrono::seconds(30)};
+  base::Duration request{std::chrono::seconds(30)};
 };
 
 struct HttpsTransportOptions {
@@ -46,10 +50,15 @@ struct HttpsTransportOptions {
   // connection reuse off.
   std::size_t pool_size = 2;
   // [delivery.idle_timeout] An idle pooled connection older than this is closed.
-  config::Duration idle_timeout{std::chrono::seconds(30)};
+  base::Duration idle_timeout{std::chrono::seconds(30)};
   // Bounded memory: a response whose body or header exceeds these fails with a clear error.
   std::size_t max_response_body = 1024 * 1024;
   std::size_t max_response_header = 16 * 1024;
 };
+
+// Reads the `delivery:` keys of the HTTPS client (ca_file, proxy, no_proxy, timeouts, pool),
+// in the `` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, HttpsTransportOptions& options);
 
 }  // namespace canhose::aws

@@ -175,8 +175,8 @@ CredentialsResult IotCredentialsProvider::parse_response(const HttpResult& resul
   }
   CredentialsResult ok;
   ok.credentials.access_key_id = c["accessKeyId"].get<std::string>();
-  ok.credentials.secret_access_key = config::Secret(c["secretAccessKey"].get<std::string>());
-  ok.credentials.session_token = config::Secret(c["sessionToken"].get<std::string>());
+  ok.credentials.secret_access_key = base::Secret(c["secretAccessKey"].get<std::string>());
+  ok.credentials.session_token = base::Secret(c["sessionToken"].get<std::string>());
   ok.credentials.expiration = *expiration;
   ok.credentials.source = "iot";
   return ok;

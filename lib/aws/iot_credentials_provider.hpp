@@ -11,7 +11,7 @@
 // The request is not SigV4-signed: the client certificate is the authentication. The
 // provider has its own HttpsTransport (its own TLS context with the client certificate);
 // refreshing before expiry is CachedCredentials' job. Secrets are parsed straight into
-// config::Secret and never logged; error messages quote only the service's "message".
+// base::Secret and never logged; error messages quote only the service's "message".
 
 #include <functional>
 #include <memory>
@@ -21,6 +21,10 @@
 #include "aws/credentials_provider.hpp"
 #include "aws/http_transport.hpp"
 #include "aws/https_transport_options.hpp"
+
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
 
 namespace canhose::aws {
 
@@ -65,5 +69,9 @@ class IotCredentialsProvider final : public CredentialsProvider {
   IotCredentialsOptions options_;
   Endpoint endpoint_;
 };
+
+// Reads the `credentials.iot` section of canhose.yaml into `options` (defaults: what it holds);
+// each mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, IotCredentialsOptions& options);
 
 }  // namespace canhose::aws

@@ -84,11 +84,11 @@ void ProfileCredentialsProvider::fetch(std::function<void(CredentialsResult)> do
   };
   CredentialsResult result;
   result.credentials.access_key_id = value("aws_access_key_id");
-  result.credentials.secret_access_key = config::Secret(value("aws_secret_access_key"));
+  result.credentials.secret_access_key = base::Secret(value("aws_secret_access_key"));
   std::string token = value("aws_session_token");
   if (token.empty())
     token = value("aws_security_token");
-  result.credentials.session_token = config::Secret(std::move(token));
+  result.credentials.session_token = base::Secret(std::move(token));
   result.credentials.source = "profile " + profile + " in " + path.string();
   if (result.credentials.access_key_id.empty() || result.credentials.secret_access_key.empty()) {
     done(failure(std::errc::invalid_argument,

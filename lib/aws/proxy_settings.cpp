@@ -200,9 +200,9 @@ std::optional<ProxySettings> ProxySettings::parse(const std::string& url_text,
       error = "proxy user name contains ':' (Basic authentication cannot carry it)";
       return std::nullopt;
     }
-    address.authorization = config::Secret("Basic " + base64(*user + ":" + *password));
-    config::Secret wipe_user(std::move(*user));
-    config::Secret wipe_password(std::move(*password));
+    address.authorization = base::Secret("Basic " + base64(*user + ":" + *password));
+    base::Secret wipe_user(std::move(*user));
+    base::Secret wipe_password(std::move(*password));
     rest = rest.substr(at + 1);
   }
   if (auto path = rest.find_first_of("/?#"); path != std::string::npos) {

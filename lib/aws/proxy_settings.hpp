@@ -4,7 +4,7 @@
 // options or from HTTPS_PROXY / https_proxy, with NO_PROXY / no_proxy exceptions.
 //
 // Proxy credentials from the URL ("http://user:pw@host:3128") are kept as a ready
-// Proxy-Authorization value in a config::Secret: they can never reach a log line.
+// Proxy-Authorization value in a base::Secret: they can never reach a log line.
 // display() shows the proxy without them.
 
 #include <cstdint>
@@ -12,15 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "config/secret.hpp"
+#include "base/secret.hpp"
 
 namespace canhose::aws {
 
 struct ProxyAddress {
   std::string host;
   std::uint16_t port = 0;
-  config::Secret authorization;  // "Basic dXNlcjpwdw==" or empty
-  std::string display() const;   // "10.0.0.1:3128" (never the credentials)
+  base::Secret authorization;   // "Basic dXNlcjpwdw==" or empty
+  std::string display() const;  // "10.0.0.1:3128" (never the credentials)
 };
 
 class ProxySettings {

@@ -134,7 +134,7 @@ void ServerTextRedactor::add_literal(std::string_view secret) {
     return;
   }
   literals_.emplace_back(std::string(secret));
-  config::Secret encoded(SigV4Signer::uri_encode(secret, false));
+  base::Secret encoded(SigV4Signer::uri_encode(secret, false));
   if (!(encoded == literals_.back())) {
     literals_.push_back(std::move(encoded));
   }
@@ -142,7 +142,7 @@ void ServerTextRedactor::add_literal(std::string_view secret) {
 
 std::string ServerTextRedactor::redact(std::string_view text) const {
   std::string out(text);
-  for (const config::Secret& literal : literals_) {
+  for (const base::Secret& literal : literals_) {
     replace_all(out, literal.reveal());
   }
   std::string result;
@@ -176,7 +176,7 @@ std::string ServerTextRedactor::redact(std::string_view text) const {
     ++i;
   }
   // `out` held the secrets' text before the literal pass; it is scrubbed with them.
-  config::Secret scrub(std::move(out));
+  base::Secret scrub(std::move(out));
   return result;
 }
 

@@ -4,7 +4,7 @@
 // what they were sent: Firehose's InvalidSignatureException quotes the canonical request,
 // "x-amz-security-token:<the session token>" included, and a proxy or a load balancer may
 // echo headers in its error page. Credentials never leave the process in any other way
-// (config::Secret cannot be streamed), so this is where they could come back in.
+// (base::Secret cannot be streamed), so this is where they could come back in.
 //
 // Redacted, each replaced by "<redacted>":
 // - the exact secret access key and session token the request was signed with (and their
@@ -44,7 +44,7 @@ class ServerTextRedactor {
   // message would hide the message, and real AWS secrets are 40 characters or more.
   static constexpr std::size_t min_literal_length = 8;
   void add_literal(std::string_view secret);
-  std::vector<config::Secret> literals_;
+  std::vector<base::Secret> literals_;
 };
 
 }  // namespace canhose::aws

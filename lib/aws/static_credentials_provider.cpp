@@ -1,6 +1,6 @@
 #include "aws/static_credentials_provider.hpp"
 
-#include "config/file_modes.hpp"
+#include "base/file_modes.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::aws {
@@ -24,7 +24,7 @@ void StaticCredentialsProvider::fetch(std::function<void(CredentialsResult)> don
 }
 
 bool warn_if_readable_by_others(const std::filesystem::path& path) {
-  const std::string problem = config::credentials_file_mode_problem(path);
+  const std::string problem = base::credentials_file_mode_problem(path);
   if (problem.empty()) {
     return false;
   }

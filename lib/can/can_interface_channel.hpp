@@ -61,9 +61,9 @@ class CanInterfaceChannel {
   asio::io_context& io_;
   CanInterfaceOptions options_;
   CanFrameReaderOptions reader_options_;
-  config::Duration retry_initial_;
-  config::Duration retry_max_;
-  config::Duration retry_delay_;
+  base::Duration retry_initial_;
+  base::Duration retry_max_;
+  base::Duration retry_delay_;
   CanChannelOpener& opener_;
   FrameBatchHandler on_frames_;
   CanInterfaceController controller_;

@@ -9,6 +9,10 @@
 
 #include "can/can_filter.hpp"
 
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
+
 namespace canhose::can {
 
 struct ReplayOptions {
@@ -33,5 +37,9 @@ std::optional<double> parse_replay_speed(std::string_view text);
 
 // Empty when valid, else one message per problem.
 std::vector<std::string> validate(const ReplayOptions& options);
+
+// Reads the `sources.replay` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, ReplayOptions& options);
 
 }  // namespace canhose::can

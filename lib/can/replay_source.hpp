@@ -31,7 +31,7 @@
 #include "can/can_filter.hpp"
 #include "can/candump_file_reader.hpp"
 #include "can/replay_options.hpp"
-#include "service/component.hpp"
+#include "lifecycle/component.hpp"
 
 namespace canhose::can {
 
@@ -51,7 +51,7 @@ struct FlowControl {
   std::function<void(std::function<void()> resume)> wait_for_room;
 };
 
-class ReplaySource final : public service::Component {
+class ReplaySource final : public lifecycle::Component {
  public:
   // Throws std::invalid_argument when the options are invalid.
   ReplaySource(asio::io_context& io, ReplayOptions options, FrameBatchHandler on_frames);

@@ -8,11 +8,11 @@
 
 #include "asio/asio.hpp"
 #include "can/can_interface_channel.hpp"
-#include "service/component.hpp"
+#include "lifecycle/component.hpp"
 
 namespace canhose::can {
 
-class SocketCanSource final : public service::Component {
+class SocketCanSource final : public lifecycle::Component {
  public:
   // Throws std::invalid_argument when the options are invalid (start-up config failure).
   // `opener` must outlive the source.

@@ -10,7 +10,7 @@ std::optional<CommandConfig> load_command_config(const std::string& command,
   config::LoadResult loaded = config::load_config_file(path);
   if (!loaded.ok()) {
     std::fprintf(err, "%s: cannot use the configuration %s:\n%s", command.c_str(), path.c_str(),
-                 config::format_errors(loaded.errors).c_str());
+                 base::format_errors(loaded.errors).c_str());
     std::fprintf(err, "Pass --config FILE to use another file.\n");
     return std::nullopt;
   }

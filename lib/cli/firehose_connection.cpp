@@ -6,7 +6,7 @@
 namespace canhose::cli {
 
 FirehoseConnection::FirehoseConnection(const config::Config& config)
-    : io_(1), aws_(service::make_aws_client(io_.get_executor(), config)) {}
+    : io_(1), aws_(aws::make_aws_client(io_.get_executor(), config::aws_client_options(config))) {}
 
 FirehoseConnection::~FirehoseConnection() {
   // Nothing may complete into a destroyed client: close the transport, stop refreshes,

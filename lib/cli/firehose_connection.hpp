@@ -10,10 +10,10 @@
 #include <string_view>
 
 #include "asio/asio.hpp"
+#include "aws/aws_client.hpp"
 #include "aws/firehose_error.hpp"
 #include "aws/server_text_redactor.hpp"
-#include "config/config.hpp"
-#include "service/aws_client.hpp"
+#include "config/aws_client_options.hpp"
 
 namespace canhose::cli {
 
@@ -45,7 +45,7 @@ class FirehoseConnection {
 
  private:
   asio::io_context io_;
-  std::unique_ptr<service::AwsClient> aws_;  // built exactly as canhosed builds it
+  std::unique_ptr<aws::AwsClient> aws_;  // built exactly as canhosed builds it
 };
 
 }  // namespace canhose::cli

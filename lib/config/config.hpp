@@ -9,9 +9,9 @@
 #include "aws/credentials_options.hpp"
 #include "aws/https_transport_options.hpp"
 #include "aws/iot_credentials_provider.hpp"
+#include "base/units.hpp"
 #include "can/can_options.hpp"
 #include "can/replay_options.hpp"
-#include "config/units.hpp"
 #include "dbc/dbc_options.hpp"
 #include "delivery/delivery_options.hpp"
 #include "gps/gpsd_options.hpp"
@@ -36,9 +36,9 @@ struct ServiceConfig {
   // Where the queue, the delivery cursor and dead letters live. Must survive reboots.
   std::filesystem::path state_dir = "/var/lib/canhose";
   // On SIGTERM: how long in-flight work may take to finish before canhosed exits.
-  Duration shutdown_grace = 10s;
+  base::Duration shutdown_grace = 10s;
   // How often the one-line status (systemd STATUS=, the log at debug) is refreshed.
-  Duration status_interval = 10s;
+  base::Duration status_interval = 10s;
 };
 
 struct LogConfig {
@@ -46,7 +46,7 @@ struct LogConfig {
   // The same message from the same component at most `rate_limit_burst` times per
   // `rate_limit_interval`; the rest are counted and the count is logged.
   std::uint32_t rate_limit_burst = 10;
-  Duration rate_limit_interval = 30s;
+  base::Duration rate_limit_interval = 30s;
 };
 
 struct MetricsConfig {

@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "base/file_modes.hpp"
 #include "config/config_loader.hpp"
-#include "config/file_modes.hpp"
 
 namespace canhose::config {
 
@@ -13,7 +13,7 @@ std::vector<std::string> state_directory_warnings(const Config& config) {
        {std::pair{config.service.state_dir, "service.state_dir"},
         std::pair{config.queue.dir, "the queue directory"},
         std::pair{config.delivery.dead_letter_dir, "the dead-letter directory"}}) {
-    if (std::string problem = state_directory_mode_problem(dir, what); !problem.empty()) {
+    if (std::string problem = base::state_directory_mode_problem(dir, what); !problem.empty()) {
       warnings.push_back(std::move(problem));
     }
   }
@@ -27,7 +27,7 @@ int check_config_file(const std::filesystem::path& path, std::FILE* out, std::FI
     const auto& credentials = result.config.credentials;
     if (!credentials.access_key_id.empty() || !credentials.secret_access_key.empty() ||
         !credentials.session_token.empty()) {
-      if (std::string problem = credentials_file_mode_problem(path); !problem.empty()) {
+      if (std::string problem = base::credentials_file_mode_problem(path); !problem.empty()) {
         std::fprintf(err, "warning: %s\n", problem.c_str());
       }
     }
@@ -37,7 +37,7 @@ int check_config_file(const std::filesystem::path& path, std::FILE* out, std::FI
     std::fputs("ok\n", out);
     return 0;
   }
-  std::fputs(format_errors(result.errors).c_str(), err);
+  std::fputs(base::format_errors(result.errors).c_str(), err);
   std::fprintf(err, "%zu %s in %s\n", result.errors.size(),
                result.errors.size() == 1 ? "mistake" : "mistakes", path.c_str());
   return 1;

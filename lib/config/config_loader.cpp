@@ -7,17 +7,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/mapping_reader.hpp"
 #include "config/config_schema.hpp"
-#include "config/mapping_reader.hpp"
 
 namespace canhose::config {
 namespace {
 
-LoadResult read_document(const YAML::Node& document, ReaderContext& context) {
+LoadResult read_document(const YAML::Node& document, base::ReaderContext& context) {
   LoadResult result;
   {
     // The reader reports unknown keys when it goes out of scope, before finalize().
-    MappingReader root(context, document, "", "");
+    base::MappingReader root(context, document, "", "");
     read_config(root, result.config);
   }
   context.finalize();
@@ -36,7 +36,7 @@ std::string host_name() {
 }  // namespace
 
 LoadResult parse_config_text(std::string_view text, const std::string& file_label) {
-  ReaderContext context(file_label);
+  base::ReaderContext context(file_label);
   YAML::Node document;
   try {
     document = YAML::Load(std::string(text));
@@ -55,12 +55,12 @@ LoadResult load_config_file(const std::filesystem::path& path) {
   if (!in) {
     const int err = errno;
     LoadResult result;
-    result.errors.push_back(
-        ConfigError{path.string(),
-                    0,
-                    0,
-                    {},
-                    std::string("cannot read the configuration file: ") + std::strerror(err)});
+    result.errors.push_back(base::ConfigError{
+        path.string(),
+        0,
+        0,
+        {},
+        std::string("cannot read the configuration file: ") + std::strerror(err)});
     return result;
   }
   std::ostringstream text;
@@ -75,9 +75,9 @@ LoadResult load_config_file(const std::filesystem::path& path) {
 }
 
 std::set<std::string> known_config_keys() {
-  ReaderContext context("<schema>");
+  base::ReaderContext context("<schema>");
   {
-    MappingReader root(context, YAML::Node(YAML::NodeType::Undefined), "", "");
+    base::MappingReader root(context, YAML::Node(YAML::NodeType::Undefined), "", "");
     Config scratch;
     read_config(root, scratch);
   }

@@ -5,16 +5,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/config_error.hpp"
 #include "config/config.hpp"
-#include "config/config_error.hpp"
 
 namespace canhose::config {
 
 inline constexpr const char* kDefaultConfigPath = "/etc/canhose/canhose.yaml";
 
 struct LoadResult {
-  Config config;        // meaningful only when ok()
-  ConfigErrors errors;  // every mistake found, not just the first
+  Config config;              // meaningful only when ok()
+  base::ConfigErrors errors;  // every mistake found, not just the first
   bool ok() const { return errors.empty(); }
 };
 

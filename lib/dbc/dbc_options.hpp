@@ -5,6 +5,10 @@
 
 #include "dbc/dbc_decoder.hpp"
 
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
+
 namespace canhose::dbc {
 
 struct DbcOptions {
@@ -17,5 +21,9 @@ struct DbcOptions {
 
   DbcDecoderOptions decoder_options() const { return DbcDecoderOptions{j1939}; }
 };
+
+// Reads `sources.can.dbc_file` and `sources.can.j1939` into `options`; each mistake is
+// reported on the reader with its key.
+void read_options(base::MappingReader& reader, DbcOptions& options);
 
 }  // namespace canhose::dbc

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.hpp"
-#include "config/file_modes.hpp"
+#include "base/file_modes.hpp"
 
 namespace canhose::delivery {
 namespace {
@@ -74,8 +74,7 @@ void DeadLetterFile::append(DeadLetter letter, std::function<void(std::error_cod
 
 std::error_code DeadLetterFile::write_line(const std::string& line) {
   // Explicit modes: std::filesystem::create_directories gave 0777 under umask 000.
-  if (std::error_code ec =
-          config::create_private_directories(dir_, config::private_directory_mode)) {
+  if (std::error_code ec = base::create_private_directories(dir_, base::private_directory_mode)) {
     return ec;
   }
   struct stat st {};
@@ -88,7 +87,7 @@ std::error_code DeadLetterFile::write_line(const std::string& line) {
     }
   }
   const int fd =
-      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, config::private_file_mode);
+      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, base::private_file_mode);
   if (fd < 0) {
     return last_error();
   }

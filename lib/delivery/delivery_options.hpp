@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <string>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
+
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
 
 namespace canhose::delivery {
 
@@ -32,19 +36,23 @@ struct DeliveryOptions {
   // billing steps: 1 record/s of 61 bytes is billed 1.011x its bytes at 2m, 1.38x at 1m,
   // 46x at 1s (docs/delivery.md "Billing"). Unpacked, every record is billed 5 KB whatever
   // this is.
-  config::Duration flush_interval = 2min;
+  base::Duration flush_interval = 2min;
   // Requests in flight at most (reduced automatically while throttled).
   std::uint32_t concurrency = 1;
   // Backoff between retries: full jitter between 0 and base*2^n, capped at max.
-  config::Duration retry_base = 100ms;
-  config::Duration retry_max = 60s;
+  base::Duration retry_base = 100ms;
+  base::Duration retry_max = 60s;
   // While the stream is missing or access is denied: how often to try again.
-  config::Duration permanent_error_retry = 5min;
+  base::Duration permanent_error_retry = 5min;
   // Records Firehose rejects as invalid are kept here (JSON lines), never discarded.
   std::filesystem::path dead_letter_dir = "/var/lib/canhose/dead-letter";
   std::uint64_t dead_letter_max_bytes = 64ULL << 20;
   // How often a one-line delivery summary is logged (info).
-  config::Duration summary_interval = 5min;
+  base::Duration summary_interval = 5min;
 };
+
+// Reads the `delivery:` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, DeliveryOptions& options);
 
 }  // namespace canhose::delivery

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "aws/put_record_batch_body.hpp"
-#include "config/config.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::delivery {
@@ -73,7 +72,7 @@ void FirehoseDelivery::start() {
                 ? "packing lines into records of up to " + std::to_string(options_.pack_bytes) +
                       " bytes, sent in whole 5 KB billing steps"
                 : "one record per line",
-            ", each within ", config::format_duration(options_.flush_interval), ", concurrency ",
+            ", each within ", base::format_duration(options_.flush_interval), ", concurrency ",
             options_.concurrency, ")");
   log_summary();
   pump();
@@ -266,7 +265,7 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
   if (paused_reason_.empty()) {
     log::error(kLog, "delivery paused: ", e.describe(), ". ", hint_for(e.kind),
                ". Records keep queueing on disk; retrying every ",
-               config::format_duration(options_.permanent_error_retry));
+               base::format_duration(options_.permanent_error_retry));
   }
   paused_reason_ = e.describe();
   retry_later(std::move(batch), options_.permanent_error_retry);
@@ -449,10 +448,9 @@ void FirehoseDelivery::maybe_finish_stop() {
   }
 }
 
-void FirehoseDelivery::reconfigure(const config::Config& old_config,
-                                   const config::Config& new_config) {
-  const DeliveryOptions& next = new_config.delivery;
-  if (next.stream != old_config.delivery.stream) {
+void FirehoseDelivery::reconfigure(const DeliveryOptions& old_options,
+                                   const DeliveryOptions& next) {
+  if (next.stream != old_options.stream) {
     log::notice(kLog, "delivery.stream is now ", next.stream,
                 " (batches already built keep the old one)");
   }
@@ -467,10 +465,10 @@ void FirehoseDelivery::reconfigure(const config::Config& old_config,
   if (next.retry_base != options_.retry_base || next.retry_max != options_.retry_max) {
     options_.retry_base = next.retry_base;
     options_.retry_max = next.retry_max;
-    backoff_ = Backoff(next.retry_base, next.retry_max);
+    backoff_ = base::Backoff(next.retry_base, next.retry_max);
   }
-  if (next.dead_letter_dir != old_config.delivery.dead_letter_dir ||
-      next.dead_letter_max_bytes != old_config.delivery.dead_letter_max_bytes) {
+  if (next.dead_letter_dir != old_options.dead_letter_dir ||
+      next.dead_letter_max_bytes != old_options.dead_letter_max_bytes) {
     log::warning(kLog, "the dead-letter settings take effect after a restart");
   }
   if (!paused_reason_.empty()) {
@@ -509,7 +507,7 @@ void FirehoseDelivery::log_summary() {
               " requests, ", counters_.requests_failed, " failed requests, ",
               counters_.record_failures, " record failures, ", counters_.dead_lettered,
               " dead letters; queue ", q.records_queued, " records, oldest ",
-              config::format_duration(q.oldest_unacked_age));
+              base::format_duration(q.oldest_unacked_age));
     log_summary();
   });
 }

@@ -37,14 +37,14 @@
 
 #include "asio/asio.hpp"
 #include "aws/firehose_api.hpp"
-#include "delivery/backoff.hpp"
+#include "base/backoff.hpp"
 #include "delivery/dead_letter_file.hpp"
 #include "delivery/delivery_options.hpp"
 #include "delivery/outgoing_batch.hpp"
 #include "delivery/send_window.hpp"
+#include "lifecycle/component.hpp"
 #include "metrics/metric_family.hpp"
 #include "queue/queue.hpp"
-#include "service/component.hpp"
 
 namespace canhose::delivery {
 
@@ -63,7 +63,7 @@ struct DeliveryCounters {
   std::uint64_t dead_letter_errors = 0;  // dead-letter writes that failed (record kept)
 };
 
-class FirehoseDelivery final : public service::Component {
+class FirehoseDelivery final : public lifecycle::Component {
  public:
   using Outcome = aws::FirehoseOutcome<aws::PutRecordBatchResult>;
   // Sends one PutRecordBatch body; completes on the event loop. In the daemon this is
@@ -86,7 +86,9 @@ class FirehoseDelivery final : public service::Component {
   void start() override;
   void async_stop(std::chrono::steady_clock::time_point deadline,
                   std::function<void()> done) override;
-  void reconfigure(const config::Config& old_config, const config::Config& new_config) override;
+  // A reloaded configuration (SIGHUP): stream, packing, flush, concurrency and retry
+  // settings apply now; a changed dead-letter setting is logged as needing a restart.
+  void reconfigure(const DeliveryOptions& old_options, const DeliveryOptions& next);
   std::string status() const override;
 
   const DeliveryCounters& counters() const { return counters_; }
@@ -139,7 +141,7 @@ class FirehoseDelivery final : public service::Component {
   queue::Queue& queue_;
   DeliveryOptions options_;
   SendSharedBatch send_;
-  Backoff backoff_;
+  base::Backoff backoff_;
   SendWindow window_;
   DeadLetterFile dead_letters_;
   asio::steady_timer timer_;

@@ -4,10 +4,10 @@
 
 namespace canhose::delivery {
 
-SendWindow::SendWindow(std::uint32_t max_window, config::Duration min_spacing_step,
-                       config::Duration max_spacing)
+SendWindow::SendWindow(std::uint32_t max_window, base::Duration min_spacing_step,
+                       base::Duration max_spacing)
     : max_window_(std::max<std::uint32_t>(1, max_window)),
-      step_(std::max(min_spacing_step, config::Duration(1))),
+      step_(std::max(min_spacing_step, base::Duration(1))),
       max_spacing_(std::max(max_spacing, step_)),
       window_(max_window_) {}
 
@@ -24,7 +24,7 @@ void SendWindow::on_success() {
   if (spacing_.count() > 0) {
     spacing_ /= 2;
     if (spacing_ < step_) {
-      spacing_ = config::Duration(0);
+      spacing_ = base::Duration(0);
     }
     return;
   }

@@ -12,17 +12,16 @@
 
 #include <cstdint>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
 
 namespace canhose::delivery {
 
 class SendWindow {
  public:
-  SendWindow(std::uint32_t max_window, config::Duration min_spacing_step,
-             config::Duration max_spacing);
+  SendWindow(std::uint32_t max_window, base::Duration min_spacing_step, base::Duration max_spacing);
 
   std::uint32_t window() const { return window_; }
-  config::Duration spacing() const { return spacing_; }
+  base::Duration spacing() const { return spacing_; }
   bool throttled() const { return spacing_.count() > 0 || window_ < max_window_; }
 
   void on_success();
@@ -32,11 +31,11 @@ class SendWindow {
 
  private:
   std::uint32_t max_window_;
-  config::Duration step_;
-  config::Duration max_spacing_;
+  base::Duration step_;
+  base::Duration max_spacing_;
   std::uint32_t window_;
   std::uint32_t successes_in_window_ = 0;
-  config::Duration spacing_{0};
+  base::Duration spacing_{0};
 };
 
 }  // namespace canhose::delivery

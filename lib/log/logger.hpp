@@ -3,7 +3,7 @@
 //
 //   log::warning("queue", "segment ", n, " ends in a torn record; ", bytes, " bytes dropped");
 //
-// Arguments are streamed, so a config::Secret cannot be passed (it has no operator<<).
+// Arguments are streamed, so a base::Secret cannot be passed (it has no operator<<).
 // Messages below the configured level cost one comparison. Identical messages from the
 // same component are rate-limited (RepeatLimiter); suppressed repeats are reported as a
 // count, with the message's severity, in a line that ends with it:

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "asio/asio.hpp"
+#include "lifecycle/component.hpp"
 #include "metrics/metric_family.hpp"
 #include "metrics/metric_registry.hpp"
-#include "service/component.hpp"
 
 namespace canhose::metrics {
 
@@ -45,7 +45,7 @@ struct MetricsServerOptions {
 };
 
 // Sessions hold a reference to the server: it must outlive the io_context's last run.
-class MetricsServer final : public service::Component {
+class MetricsServer final : public lifecycle::Component {
  public:
   MetricsServer(asio::io_context& io, const MetricRegistry& registry, ListenAddress address,
                 MetricsServerOptions options = {});

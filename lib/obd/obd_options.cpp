@@ -1,5 +1,7 @@
 #include "obd/obd_options.hpp"
 
+#include "base/mapping_reader.hpp"
+
 #include <set>
 #include <sstream>
 
@@ -49,6 +51,61 @@ std::string check_options(const ObdOptions& o) {
     }
   }
   return e.str();
+}
+
+using namespace std::chrono_literals;
+using base::between;
+using base::Duration;
+using base::MappingReader;
+
+void read_options(MappingReader& r, ObdOptions& c) {
+  r.value("enabled", c.enabled);
+  r.value("interface", c.interface);
+  r.list<PidPoll>("pids", c.pids, [](MappingReader& p, PidPoll& poll) {
+    std::string pid;
+    p.value("pid", pid, [](const std::string& text) -> std::optional<std::string> {
+      if (find_pid(text) != nullptr) {
+        return std::nullopt;
+      }
+      unsigned long number = 0;
+      std::size_t used = 0;
+      try {
+        number = std::stoul(text, &used, 0);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == text.size() && number <= 0xFF &&
+          find_pid(static_cast<std::uint8_t>(number)) != nullptr) {
+        return std::nullopt;
+      }
+      return std::string(
+          "expected a mode 01 PID canhose decodes, by name (speed, rpm, coolant_temp, maf, "
+          "fuel_rate, ...) or number (0x0D); see docs/obd.md");
+    });
+    if (const PidDefinition* by_name = find_pid(pid)) {
+      poll.pid = by_name->pid;
+    } else if (!pid.empty()) {
+      try {
+        poll.pid = static_cast<std::uint8_t>(std::stoul(pid, nullptr, 0));
+      } catch (const std::exception&) {
+        poll.pid = 0;
+      }
+    } else {
+      p.error("pid", "every entry needs a pid");
+    }
+    p.value("period", poll.period, between<Duration>(10ms, 1h));
+  });
+  r.value("response_timeout", c.response_timeout, between<Duration>(1ms, 10s));
+  r.value("pending_timeout", c.pending_timeout, between<Duration>(1ms, 1min));
+  r.value("vin_read", c.vin_read);
+  r.choice("fuel_type", c.fuel_type,
+           {{"gasoline", FuelType::gasoline}, {"diesel", FuelType::diesel}});
+  r.value("co2", c.co2);
+  if (c.enabled) {
+    if (const std::string problem = check_options(c); !problem.empty()) {
+      r.error("pids", problem);
+    }
+  }
 }
 
 }  // namespace canhose::obd

@@ -9,6 +9,10 @@
 
 #include "obd/co2_estimator.hpp"
 
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
+
 namespace canhose::obd {
 
 struct PidPoll {
@@ -56,5 +60,9 @@ struct ObdOptions {
 
 // Empty when the options are usable, otherwise what is wrong (for a start-up error).
 std::string check_options(const ObdOptions& options);
+
+// Reads the `sources.obd` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, ObdOptions& options);
 
 }  // namespace canhose::obd

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
 #include "log/logger.hpp"
 #include "obd/isotp_pci.hpp"
 #include "obd/negative_response.hpp"
@@ -359,7 +359,7 @@ void ObdPoller::finish_discovery(const Exchange& x) {
     if (!discovery_silence_logged_) {
       log::notice("obd", "no ECU answers on ", hex(options_.request_id, 3),
                   " (ignition off?); asking again with backoff up to ",
-                  config::format_duration(options_.discovery_retry_max));
+                  base::format_duration(options_.discovery_retry_max));
       discovery_silence_logged_ = true;
     }
     schedule_timer_.expires_after(discovery_retry_);
@@ -449,7 +449,7 @@ void ObdPoller::finish_pid(const Exchange& x) {
     }
     if (e.failures >= options_.failures_before_backoff) {
       log::notice("obd", "PID ", describe_pid(d.pid), " answers again; polling every ",
-                  config::format_duration(e.period));
+                  base::format_duration(e.period));
     }
     e.failures = 0;
     e.due = next;
@@ -473,7 +473,7 @@ void ObdPoller::finish_pid(const Exchange& x) {
     }
     log::warning("obd", "PID ", describe_pid(d.pid), " failed ", e.failures,
                  " times in a row (last: ", last, "); backing off up to ",
-                 config::format_duration(options_.max_backoff));
+                 base::format_duration(options_.max_backoff));
   }
 }
 
@@ -487,7 +487,7 @@ void ObdPoller::finish_vin(const Exchange& x) {
     return;
   }
   log::notice("obd", "no valid VIN", x.answered.none() ? " (no answer)" : "", "; asking again in ",
-              config::format_duration(vin_retry_));
+              base::format_duration(vin_retry_));
   vin_due_ = Clock::now() + vin_retry_;
   vin_retry_ = std::min(vin_retry_ * 2, options_.vin_retry_max);
 }

@@ -40,13 +40,13 @@
 #include <vector>
 
 #include "asio/asio.hpp"
+#include "lifecycle/component.hpp"
 #include "obd/co2_estimator.hpp"
 #include "obd/isotp_receiver.hpp"
 #include "obd/obd_frame.hpp"
 #include "obd/obd_options.hpp"
 #include "obd/pid_table.hpp"
 #include "obd/supported_pids.hpp"
-#include "service/component.hpp"
 
 namespace canhose::obd {
 
@@ -75,7 +75,7 @@ struct EcuAnswer {
   std::int64_t timestamp_ns = 0;
 };
 
-class ObdPoller final : public service::Component {
+class ObdPoller final : public lifecycle::Component {
  public:
   static constexpr std::uint32_t first_response_id = 0x7E8;
   static constexpr std::size_t max_ecus = 8;  // 0x7E8-0x7EF

@@ -15,8 +15,8 @@
 #include "asio/asio.hpp"
 #include "can/can_channel_opener.hpp"
 #include "can/can_frame_reader.hpp"
+#include "lifecycle/component.hpp"
 #include "obd/obd_poller.hpp"
-#include "service/component.hpp"
 
 namespace canhose::obd {
 
@@ -27,7 +27,7 @@ struct ObdSourceStats {
   std::uint64_t open_failures = 0;
 };
 
-class ObdSource final : public service::Component {
+class ObdSource final : public lifecycle::Component {
  public:
   // Throws std::invalid_argument when the options are unusable (start-up failure).
   ObdSource(asio::io_context& io, ObdOptions options, can::CanChannelOpener& opener,

@@ -1,6 +1,6 @@
 #include "queue/queue_component.hpp"
 
-#include "config/units.hpp"
+#include "base/units.hpp"
 
 namespace canhose::queue {
 
@@ -14,8 +14,8 @@ void QueueComponent::async_stop(std::chrono::steady_clock::time_point, std::func
 std::string QueueComponent::status() const {
   const QueueMetrics m = queue_->metrics();
   return "queue " + std::to_string(m.records_queued) + " records " +
-         config::format_byte_size(config::ByteSize{m.bytes_queued}) + " oldest " +
-         config::format_duration(m.oldest_unacked_age);
+         base::format_byte_size(base::ByteSize{m.bytes_queued}) + " oldest " +
+         base::format_duration(m.oldest_unacked_age);
 }
 
 void QueueComponent::collect_metrics(std::vector<metrics::MetricFamily>& out) const {

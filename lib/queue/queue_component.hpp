@@ -2,15 +2,15 @@
 
 #include <memory>
 
+#include "lifecycle/component.hpp"
 #include "metrics/metric_family.hpp"
 #include "queue/queue.hpp"
-#include "service/component.hpp"
 
 namespace canhose::queue {
 
 // The queue's place in the daemon's lifecycle. It starts first and stops last: at
 // stop, what is still in memory is written and fsynced and the cursor is saved.
-class QueueComponent final : public service::Component {
+class QueueComponent final : public lifecycle::Component {
  public:
   explicit QueueComponent(std::unique_ptr<Queue> queue) : queue_(std::move(queue)) {}
 

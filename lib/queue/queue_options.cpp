@@ -1,5 +1,7 @@
 #include "queue/queue_options.hpp"
 
+#include "base/mapping_reader.hpp"
+
 #include "queue/queue_format.hpp"
 
 namespace canhose::queue {
@@ -59,6 +61,40 @@ const char* to_string(WhenFull policy) {
       return "drop_newest";
   }
   return "?";
+}
+
+using namespace std::chrono_literals;
+using base::at_least;
+using base::between;
+using base::ByteSize;
+using base::Duration;
+using base::MappingReader;
+
+void read_options(MappingReader& r, QueueOptions& c) {
+  r.choice("fsync", c.fsync,
+           {{"always", FsyncMode::always},
+            {"interval", FsyncMode::interval},
+            {"never", FsyncMode::never}});
+  r.value("fsync_interval", c.fsync_interval, between<Duration>(1ms, 1min));
+  ByteSize max_bytes{c.max_bytes};
+  r.value("max_bytes", max_bytes, between(ByteSize{1 << 20}, ByteSize{1ULL << 40}));
+  c.max_bytes = max_bytes.bytes;
+  r.value("max_age", c.max_age, at_least<Duration>(2s));
+  r.choice("when_full", c.when_full,
+           {{"drop_oldest", WhenFull::drop_oldest}, {"drop_newest", WhenFull::drop_newest}});
+  ByteSize segment_bytes{c.segment_bytes};
+  r.value("segment_bytes", segment_bytes, between(ByteSize{64 << 10}, ByteSize{1 << 30}));
+  c.segment_bytes = segment_bytes.bytes;
+  r.value("segment_max_age", c.segment_max_age, between<Duration>(1s, 24h));
+  ByteSize memory{c.memory_buffer_bytes};
+  r.value("memory_buffer", memory, between(ByteSize{2 << 20}, ByteSize{1 << 30}));
+  c.memory_buffer_bytes = memory.bytes;
+  r.value("cursor_write_interval", c.cursor_write_interval, between<Duration>(1ms, 1h));
+  r.value("cursor_write_records", c.cursor_write_records, between<std::uint64_t>(1, 100'000'000));
+  // Relations between the keys (segments vs max_bytes, ...): one message naming them.
+  if (const std::string problem = validate(c); !problem.empty()) {
+    r.error("max_bytes", problem);
+  }
 }
 
 }  // namespace canhose::queue

@@ -8,6 +8,10 @@
 #include <optional>
 #include <string>
 
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
+
 namespace canhose::queue {
 
 enum class FsyncMode {
@@ -52,5 +56,9 @@ struct QueueOptions {
 std::string validate(const QueueOptions& options);
 const char* to_string(FsyncMode mode);
 const char* to_string(WhenFull policy);
+
+// Reads the `queue:` section of canhose.yaml into `options` (defaults: what it holds); each
+// mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, QueueOptions& options);
 
 }  // namespace canhose::queue

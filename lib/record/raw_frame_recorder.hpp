@@ -28,6 +28,10 @@
 #include "record/record_sink.hpp"
 #include "record/timestamp_text.hpp"
 
+namespace canhose::base {
+class MappingReader;
+}  // namespace canhose::base
+
 namespace canhose::record {
 
 struct RawFrameOptions {
@@ -88,5 +92,9 @@ class RawFrameRecorder {
   mutable std::uint8_t record_id_length_ = 0;  // 0: nothing cached
   mutable std::uint64_t last_record_id_ = 0;
 };
+
+// Reads the `record.raw_frames` section of canhose.yaml into `options` (defaults: what it holds);
+// each mistake is reported on the reader with its key.
+void read_options(base::MappingReader& reader, RawFrameOptions& options);
 
 }  // namespace canhose::record

@@ -10,12 +10,14 @@
 #include "can/replay_source.hpp"
 #include "can/socketcan_opener.hpp"
 #include "can/socketcan_source.hpp"
+#include "config/aws_client_options.hpp"
 #include "config/config_check.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
 #include "delivery/firehose_delivery.hpp"
 #include "gps/gps_metrics.hpp"
 #include "gps/gpsd_client.hpp"
+#include "lifecycle/callback_component.hpp"
 #include "log/logger.hpp"
 #include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
@@ -28,8 +30,6 @@
 #include "record/raw_frame_recorder.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_metrics.hpp"
-#include "service/aws_client.hpp"
-#include "service/callback_component.hpp"
 #include "service/daemon.hpp"
 #include "service/frame_router.hpp"
 #include "service/replay_flow_control.hpp"
@@ -67,7 +67,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
 
   // The order of these objects is the order of construction; the daemon (last) is
   // destroyed first, then the parts it used.
-  std::unique_ptr<AwsClient> aws;
+  std::unique_ptr<aws::AwsClient> aws;
   record::FieldStore store;
   std::unique_ptr<record::RecordSink> sink;
   std::unique_ptr<record::RawFrameRecorder> raw_frames;
@@ -100,7 +100,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     if (config.delivery.stream.empty()) {
       log::warning(kLog, "delivery.stream is empty: records are kept in the queue but not sent");
     } else {
-      aws = make_aws_client(io.get_executor(), config);
+      aws = aws::make_aws_client(io.get_executor(), config::aws_client_options(config));
       aws->credentials->start();
       aws::FirehoseClient& client = *aws->firehose;
       auto delivery = std::make_unique<delivery::FirehoseDelivery>(
@@ -111,6 +111,10 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
           });
       delivery::FirehoseDelivery* delivery_part = delivery.get();
       registry.add_collector([delivery_part](auto& out) { delivery_part->collect_metrics(out); });
+      daemon.on_reload(
+          [delivery_part](const config::Config& old_config, const config::Config& new_config) {
+            delivery_part->reconfigure(old_config.delivery, new_config.delivery);
+          });
       daemon.add(std::move(delivery));
     }
 
@@ -133,7 +137,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
           *sink, config.raw_frames, config.record.format, config.record.missing_token);
     }
     registry.add_collector(record::metrics_collector(*builder, raw_frames.get()));
-    daemon.add(std::make_unique<CallbackComponent>(
+    daemon.add(std::make_unique<lifecycle::CallbackComponent>(
         "records", [&] { builder->start(); }, [&] { builder->stop(); }));
 
     // 5. Sources, last: they start once everything downstream is ready, and stop first.
@@ -153,7 +157,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
         }
       });
       registry.add_collector(gps::metrics_collector(*gps_client));
-      daemon.add(std::make_unique<CallbackComponent>(
+      daemon.add(std::make_unique<lifecycle::CallbackComponent>(
           "gps", [&] { gps_client->start(); }, [&] { gps_client->stop(); }));
     }
     if (config.sources.can.enabled) {

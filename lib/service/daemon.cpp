@@ -26,8 +26,12 @@ Daemon::~Daemon() {
   }
 }
 
-void Daemon::add(std::unique_ptr<Component> component) {
+void Daemon::add(std::unique_ptr<lifecycle::Component> component) {
   components_.push_back(std::move(component));
+}
+
+void Daemon::on_reload(ReloadHook hook) {
+  reload_hooks_.push_back(std::move(hook));
 }
 
 void Daemon::apply_logging(const config::Config& config) {
@@ -103,7 +107,7 @@ void Daemon::reload() {
     log::error(kLog, "reload failed: ", config_path_.string(), " has ", loaded.errors.size(),
                loaded.errors.size() == 1 ? " mistake" : " mistakes",
                "; keeping the running configuration");
-    for (const config::ConfigError& e : loaded.errors) {
+    for (const base::ConfigError& e : loaded.errors) {
       log::error(kLog, e.to_string());
     }
     ++reloads_failed_;
@@ -119,8 +123,8 @@ void Daemon::reload() {
   const config::Config old_config = config_;
   config_ = std::move(loaded.config);
   apply_logging(config_);
-  for (auto& c : components_) {
-    c->reconfigure(old_config, config_);
+  for (const ReloadHook& hook : reload_hooks_) {
+    hook(old_config, config_);
   }
   arm_status();
   notifier_.ready(status_line());
@@ -136,7 +140,7 @@ void Daemon::begin_shutdown(std::string_view reason) {
   notifier_.status("stopping");
   shutdown_deadline_ = std::chrono::steady_clock::now() + config_.service.shutdown_grace;
   log::notice(kLog, reason, ": stopping (grace period ",
-              config::format_duration(config_.service.shutdown_grace), ")");
+              base::format_duration(config_.service.shutdown_grace), ")");
   status_timer_.cancel();
   grace_timer_.expires_at(shutdown_deadline_);
   grace_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -144,7 +148,7 @@ void Daemon::begin_shutdown(std::string_view reason) {
       return;
     }
     log::warning(kLog, "shutdown grace period ",
-                 config::format_duration(config_.service.shutdown_grace),
+                 base::format_duration(config_.service.shutdown_grace),
                  " is over; exiting without waiting further (queued data stays on disk)");
     finish();
   });
@@ -159,7 +163,7 @@ void Daemon::stop_next(std::size_t remaining) {
     finish();
     return;
   }
-  Component& c = *components_[remaining - 1];
+  lifecycle::Component& c = *components_[remaining - 1];
   log::debug(kLog, "stopping ", c.name());
   c.async_stop(shutdown_deadline_, [this, remaining] {
     // Posted, so a component may call `done` from inside async_stop.

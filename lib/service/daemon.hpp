@@ -7,13 +7,14 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "asio/asio.hpp"
 #include "config/config.hpp"
+#include "lifecycle/component.hpp"
 #include "metrics/metric_family.hpp"
-#include "service/component.hpp"
 #include "service/systemd_notifier.hpp"
 
 namespace canhose::service {
@@ -27,7 +28,13 @@ class Daemon {
   Daemon& operator=(const Daemon&) = delete;
 
   // Components start in the order added and stop in the reverse order.
-  void add(std::unique_ptr<Component> component);
+  void add(std::unique_ptr<lifecycle::Component> component);
+  // Called after each successful SIGHUP reload with the configuration before and after, in
+  // the order registered. A part that can apply changes live gets one from the
+  // composition root, which knows both the part and the configuration.
+  using ReloadHook =
+      std::function<void(const config::Config& old_config, const config::Config& new_config)>;
+  void on_reload(ReloadHook hook);
 
   // Runs until shut down; returns the process exit code.
   int run();
@@ -54,7 +61,8 @@ class Daemon {
   asio::io_context& io_;
   std::filesystem::path config_path_;
   config::Config config_;
-  std::vector<std::unique_ptr<Component>> components_;
+  std::vector<std::unique_ptr<lifecycle::Component>> components_;
+  std::vector<ReloadHook> reload_hooks_;
   SystemdNotifier notifier_;
   asio::signal_set signals_;
   asio::steady_timer watchdog_timer_;

@@ -340,7 +340,7 @@ class Pipeline {
   static aws::Credentials test_credentials() {
     aws::Credentials c;
     c.access_key_id = "AKIDEXAMPLE";
-    c.secret_access_key = config::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    c.secret_access_key = base::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     return c;
   }
 

@@ -81,7 +81,7 @@ void run(benchmark::State& state, bool sign) {
   aws::SigV4Signer signer("us-east-1", "firehose");
   aws::Credentials credentials;
   credentials.access_key_id = "AKIDEXAMPLE";
-  credentials.secret_access_key = config::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+  credentials.secret_access_key = base::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
   auto one_request = [&] {
     aws::SignableRequest request;

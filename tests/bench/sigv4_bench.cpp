@@ -39,8 +39,8 @@ std::string batch_body() {
 Credentials credentials() {
   Credentials c;
   c.access_key_id = "AKIDEXAMPLE";
-  c.secret_access_key = canhose::config::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-  c.session_token = canhose::config::Secret(std::string(400, 'T'));  // IoT-sized token
+  c.secret_access_key = canhose::base::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+  c.session_token = canhose::base::Secret(std::string(400, 'T'));  // IoT-sized token
   return c;
 }
 

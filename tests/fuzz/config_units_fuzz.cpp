@@ -10,20 +10,20 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
 
 namespace config = canhose::config;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (const auto d = config::parse_duration(text)) {
-    const auto again = config::parse_duration(config::format_duration(*d));
+  if (const auto d = base::parse_duration(text)) {
+    const auto again = base::parse_duration(base::format_duration(*d));
     if (!again || *again != *d) {
       std::abort();
     }
   }
-  if (const auto s = config::parse_byte_size(text)) {
-    const auto again = config::parse_byte_size(config::format_byte_size(*s));
+  if (const auto s = base::parse_byte_size(text)) {
+    const auto again = base::parse_byte_size(base::format_byte_size(*s));
     if (!again || *again != *s) {
       std::abort();
     }

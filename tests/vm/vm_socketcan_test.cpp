@@ -229,7 +229,7 @@ TEST_F(VmSocketCan, ReceiveTimestampsAreUnixTimeFromTheKernel) {
 
 TEST_F(VmSocketCan, FramesWaitingInTheSocketAreReadInBatches) {
   CanInterfaceOptions o = vcan0();
-  o.receive_buffer = config::ByteSize{4 << 20};
+  o.receive_buffer = base::ByteSize{4 << 20};
   start(o);
   // The event loop does not run while cangen sends: 320 frames wait in the socket.
   const std::string cangen = guest_program("cangen");

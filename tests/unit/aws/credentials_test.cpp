@@ -72,7 +72,7 @@ void clear_aws_env(ScopedEnv& env) {
 TEST(StaticCredentialsProvider, ReturnsTheConfiguredKeys) {
   Credentials c;
   c.access_key_id = "AKIDEXAMPLE";
-  c.secret_access_key = config::Secret("secret");
+  c.secret_access_key = base::Secret("secret");
   StaticCredentialsProvider provider(c);
   const auto r = fetch_now(provider);
   ASSERT_TRUE(r.ok());
@@ -276,8 +276,8 @@ bool run_until(asio::io_context& io, Pred done, milliseconds limit = seconds(10)
 CredentialsResult temporary(std::string key, system_clock::time_point expiration) {
   CredentialsResult r;
   r.credentials.access_key_id = std::move(key);
-  r.credentials.secret_access_key = config::Secret("s");
-  r.credentials.session_token = config::Secret("t");
+  r.credentials.secret_access_key = base::Secret("s");
+  r.credentials.session_token = base::Secret("t");
   r.credentials.expiration = expiration;
   r.credentials.source = "scripted";
   return r;
@@ -425,7 +425,7 @@ TEST(CredentialsOptions, ChainPrefersStaticKeysThenEnvironmentThenProfile) {
   env.set("AWS_SECRET_ACCESS_KEY", "e");
   EXPECT_EQ(fetch_now(*built.provider).credentials.access_key_id, "AKIAENV");
   options.access_key_id = "AKIACONF";
-  options.secret_access_key = config::Secret("c");
+  options.secret_access_key = base::Secret("c");
   built = build_credentials_provider(options, nullptr);
   EXPECT_EQ(fetch_now(*built.provider).credentials.access_key_id, "AKIACONF");
 }

@@ -102,8 +102,8 @@ class SwitchableProvider final : public CredentialsProvider {
       r.message = "provider is down";
     } else {
       r.credentials.access_key_id = "AKIDEXAMPLE";
-      r.credentials.secret_access_key = config::Secret(std::string(kSecret));
-      r.credentials.session_token = config::Secret(token);
+      r.credentials.secret_access_key = base::Secret(std::string(kSecret));
+      r.credentials.session_token = base::Secret(token);
       r.credentials.source = "test";
     }
     done(std::move(r));

@@ -52,7 +52,7 @@ struct ClientStack {
         provider([&] {
           Credentials c;
           c.access_key_id = kKeyId;
-          c.secret_access_key = config::Secret(std::move(secret));
+          c.secret_access_key = base::Secret(std::move(secret));
           return c;
         }()),
         credentials(io.get_executor(), provider),

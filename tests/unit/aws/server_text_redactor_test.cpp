@@ -43,8 +43,8 @@ const std::string kToken =
 Credentials credentials(std::string secret, std::string token) {
   Credentials c;
   c.access_key_id = "ASIAEXAMPLEKEYID";
-  c.secret_access_key = config::Secret(std::move(secret));
-  c.session_token = config::Secret(std::move(token));
+  c.secret_access_key = base::Secret(std::move(secret));
+  c.session_token = base::Secret(std::move(token));
   return c;
 }
 

@@ -152,8 +152,8 @@ TEST(SigV4AgainstBotocore, ThreeHundredGeneratedRequestsSignIdentically) {
     g.request.payload = g.body;
     Credentials credentials;
     credentials.access_key_id = "AKIDEXAMPLE";
-    credentials.secret_access_key = config::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-    credentials.session_token = config::Secret(g.token);
+    credentials.secret_access_key = base::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    credentials.session_token = base::Secret(g.token);
     SigV4Signer signer(g.region, g.service);
     signer.sign(g.request, credentials, g.when);
     const std::string creq = SigV4Signer::canonical_request(g.request, crypto::sha256_hex(g.body));

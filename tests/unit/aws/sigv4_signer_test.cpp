@@ -20,8 +20,8 @@ constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 Credentials example_credentials(std::string token = {}) {
   Credentials c;
   c.access_key_id = "AKIDEXAMPLE";
-  c.secret_access_key = config::Secret(std::string(kSecret));
-  c.session_token = config::Secret(std::move(token));
+  c.secret_access_key = base::Secret(std::string(kSecret));
+  c.session_token = base::Secret(std::move(token));
   return c;
 }
 
@@ -108,7 +108,7 @@ TEST(SigV4Signer, SigningKeyIsDerivedOncePerDayAndSecret) {
   signer.sign(request, example_credentials(), at(2026, 11, 26, 0, 0, 0));  // new day
   EXPECT_EQ(signer.key_derivations(), 2u);
   Credentials rotated = example_credentials();
-  rotated.secret_access_key = config::Secret("another-secret");
+  rotated.secret_access_key = base::Secret("another-secret");
   signer.sign(request, rotated, at(2026, 11, 26, 0, 0, 1));  // rotated secret
   EXPECT_EQ(signer.key_derivations(), 3u);
 }

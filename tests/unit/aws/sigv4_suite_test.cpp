@@ -150,14 +150,14 @@ TEST_P(BotocoreSigV4Suite, MatchesEveryStageByteForByte) {
   // token only in the signed request (post-sts-header-after) is added after signing.
   Credentials credentials;
   credentials.access_key_id = std::string(kAccessKey);
-  credentials.secret_access_key = config::Secret(std::string(kSecret));
+  credentials.secret_access_key = base::Secret(std::string(kSecret));
   SigningOptions options;
   const std::string creq_token = header_line_value(expected_creq, "x-amz-security-token");
   const std::string sreq_token = header_line_value(sreq, "x-amz-security-token");
   if (!creq_token.empty()) {
-    credentials.session_token = config::Secret(creq_token);
+    credentials.session_token = base::Secret(creq_token);
   } else if (!sreq_token.empty()) {
-    credentials.session_token = config::Secret(sreq_token);
+    credentials.session_token = base::Secret(sreq_token);
     options.omit_session_token = true;
   }
 
@@ -212,10 +212,10 @@ TEST_P(CrtSigV4Suite, MatchesEveryHeaderSigningStageByteForByte) {
   Credentials credentials;
   credentials.access_key_id = context.at("credentials").at("access_key_id").get<std::string>();
   credentials.secret_access_key =
-      config::Secret(context.at("credentials").at("secret_access_key").get<std::string>());
+      base::Secret(context.at("credentials").at("secret_access_key").get<std::string>());
   if (context.at("credentials").contains("token")) {
     credentials.session_token =
-        config::Secret(context.at("credentials").at("token").get<std::string>());
+        base::Secret(context.at("credentials").at("token").get<std::string>());
   }
   SigningOptions options;
   options.normalize_path = context.at("normalize").get<bool>();
@@ -272,10 +272,10 @@ TEST_P(CrtSigV4Suite, MatchesEveryQuerySigningStageByteForByte) {
   Credentials credentials;
   credentials.access_key_id = context.at("credentials").at("access_key_id").get<std::string>();
   credentials.secret_access_key =
-      config::Secret(context.at("credentials").at("secret_access_key").get<std::string>());
+      base::Secret(context.at("credentials").at("secret_access_key").get<std::string>());
   if (context.at("credentials").contains("token")) {
     credentials.session_token =
-        config::Secret(context.at("credentials").at("token").get<std::string>());
+        base::Secret(context.at("credentials").at("token").get<std::string>());
   }
   SigningOptions options;
   options.normalize_path = context.at("normalize").get<bool>();

@@ -11,12 +11,12 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string errors_of(std::string_view yaml) {
-  return format_errors(parse_config_text(yaml, "test.yaml").errors);
+  return base::format_errors(parse_config_text(yaml, "test.yaml").errors);
 }
 
 TEST(ConfigLoader, EmptyFileGivesTheDefaults) {
   const LoadResult r = parse_config_text("", "test.yaml");
-  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  ASSERT_TRUE(r.ok()) << base::format_errors(r.errors);
   EXPECT_EQ(r.config.service.state_dir, "/var/lib/canhose");
   EXPECT_EQ(r.config.service.shutdown_grace, 10s);
   EXPECT_EQ(r.config.log.level, log::Severity::info);
@@ -38,7 +38,7 @@ log:
   rate_limit_interval: 1h30m
 )",
                                          "test.yaml");
-  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  ASSERT_TRUE(r.ok()) << base::format_errors(r.errors);
   EXPECT_EQ(r.config.device.id, "van-17");
   EXPECT_EQ(r.config.device.vin, "1M8GDM9AXKP042788");
   EXPECT_EQ(r.config.service.state_dir, "/srv/canhose");
@@ -112,7 +112,7 @@ device:
                                          "canhose.yaml");
   ASSERT_EQ(r.errors.size(), 5u);
   EXPECT_EQ(
-      format_errors(r.errors),
+      base::format_errors(r.errors),
       "canhose.yaml:2:19: service.shutdown_grace: expected a duration such as 250ms, 5s, 15m or "
       "1h30m, found \"forever\"\n"
       "canhose.yaml:3:3: service.stat_dir: unknown key; did you mean \"state_dir\"?\n"
@@ -137,7 +137,7 @@ TEST(ConfigLoader, SyntaxErrorHasItsPosition) {
 
 TEST(ConfigLoader, NullSectionAndNullValueKeepDefaults) {
   const LoadResult r = parse_config_text("log:\nservice:\n  shutdown_grace:\n", "test.yaml");
-  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  ASSERT_TRUE(r.ok()) << base::format_errors(r.errors);
   EXPECT_EQ(r.config.service.shutdown_grace, 10s);
 }
 
@@ -153,7 +153,7 @@ TEST(ConfigLoader, RelativeStateDirIsRefused) {
 TEST(ConfigLoader, ProxyUrlIsCheckedWithTheDaemonsParser) {
   auto accepted = parse_config_text(
       "delivery:\n  proxy: \"http://user:Top/Secret@127.0.0.1:3128\"\n", "test.yaml");
-  EXPECT_TRUE(accepted.ok()) << format_errors(accepted.errors);
+  EXPECT_TRUE(accepted.ok()) << base::format_errors(accepted.errors);
   EXPECT_EQ(errors_of("delivery:\n  proxy: none\n"), "");
   EXPECT_EQ(errors_of("delivery:\n  proxy: socks5://user:Top/Secret@proxy:1080\n"),
             "test.yaml:2:10: delivery.proxy: proxy URL scheme socks5 is not supported (use an "
@@ -175,7 +175,7 @@ TEST(ConfigLoader, RawFramesExtendedIdsAreRead) {
   auto extended = parse_config_text(
       "record:\n  raw_frames:\n    enabled: true\n    extended_ids: [\"0x123\", 0x7E8]\n",
       "test.yaml");
-  ASSERT_TRUE(extended.ok()) << format_errors(extended.errors);
+  ASSERT_TRUE(extended.ok()) << base::format_errors(extended.errors);
   EXPECT_EQ(extended.config.raw_frames.extended_ids, (std::vector<std::uint32_t>{0x123, 0x7E8}));
   EXPECT_TRUE(extended.config.raw_frames.ids.empty());
   EXPECT_EQ(errors_of("record:\n  raw_frames:\n    extended_ids: [\"0x20000000\"]\n"),
@@ -187,13 +187,13 @@ TEST(ConfigLoader, RawFramesExtendedIdsAreRead) {
 TEST(ConfigLoader, RawFramesEnabledNeedsIdsOrAll) {
   auto all =
       parse_config_text("record:\n  raw_frames:\n    enabled: true\n    ids: all\n", "test.yaml");
-  ASSERT_TRUE(all.ok()) << format_errors(all.errors);
+  ASSERT_TRUE(all.ok()) << base::format_errors(all.errors);
   EXPECT_TRUE(all.config.raw_frames.all_ids);
   EXPECT_TRUE(all.config.raw_frames.ids.empty());
   auto listed = parse_config_text(
       "record:\n  raw_frames:\n    enabled: true\n    ids: [\"0x7E8\", \"0x18FEF100\"]\n",
       "test.yaml");
-  ASSERT_TRUE(listed.ok()) << format_errors(listed.errors);
+  ASSERT_TRUE(listed.ok()) << base::format_errors(listed.errors);
   EXPECT_FALSE(listed.config.raw_frames.all_ids);
   EXPECT_EQ(listed.config.raw_frames.ids, (std::vector<std::uint32_t>{0x7E8, 0x18FEF100}));
   const std::string hint =
@@ -236,28 +236,30 @@ TEST(ConfigLoader, ObdPidsByNameOrNumberAndUnknownOnesAreMistakes) {
       "sources:\n  obd:\n    enabled: true\n    pids:\n      - {pid: speed, period: 500ms}\n"
       "      - {pid: \"0x0C\", period: 2s}\n",
       "test.yaml");
-  ASSERT_TRUE(ok.ok()) << format_errors(ok.errors);
+  ASSERT_TRUE(ok.ok()) << base::format_errors(ok.errors);
   ASSERT_EQ(ok.config.sources.obd.pids.size(), 2u);
   EXPECT_EQ(ok.config.sources.obd.pids[0].pid, 0x0D);
   EXPECT_EQ(ok.config.sources.obd.pids[1].pid, 0x0C);
   EXPECT_EQ(ok.config.sources.obd.pids[1].period, std::chrono::seconds(2));
-  EXPECT_EQ(format_errors(parse_config_text(
-                              "sources:\n  obd:\n    pids:\n      - {pid: warp_speed}\n", "t.yaml")
-                              .errors),
-            "t.yaml:4:15: sources.obd.pids[0].pid: expected a mode 01 PID canhose decodes, by name "
-            "(speed, "
-            "rpm, coolant_temp, maf, fuel_rate, ...) or number (0x0D); see docs/obd.md, found "
-            "\"warp_speed\"\n");
+  EXPECT_EQ(
+      base::format_errors(
+          parse_config_text("sources:\n  obd:\n    pids:\n      - {pid: warp_speed}\n", "t.yaml")
+              .errors),
+      "t.yaml:4:15: sources.obd.pids[0].pid: expected a mode 01 PID canhose decodes, by name "
+      "(speed, "
+      "rpm, coolant_temp, maf, fuel_rate, ...) or number (0x0D); see docs/obd.md, found "
+      "\"warp_speed\"\n");
 }
 
 TEST(ConfigLoader, CanInterfacesAndReplaySpeedAreChecked) {
   EXPECT_EQ(
-      format_errors(parse_config_text("sources:\n  replay:\n    speed: fast\n", "t.yaml").errors),
+      base::format_errors(
+          parse_config_text("sources:\n  replay:\n    speed: fast\n", "t.yaml").errors),
       "t.yaml:3:12: sources.replay.speed: expected max, 0, or a speed factor from 0.001 to 1000 (2 "
       "= "
       "twice real time), found \"fast\"\n");
   EXPECT_EQ(
-      format_errors(
+      base::format_errors(
           parse_config_text(
               "sources:\n  can:\n    enabled: true\n    interfaces:\n      - fd: true\n", "t.yaml")
               .errors),

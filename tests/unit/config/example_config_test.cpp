@@ -36,7 +36,7 @@ void collect_keys(const YAML::Node& node, const std::string& prefix, std::set<st
 
 TEST(ExampleConfig, ParsesWithoutMistakes) {
   const LoadResult r = load_config_file(kExample);
-  EXPECT_TRUE(r.ok()) << format_errors(r.errors);
+  EXPECT_TRUE(r.ok()) << base::format_errors(r.errors);
 }
 
 TEST(ExampleConfig, DocumentsEveryKeyTheSchemaKnows) {

@@ -203,8 +203,8 @@ TEST_F(FirehoseDeliveryTest, AnErrorQuotingTheSessionTokenIsShownRedacted) {
                             std::string(200, 'Q') + "+/EXAMPLE==";
   aws::Credentials credentials;
   credentials.access_key_id = "ASIAEXAMPLEKEYID";
-  credentials.secret_access_key = config::Secret(secret);
-  credentials.session_token = config::Secret(token);
+  credentials.secret_access_key = base::Secret(secret);
+  credentials.session_token = base::Secret(token);
   aws::StaticCredentialsProvider provider(std::move(credentials));
   aws::CachedCredentials cache(io_.get_executor(), provider);
   aws::ClockOffset clock;

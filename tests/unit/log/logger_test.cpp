@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "config/secret.hpp"
+#include "base/secret.hpp"
 #include "log/journal_sink.hpp"
 #include "log/stderr_sink.hpp"
 #include "support/temp_dir.hpp"
@@ -127,7 +127,7 @@ template <class T>
 concept Streamable = requires(std::ostringstream& os, const T& t) {
   os << t;
 };
-static_assert(!Streamable<config::Secret>, "a Secret must never be streamable into a log line");
+static_assert(!Streamable<base::Secret>, "a Secret must never be streamable into a log line");
 static_assert(Streamable<std::string>);
 
 TEST(StderrSink, WritesTimestampSeverityComponentAndMessage) {

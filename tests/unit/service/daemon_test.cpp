@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // A component that records what happens to it; how it stops is the knob.
-class RecordingComponent : public Component {
+class RecordingComponent : public lifecycle::Component {
  public:
   enum class StopBehaviour { at_once, after_delay, never };
 

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace canhose::config {
+namespace canhose::base {
 
 inline constexpr mode_t private_directory_mode = 0750;
 inline constexpr mode_t private_file_mode = 0640;
@@ -36,4 +36,4 @@ std::string credentials_file_mode_problem(const std::filesystem::path& path);
 // ("service.state_dir").
 std::string state_directory_mode_problem(const std::filesystem::path& path, std::string_view what);
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -1,8 +1,8 @@
-#include "config/secret.hpp"
+#include "base/secret.hpp"
 
 #include <openssl/crypto.h>
 
-namespace canhose::config {
+namespace canhose::base {
 
 void Secret::wipe() noexcept {
   if (!value_.empty()) {
@@ -12,4 +12,4 @@ void Secret::wipe() noexcept {
   }
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -21,11 +21,11 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/config_error.hpp"
-#include "config/secret.hpp"
-#include "config/units.hpp"
+#include "base/config_error.hpp"
+#include "base/secret.hpp"
+#include "base/units.hpp"
 
-namespace canhose::config {
+namespace canhose::base {
 
 // A check on a parsed value: returns an error message ("must be at least 1") or nothing.
 template <class T>
@@ -205,4 +205,4 @@ Check<T> between(T min, T max) {
   };
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -1,8 +1,8 @@
-#include "config/units.hpp"
+#include "base/units.hpp"
 
 #include <gtest/gtest.h>
 
-namespace canhose::config {
+namespace canhose::base {
 namespace {
 
 using namespace std::chrono_literals;
@@ -55,4 +55,4 @@ TEST(FormatUnits, RoundTripsThroughTheParser) {
 }
 
 }  // namespace
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -3,9 +3,9 @@
 #include <functional>
 #include <string>
 
-#include "service/component.hpp"
+#include "lifecycle/component.hpp"
 
-namespace canhose::service {
+namespace canhose::lifecycle {
 
 // Puts a part that has plain start()/stop() (the gpsd client, the record builder) into
 // the lifecycle. Stopping is immediate: such parts hold nothing that needs draining.
@@ -33,4 +33,4 @@ class CallbackComponent final : public Component {
   std::function<std::string()> status_;
 };
 
-}  // namespace canhose::service
+}  // namespace canhose::lifecycle

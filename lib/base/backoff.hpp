@@ -6,28 +6,28 @@
 #include <cstdint>
 #include <random>
 
-#include "config/units.hpp"
+#include "base/units.hpp"
 
-namespace canhose::delivery {
+namespace canhose::base {
 
 class Backoff {
  public:
-  Backoff(config::Duration base, config::Duration max, std::uint64_t seed = std::random_device{}());
+  Backoff(base::Duration base, base::Duration max, std::uint64_t seed = std::random_device{}());
 
   // The next wait, then doubles the cap (up to max).
-  config::Duration next();
+  base::Duration next();
   // After a success: the next wait starts from base again.
   void reset() { attempt_ = 0; }
 
   unsigned attempts() const { return attempt_; }
   // The upper bound of the next wait.
-  config::Duration cap() const;
+  base::Duration cap() const;
 
  private:
-  config::Duration base_;
-  config::Duration max_;
+  base::Duration base_;
+  base::Duration max_;
   unsigned attempt_ = 0;
   std::mt19937_64 random_;
 };
 
-}  // namespace canhose::delivery
+}  // namespace canhose::base

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace canhose::config {
+namespace canhose::base {
 
 class Secret {
  public:
@@ -44,4 +44,4 @@ class Secret {
 template <class Stream>
 Stream& operator<<(Stream&, const Secret&) = delete;
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -1,9 +1,9 @@
-#include "config/config_error.hpp"
+#include "base/config_error.hpp"
 
 #include <algorithm>
 #include <tuple>
 
-namespace canhose::config {
+namespace canhose::base {
 
 std::string ConfigError::to_string() const {
   std::string out = file;
@@ -31,4 +31,4 @@ std::string format_errors(const ConfigErrors& errors) {
   return out;
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -1,11 +1,11 @@
-#include "config/file_modes.hpp"
+#include "base/file_modes.hpp"
 
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
 
-namespace canhose::config {
+namespace canhose::base {
 namespace {
 
 std::string octal(mode_t mode) {
@@ -68,4 +68,4 @@ std::string state_directory_mode_problem(const std::filesystem::path& path, std:
          "; run: chmod 750 " + path.string();
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace canhose::config {
+namespace canhose::base {
 
 // One mistake in a configuration file, located precisely enough to fix it without
 // guessing: "/etc/canhose/canhose.yaml:12:5: queue.max_bytes: expected a size such as
@@ -23,4 +23,4 @@ using ConfigErrors = std::vector<ConfigError>;
 // All errors, one per line, in file order.
 std::string format_errors(const ConfigErrors& errors);
 
-}  // namespace canhose::config
+}  // namespace canhose::base

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace canhose::config {
+namespace canhose::base {
 
 using Duration = std::chrono::milliseconds;
 
@@ -29,4 +29,4 @@ std::string format_duration(Duration d);
 // 65536 -> "64KiB", 1000 -> "1000B", 3 GiB -> "3GiB".
 std::string format_byte_size(ByteSize s);
 
-}  // namespace canhose::config
+}  // namespace canhose::base

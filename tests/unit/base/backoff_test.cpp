@@ -1,12 +1,12 @@
-#include "delivery/backoff.hpp"
+#include "base/backoff.hpp"
 
 #include <gtest/gtest.h>
 
-namespace canhose::delivery {
+namespace canhose::base {
 namespace {
 
 using namespace std::chrono_literals;
-using config::Duration;
+using base::Duration;
 
 TEST(Backoff, CapDoublesFromBaseUpToMax) {
   Backoff b(100ms, 1s, 1);
@@ -61,4 +61,4 @@ TEST(Backoff, HugeAttemptCountsDoNotOverflow) {
 }
 
 }  // namespace
-}  // namespace canhose::delivery
+}  // namespace canhose::base

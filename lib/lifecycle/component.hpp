@@ -1,13 +1,13 @@
 #pragma once
+// The lifecycle every running part of the daemon shares; it knows no part and no
+// configuration (a reload reaches a part through a hook the composition root registers).
 
 #include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
 
-#include "config/config.hpp"
-
-namespace canhose::service {
+namespace canhose::lifecycle {
 
 // One part of the running daemon (a source, the queue, delivery, the metrics endpoint).
 // All calls come from the event loop thread. start() may throw std::runtime_error for a
@@ -23,12 +23,8 @@ class Component {
   // anything not finished must already be safe (e.g. durable in the queue).
   virtual void async_stop(std::chrono::steady_clock::time_point deadline,
                           std::function<void()> done) = 0;
-  // A new configuration that passed every check. Apply what can change live; log a
-  // warning for each change that takes effect only after a restart.
-  virtual void reconfigure(const config::Config& /*old_config*/,
-                           const config::Config& /*new_config*/) {}
   // A short fragment for the one-line status, e.g. "queue 1204 records 88KiB".
   virtual std::string status() const { return {}; }
 };
 
-}  // namespace canhose::service
+}  // namespace canhose::lifecycle

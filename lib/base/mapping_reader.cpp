@@ -1,4 +1,4 @@
-#include "config/mapping_reader.hpp"
+#include "base/mapping_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-namespace canhose::config {
+namespace canhose::base {
 namespace {
 
 constexpr std::size_t kMaxFoundChars = 60;
@@ -460,4 +460,4 @@ bool MappingReader::list_items(std::string_view key,
   return true;
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base

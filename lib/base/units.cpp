@@ -1,4 +1,4 @@
-#include "config/units.hpp"
+#include "base/units.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <limits>
 
-namespace canhose::config {
+namespace canhose::base {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -153,4 +153,4 @@ std::string format_byte_size(ByteSize s) {
   return std::to_string(s.bytes) + "B";
 }
 
-}  // namespace canhose::config
+}  // namespace canhose::base
