@@ -142,6 +142,33 @@ TEST_F(CanhosedLifecycle, SighupWithAValidFileAppliesIt) {
   ASSERT_TRUE(child_->wait_for(10s));
 }
 
+// A reload reaches delivery through the hook the composition root registers: its stream
+// and retry settings change live, its dead-letter settings only after a restart.
+TEST_F(CanhosedLifecycle, SighupAppliesDeliverySettingsLive) {
+  const auto delivery = [](std::string_view stream, std::string_view dead_letter_max) {
+    return "delivery:\n  stream: " + std::string(stream) +
+           "\n  region: eu-west-1\n  endpoint: https://127.0.0.1:1\n"
+           "  dead_letter_max_bytes: " +
+           std::string(dead_letter_max) + "\n";
+  };
+  const std::map<std::string, std::string> keys = {
+      {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+      {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}};
+  start(config_text("info") + delivery("first-stream", "1MiB"), keys);
+  ASSERT_TRUE(notify_->wait_for("READY=1", 10s)) << child_->stderr_text();
+
+  dir_.write("canhose.yaml", config_text("info") + delivery("second-stream", "2MiB"));
+  child_->signal(SIGHUP);
+  ASSERT_TRUE(notify_->wait_for("RELOADING=1", 10s));
+  ASSERT_TRUE(notify_->wait_for("READY=1", 10s));
+  EXPECT_TRUE(child_->wait_for_stderr("delivery.stream is now second-stream", 5s))
+      << child_->stderr_text();
+  EXPECT_TRUE(child_->wait_for_stderr("the dead-letter settings take effect after a restart", 5s))
+      << child_->stderr_text();
+  child_->signal(SIGTERM);
+  ASSERT_TRUE(child_->wait_for(10s));
+}
+
 TEST_F(CanhosedLifecycle, RefusesToStartWithABrokenConfigAndSaysWhy) {
   start("service:\n  shutdown_grace: soon\n");
   const auto status = child_->wait_for(10s);
