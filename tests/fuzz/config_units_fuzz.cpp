@@ -1,4 +1,4 @@
-// The configuration's size and duration parsers (lib/config/units.cpp) on arbitrary text:
+// The configuration's size and duration parsers (lib/base/units.cpp) on arbitrary text:
 // every "64MiB", "250ms" or "1h30m" in the YAML file goes through them. (The YAML loader
 // itself links the whole schema and its parts; it is exercised by tests/unit/config.)
 //
@@ -12,7 +12,7 @@
 
 #include "base/units.hpp"
 
-namespace config = canhose::config;
+namespace base = canhose::base;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
