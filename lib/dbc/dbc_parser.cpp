@@ -5,6 +5,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "dbc/detail/dbc_tokenizer.hpp"
+
 namespace canhose::dbc {
 
 std::string DbcDiagnostic::to_string() const {
@@ -16,84 +18,9 @@ std::string DbcDiagnostic::to_string() const {
 
 namespace {
 
-struct Token {
-  enum Kind { word, string, punct, end } kind = end;
-  std::string_view text;
-  std::size_t line = 0;
-};
-
-bool is_punct(char c) {
-  switch (c) {
-    case ':':
-    case '|':
-    case '@':
-    case '(':
-    case ')':
-    case '[':
-    case ']':
-    case ',':
-    case ';':
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Splits the whole text into tokens. Strings keep their content without quotes (escaped
-// quotes \" are allowed inside). An unterminated string runs to the end of the text and is
-// reported by the parser.
-class Tokenizer {
- public:
-  explicit Tokenizer(std::string_view text) : text_(text) {}
-
-  std::vector<Token> run(std::vector<DbcDiagnostic>& errors) {
-    std::vector<Token> out;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      if (c == '\n') {
-        ++line_;
-        ++pos_;
-      } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-        ++pos_;
-      } else if (c == '"') {
-        const std::size_t start_line = line_;
-        const std::size_t begin = ++pos_;
-        while (pos_ < text_.size() && text_[pos_] != '"') {
-          if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) {
-            ++pos_;
-          }
-          if (text_[pos_] == '\n') {
-            ++line_;
-          }
-          ++pos_;
-        }
-        if (pos_ >= text_.size()) {
-          errors.push_back({start_line, "string never closed (expected '\"')"});
-        }
-        out.push_back({Token::string, text_.substr(begin, pos_ - begin), start_line});
-        ++pos_;
-      } else if (is_punct(c)) {
-        out.push_back({Token::punct, text_.substr(pos_, 1), line_});
-        ++pos_;
-      } else {
-        const std::size_t begin = pos_;
-        while (pos_ < text_.size() && !is_punct(text_[pos_]) && text_[pos_] != '"' &&
-               text_[pos_] != ' ' && text_[pos_] != '\t' && text_[pos_] != '\n' &&
-               text_[pos_] != '\r') {
-          ++pos_;
-        }
-        out.push_back({Token::word, text_.substr(begin, pos_ - begin), line_});
-      }
-    }
-    out.push_back({Token::end, {}, line_});
-    return out;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-};
+using detail::describe;
+using detail::Token;
+using detail::Tokenizer;
 
 // Thrown inside one statement's parse to abandon that statement (the parser then skips the
 // rest of the statement's line and goes on); it never escapes parse_dbc.
@@ -101,17 +28,6 @@ struct StatementError {
   std::size_t line;
   std::string message;
 };
-
-std::string describe(const Token& t) {
-  switch (t.kind) {
-    case Token::end:
-      return "end of file";
-    case Token::string:
-      return "a string";
-    default:
-      return "'" + std::string(t.text) + "'";
-  }
-}
 
 class Parser {
  public:
