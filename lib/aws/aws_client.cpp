@@ -11,7 +11,7 @@ namespace canhose::aws {
 std::unique_ptr<AwsClient> make_aws_client(const asio::any_io_executor& executor,
                                            const AwsClientOptions& options) {
   auto aws = std::make_unique<AwsClient>();
-  aws->transport = std::make_unique<HttpsTransport>(executor, options.https);
+  aws->transport = std::make_unique<https::HttpsTransport>(executor, options.https);
 
   std::unique_ptr<CredentialsProvider> iot;
   if (!options.iot.endpoint.empty()) {
@@ -34,7 +34,7 @@ std::unique_ptr<AwsClient> make_aws_client(const asio::any_io_executor& executor
 
   aws->endpoint_url =
       options.endpoint.empty() ? default_firehose_endpoint(options.region) : options.endpoint;
-  const EndpointParseResult endpoint = parse_endpoint(aws->endpoint_url);
+  const https::EndpointParseResult endpoint = https::parse_endpoint(aws->endpoint_url);
   if (!endpoint.ok()) {
     throw std::runtime_error("delivery.endpoint " + aws->endpoint_url + ": " + endpoint.error);
   }

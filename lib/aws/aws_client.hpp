@@ -18,16 +18,16 @@
 #include "aws/credentials_options.hpp"
 #include "aws/credentials_provider.hpp"
 #include "aws/firehose_client.hpp"
-#include "aws/https_transport.hpp"
-#include "aws/https_transport_options.hpp"
 #include "aws/iot_credentials_provider.hpp"
+#include "https/https_transport.hpp"
+#include "https/https_transport_options.hpp"
 
 namespace canhose::aws {
 
 // What the client is built from: the https, credentials and credentials.iot settings and
 // delivery.region / delivery.endpoint.
 struct AwsClientOptions {
-  HttpsTransportOptions https;
+  https::HttpsTransportOptions https;
   CredentialsOptions credentials;
   IotCredentialsOptions iot;  // used when iot.endpoint is set
   std::string region;
@@ -36,7 +36,7 @@ struct AwsClientOptions {
 
 struct AwsClient {
   ClockOffset clock;
-  std::unique_ptr<HttpsTransport> transport;
+  std::unique_ptr<https::HttpsTransport> transport;
   std::unique_ptr<CredentialsProvider> provider;
   std::unique_ptr<CachedCredentials> credentials;
   std::unique_ptr<FirehoseClient> firehose;

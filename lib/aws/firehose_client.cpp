@@ -6,23 +6,23 @@ namespace canhose::aws {
 
 namespace {
 
-std::string_view phase_name(HttpPhase phase) {
+std::string_view phase_name(https::HttpPhase phase) {
   switch (phase) {
-    case HttpPhase::none:
+    case https::HttpPhase::none:
       return "request";
-    case HttpPhase::resolve:
+    case https::HttpPhase::resolve:
       return "DNS resolution";
-    case HttpPhase::connect:
+    case https::HttpPhase::connect:
       return "connect";
-    case HttpPhase::proxy:
+    case https::HttpPhase::proxy:
       return "proxy CONNECT";
-    case HttpPhase::tls_handshake:
+    case https::HttpPhase::tls_handshake:
       return "TLS handshake";
-    case HttpPhase::write:
+    case https::HttpPhase::write:
       return "sending the request";
-    case HttpPhase::read:
+    case https::HttpPhase::read:
       return "reading the response";
-    case HttpPhase::timeout:
+    case https::HttpPhase::timeout:
       return "timeout";
   }
   return "request";
@@ -72,7 +72,7 @@ FirehoseClient::Finish typed(FirehoseClient::Callback<T> done, Parse parse) {
 struct FirehoseClient::Call {
   std::string operation;  // "PutRecordBatch"
   // Shared with the transport while a request is in flight; kept for a re-sign.
-  HttpTransport::SharedBody body;
+  https::HttpTransport::SharedBody body;
   bool resent_after_skew = false;
   // Knows the credentials the request was last signed with, so that a server quoting them
   // back does not put them in a log line; shape-based only until then.
@@ -80,9 +80,9 @@ struct FirehoseClient::Call {
   Finish finish;
 };
 
-FirehoseClient::FirehoseClient(asio::any_io_executor executor, HttpTransport& transport,
+FirehoseClient::FirehoseClient(asio::any_io_executor executor, https::HttpTransport& transport,
                                CachedCredentials& credentials, ClockOffset& clock,
-                               std::string region, Endpoint endpoint)
+                               std::string region, https::Endpoint endpoint)
     : executor_(std::move(executor)),
       transport_(transport),
       credentials_(credentials),
@@ -102,7 +102,8 @@ void FirehoseClient::put_record_batch(std::string body, std::size_t record_count
                    std::move(done));
 }
 
-void FirehoseClient::put_record_batch(HttpTransport::SharedBody body, std::size_t record_count,
+void FirehoseClient::put_record_batch(https::HttpTransport::SharedBody body,
+                                      std::size_t record_count,
                                       Callback<PutRecordBatchResult> done) {
   invoke_redacted("PutRecordBatch", std::move(body),
                   typed<PutRecordBatchResult>(std::move(done), [record_count](std::string_view b) {
@@ -155,8 +156,8 @@ void FirehoseClient::invoke_redacted(std::string_view operation, std::string bod
                   std::move(finish));
 }
 
-void FirehoseClient::invoke_redacted(std::string_view operation, HttpTransport::SharedBody body,
-                                     Finish finish) {
+void FirehoseClient::invoke_redacted(std::string_view operation,
+                                     https::HttpTransport::SharedBody body, Finish finish) {
   auto call = std::make_shared<Call>();
   call->operation = std::string(operation);
   call->body = body ? std::move(body) : std::make_shared<const std::string>();
@@ -203,7 +204,7 @@ void FirehoseClient::fail_later(const std::shared_ptr<Call>& call, FirehoseError
 }
 
 void FirehoseClient::send(const std::shared_ptr<Call>& call, const Credentials& credentials) {
-  SignableRequest request;
+  https::HttpRequest request;
   request.method = "POST";
   request.path = "/";
   request.headers.reserve(6);
@@ -220,14 +221,15 @@ void FirehoseClient::send(const std::shared_ptr<Call>& call, const Credentials& 
   std::weak_ptr<FirehoseClient*> weak = self_;
   // The transport shares the body: this call keeps it for a possible re-sign after a
   // clock correction, without a second copy.
-  transport_.async_send(endpoint_, std::move(request), call->body, [weak, call](HttpResult result) {
-    if (auto self = weak.lock()) {
-      (*self)->on_response(call, std::move(result));
-    }
-  });
+  transport_.async_send(endpoint_, std::move(request), call->body,
+                        [weak, call](https::HttpResult result) {
+                          if (auto self = weak.lock()) {
+                            (*self)->on_response(call, std::move(result));
+                          }
+                        });
 }
 
-void FirehoseClient::on_response(const std::shared_ptr<Call>& call, HttpResult result) {
+void FirehoseClient::on_response(const std::shared_ptr<Call>& call, https::HttpResult result) {
   if (!result.ok()) {
     FirehoseError error;
     error.kind = FirehoseErrorKind::transport;
@@ -236,7 +238,7 @@ void FirehoseClient::on_response(const std::shared_ptr<Call>& call, HttpResult r
     complete(call, std::move(error), {});
     return;
   }
-  const HttpResponse& response = result.response;
+  const https::HttpResponse& response = result.response;
   if (const std::string* date = response.header("Date")) {
     clock_.learn_from_http_date(*date, result.sent_at, result.received_at);
   }

@@ -25,9 +25,9 @@
 #include "aws/cached_credentials.hpp"
 #include "aws/clock_offset.hpp"
 #include "aws/firehose_api.hpp"
-#include "aws/http_transport.hpp"
 #include "aws/server_text_redactor.hpp"
 #include "aws/sigv4_signer.hpp"
+#include "https/http_transport.hpp"
 
 namespace canhose::aws {
 
@@ -42,9 +42,9 @@ class FirehoseClient {
 
   // `transport`, `credentials` and `clock` must outlive the client. `endpoint` is usually
   // parse_endpoint(default_firehose_endpoint(region)).endpoint.
-  FirehoseClient(asio::any_io_executor executor, HttpTransport& transport,
+  FirehoseClient(asio::any_io_executor executor, https::HttpTransport& transport,
                  CachedCredentials& credentials, ClockOffset& clock, std::string region,
-                 Endpoint endpoint);
+                 https::Endpoint endpoint);
   ~FirehoseClient();
   FirehoseClient(const FirehoseClient&) = delete;
   FirehoseClient& operator=(const FirehoseClient&) = delete;
@@ -55,7 +55,7 @@ class FirehoseClient {
                         Callback<PutRecordBatchResult> done);
   // The same with a body the caller shares (no copy). The client lets go of it before
   // `done` runs, so the caller may then reuse its buffer.
-  void put_record_batch(HttpTransport::SharedBody body, std::size_t record_count,
+  void put_record_batch(https::HttpTransport::SharedBody body, std::size_t record_count,
                         Callback<PutRecordBatchResult> done);
   void put_record(std::string_view stream_name, std::string_view data,
                   Callback<PutRecordResult> done);
@@ -83,7 +83,7 @@ class FirehoseClient {
       std::function<void(const FirehoseError&, std::string_view body, const ServerTextRedactor&)>
           finish);
 
-  const Endpoint& endpoint() const { return endpoint_; }
+  const https::Endpoint& endpoint() const { return endpoint_; }
   const std::string& region() const { return signer_.region(); }
   // Requests re-sent after a clock-skew rejection, since construction.
   std::uint64_t skew_resends() const { return skew_resends_; }
@@ -91,19 +91,20 @@ class FirehoseClient {
  private:
   struct Call;
   void invoke_redacted(std::string_view operation, std::string body, Finish finish);
-  void invoke_redacted(std::string_view operation, HttpTransport::SharedBody body, Finish finish);
+  void invoke_redacted(std::string_view operation, https::HttpTransport::SharedBody body,
+                       Finish finish);
   // The one way a call ends: redacts the error, then runs the call's finish.
   void complete(const std::shared_ptr<Call>& call, FirehoseError error, std::string_view body);
   void start(std::shared_ptr<Call> call);
   void send(const std::shared_ptr<Call>& call, const Credentials& credentials);
-  void on_response(const std::shared_ptr<Call>& call, HttpResult result);
+  void on_response(const std::shared_ptr<Call>& call, https::HttpResult result);
   void fail_later(const std::shared_ptr<Call>& call, FirehoseError error);
 
   asio::any_io_executor executor_;
-  HttpTransport& transport_;
+  https::HttpTransport& transport_;
   CachedCredentials& credentials_;
   ClockOffset& clock_;
-  Endpoint endpoint_;
+  https::Endpoint endpoint_;
   std::string host_header_;
   SigV4Signer signer_;
   std::uint64_t skew_resends_ = 0;

@@ -179,7 +179,7 @@ FirehoseErrorKind kind_for_code(std::string_view code, std::string_view message,
   return FirehoseErrorKind::client;
 }
 
-FirehoseError classify_error_response(const HttpResponse& response,
+FirehoseError classify_error_response(const https::HttpResponse& response,
                                       const ServerTextRedactor& redactor) {
   FirehoseError error;
   error.http_status = response.status;

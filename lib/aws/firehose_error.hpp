@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "aws/http_transport.hpp"
 #include "aws/server_text_redactor.hpp"
+#include "https/http_transport.hpp"
 
 namespace canhose::aws {
 
@@ -65,7 +65,7 @@ struct FirehoseError {
 // Classifies a non-200 response. Never throws: a body that is not JSON still gives an
 // error kind from the status, with the body's start as the message. Such a body passes
 // `redactor` whole before it is cut, so a secret the cut would split is still found.
-FirehoseError classify_error_response(const HttpResponse& response,
+FirehoseError classify_error_response(const https::HttpResponse& response,
                                       const ServerTextRedactor& redactor = ServerTextRedactor());
 
 // The kind for an AWS error code and message (exposed for tests and per-record codes).

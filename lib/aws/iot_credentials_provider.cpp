@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aws/https_transport.hpp"
 #include "aws/iot_credentials_error.hpp"
 #include "aws/iso8601_time.hpp"
 #include "aws/server_text_redactor.hpp"
 #include "aws/static_credentials_provider.hpp"
+#include "https/https_transport.hpp"
 
 namespace canhose::aws {
 namespace {
@@ -24,20 +24,20 @@ bool valid_name(const std::string& text, std::string_view extra) {
          });
 }
 
-Endpoint parse_iot_endpoint(const std::string& text) {
+https::Endpoint parse_iot_endpoint(const std::string& text) {
   if (text.empty()) {
     throw std::invalid_argument("credentials.iot.endpoint is required");
   }
   const std::string url = text.find("://") == std::string::npos ? "https://" + text : text;
-  auto parsed = parse_endpoint(url);
+  auto parsed = https::parse_endpoint(url);
   if (!parsed.ok()) {
     throw std::invalid_argument("credentials.iot.endpoint: " + parsed.error);
   }
   return parsed.endpoint;
 }
 
-HttpsTransportOptions transport_options(const IotCredentialsOptions& o) {
-  HttpsTransportOptions t;
+https::HttpsTransportOptions transport_options(const IotCredentialsOptions& o) {
+  https::HttpsTransportOptions t;
   t.tls.ca_file = o.ca_file;
   t.tls.client_cert_file = o.cert_file;
   t.tls.client_key_file = o.key_file;
@@ -86,10 +86,11 @@ IotCredentialsProvider::IotCredentialsProvider(asio::any_io_executor executor,
         "credentials.iot.cert_file and credentials.iot.key_file are required");
   }
   warn_if_readable_by_others(options_.key_file);
-  transport_ = std::make_shared<HttpsTransport>(std::move(executor), transport_options(options_));
+  transport_ =
+      std::make_shared<https::HttpsTransport>(std::move(executor), transport_options(options_));
 }
 
-IotCredentialsProvider::IotCredentialsProvider(std::shared_ptr<HttpTransport> transport,
+IotCredentialsProvider::IotCredentialsProvider(std::shared_ptr<https::HttpTransport> transport,
                                                IotCredentialsOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {
   validate();
@@ -110,7 +111,7 @@ void IotCredentialsProvider::validate() {
 }
 
 void IotCredentialsProvider::fetch(std::function<void(CredentialsResult)> done) {
-  SignableRequest request;
+  https::HttpRequest request;
   request.method = "GET";
   request.path = "/role-aliases/" + options_.role_alias + "/credentials";
   request.headers = {{"Host", endpoint_.host_header()},
@@ -120,12 +121,11 @@ void IotCredentialsProvider::fetch(std::function<void(CredentialsResult)> done) 
                       options_.role_alias + ", thing " + options_.thing_name + ")";
   // The callback owns everything it needs: the provider may be gone when it runs.
   transport_->async_send(endpoint_, std::move(request), std::string(),
-                         [done = std::move(done), where = std::move(where)](HttpResult result) {
-                           done(parse_response(result, where));
-                         });
+                         [done = std::move(done), where = std::move(where)](
+                             https::HttpResult result) { done(parse_response(result, where)); });
 }
 
-CredentialsResult IotCredentialsProvider::parse_response(const HttpResult& result,
+CredentialsResult IotCredentialsProvider::parse_response(const https::HttpResult& result,
                                                          const std::string& where) {
   if (!result.ok()) {
     return failure(result.error, where + ": " + result.message);

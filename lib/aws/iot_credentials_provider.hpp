@@ -19,8 +19,8 @@
 
 #include "asio/asio.hpp"
 #include "aws/credentials_provider.hpp"
-#include "aws/http_transport.hpp"
-#include "aws/https_transport_options.hpp"
+#include "https/http_transport.hpp"
+#include "https/https_transport_options.hpp"
 
 namespace canhose::base {
 class MappingReader;
@@ -41,7 +41,7 @@ struct IotCredentialsOptions {
   // (Amazon Root CA 1 is in Debian's ca-certificates).
   std::string ca_file;
   // Timeouts and proxy as for delivery (the wiring may pass delivery's).
-  HttpTimeouts timeouts;
+  https::HttpTimeouts timeouts;
   std::string proxy;
   std::string no_proxy;
 };
@@ -54,20 +54,22 @@ class IotCredentialsProvider final : public CredentialsProvider {
   IotCredentialsProvider(asio::any_io_executor executor, IotCredentialsOptions options);
   // For tests and composition: send through the given transport (it must have been made
   // with the client certificate).
-  IotCredentialsProvider(std::shared_ptr<HttpTransport> transport, IotCredentialsOptions options);
+  IotCredentialsProvider(std::shared_ptr<https::HttpTransport> transport,
+                         IotCredentialsOptions options);
 
   std::string_view name() const override { return "iot"; }
   void fetch(std::function<void(CredentialsResult)> done) override;
 
   // Turns the endpoint's answer into credentials or a clear error. Public for tests.
-  static CredentialsResult parse_response(const HttpResult& result, const std::string& where);
+  static CredentialsResult parse_response(const https::HttpResult& result,
+                                          const std::string& where);
 
  private:
   void validate();
 
-  std::shared_ptr<HttpTransport> transport_;
+  std::shared_ptr<https::HttpTransport> transport_;
   IotCredentialsOptions options_;
-  Endpoint endpoint_;
+  https::Endpoint endpoint_;
 };
 
 // Reads the `credentials.iot` section of canhose.yaml into `options` (defaults: what it holds);

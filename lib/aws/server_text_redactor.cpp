@@ -1,116 +1,10 @@
 #include "aws/server_text_redactor.hpp"
 
-#include <array>
-
 #include "aws/sigv4_signer.hpp"
+#include "https/redaction.hpp"
 
 namespace canhose::aws {
 namespace {
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
-bool starts_with_ci(std::string_view text, std::size_t pos, std::string_view word) {
-  if (text.size() - pos < word.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(text[pos + i]) != word[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool is_base64(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/' || c == '=';
-}
-
-// Where a header value or parameter value ends: a credential never holds blanks, quotes
-// or the separators of headers, parameters, JSON and XML.
-bool ends_value(char c) {
-  switch (c) {
-    case ' ':
-    case '\t':
-    case '\r':
-    case '\n':
-    case '"':
-    case '\'':
-    case ',':
-    case ';':
-    case '&':
-    case '<':
-    case '>':
-    case ')':
-    case ']':
-    case '}':
-    case '\\':
-      return true;
-    default:
-      return false;
-  }
-}
-
-struct Key {
-  std::string_view name;  // lower case
-  bool to_end_of_line;    // an Authorization value has blanks and commas in it
-};
-
-// Longer names first where one contains another at the same start.
-constexpr std::array<Key, 12> kKeys = {{
-    {"proxy-authorization", true},
-    {"authorization", true},
-    {"x-amz-security-token", false},
-    {"x-amz-signature", false},
-    {"x-amz-credential", false},
-    {"signature", false},
-    {"credential", false},
-    {"secretaccesskey", false},
-    {"sessiontoken", false},
-    {"aws_secret_access_key", false},
-    {"aws_session_token", false},
-    {"securitytoken", false},
-}};
-
-constexpr std::size_t kLongBase64Run = 80;
-
-// When a credential-shaped key starts at `pos`, the [begin, end) of its value (possibly
-// empty); otherwise false.
-bool key_value_at(std::string_view text, std::size_t pos, std::size_t& begin, std::size_t& end) {
-  for (const Key& key : kKeys) {
-    if (!starts_with_ci(text, pos, key.name)) {
-      continue;
-    }
-    std::size_t p = pos + key.name.size();
-    if (p < text.size() && text[p] == '"') {
-      ++p;  // "SessionToken": "..."
-    }
-    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) {
-      ++p;
-    }
-    if (p == text.size() || (text[p] != ':' && text[p] != '=')) {
-      return false;  // a word in a sentence ("the signature you provided"), not a key
-    }
-    ++p;
-    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) {
-      ++p;
-    }
-    char quote = 0;
-    if (p < text.size() && (text[p] == '"' || text[p] == '\'')) {
-      quote = text[p++];
-    }
-    begin = p;
-    while (p < text.size() && text[p] != '\n' && text[p] != '\r' &&
-           (quote != 0 ? text[p] != quote : (key.to_end_of_line || !ends_value(text[p])))) {
-      ++p;
-    }
-    end = p;
-    return true;
-  }
-  return false;
-}
 
 void replace_all(std::string& text, std::string_view needle) {
   if (needle.empty()) {
@@ -145,36 +39,7 @@ std::string ServerTextRedactor::redact(std::string_view text) const {
   for (const base::Secret& literal : literals_) {
     replace_all(out, literal.reveal());
   }
-  std::string result;
-  result.reserve(out.size());
-  std::size_t i = 0;
-  while (i < out.size()) {
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    if (key_value_at(out, i, begin, end)) {
-      result.append(out, i, begin - i);
-      if (end > begin && std::string_view(out).substr(begin, end - begin) != redacted_text) {
-        result += redacted_text;
-      } else {
-        result.append(out, begin, end - begin);
-      }
-      i = end;
-      continue;
-    }
-    if (is_base64(out[i]) && (i == 0 || !is_base64(out[i - 1]))) {
-      std::size_t run = i;
-      while (run < out.size() && is_base64(out[run])) {
-        ++run;
-      }
-      if (run - i >= kLongBase64Run) {
-        result += redacted_text;
-        i = run;
-        continue;
-      }
-    }
-    result += out[i];
-    ++i;
-  }
+  std::string result = https::redact_credential_shapes(out);
   // `out` held the secrets' text before the literal pass; it is scrubbed with them.
   base::Secret scrub(std::move(out));
   return result;

@@ -25,10 +25,11 @@
 #include <vector>
 
 #include "aws/credentials.hpp"
+#include "https/redaction.hpp"
 
 namespace canhose::aws {
 
-inline constexpr std::string_view redacted_text = "<redacted>";
+using https::redacted_text;
 
 class ServerTextRedactor {
  public:

@@ -79,7 +79,7 @@ struct CanonicalHeader {
 };
 
 // Sorted by name; same-named headers joined with ',' in request order.
-std::vector<CanonicalHeader> canonicalise_headers(const SignableRequest& request) {
+std::vector<CanonicalHeader> canonicalise_headers(const https::HttpRequest& request) {
   std::vector<CanonicalHeader> all;
   all.reserve(request.headers.size());
   for (const auto& [name, value] : request.headers) {
@@ -106,7 +106,7 @@ std::vector<CanonicalHeader> canonicalise_headers(const SignableRequest& request
   return merged;
 }
 
-void erase_header(SignableRequest& request, std::string_view lower_name) {
+void erase_header(https::HttpRequest& request, std::string_view lower_name) {
   std::erase_if(request.headers, [&](const auto& header) {
     if (header.first.size() != lower_name.size()) {
       return false;
@@ -223,7 +223,7 @@ std::string SigV4Signer::canonical_query(std::string_view query) {
   return out;
 }
 
-std::string SigV4Signer::canonical_headers(const SignableRequest& request) {
+std::string SigV4Signer::canonical_headers(const https::HttpRequest& request) {
   std::string out;
   for (const auto& h : canonicalise_headers(request)) {
     out += h.name;
@@ -234,7 +234,7 @@ std::string SigV4Signer::canonical_headers(const SignableRequest& request) {
   return out;
 }
 
-std::string SigV4Signer::signed_headers(const SignableRequest& request) {
+std::string SigV4Signer::signed_headers(const https::HttpRequest& request) {
   std::string out;
   for (const auto& h : canonicalise_headers(request)) {
     if (!out.empty()) {
@@ -248,19 +248,19 @@ std::string SigV4Signer::signed_headers(const SignableRequest& request) {
 namespace {
 // The canonical request; also returns the signed-header list it contains, so sign()
 // canonicalises the headers once.
-std::string build_canonical_request(const SignableRequest& request,
+std::string build_canonical_request(const https::HttpRequest& request,
                                     std::string_view payload_hash_hex, bool normalize_path,
                                     std::string& names);
 }  // namespace
 
-std::string SigV4Signer::canonical_request(const SignableRequest& request,
+std::string SigV4Signer::canonical_request(const https::HttpRequest& request,
                                            std::string_view payload_hash_hex, bool normalize_path) {
   std::string names;
   return build_canonical_request(request, payload_hash_hex, normalize_path, names);
 }
 
 namespace {
-std::string build_canonical_request(const SignableRequest& request,
+std::string build_canonical_request(const https::HttpRequest& request,
                                     std::string_view payload_hash_hex, bool normalize_path,
                                     std::string& names) {
   const auto headers = canonicalise_headers(request);
@@ -399,7 +399,7 @@ std::string SigV4Signer::amz_date(std::chrono::system_clock::time_point t) {
   return out;
 }
 
-void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,
+void SigV4Signer::sign(https::HttpRequest& request, const Credentials& credentials,
                        std::chrono::system_clock::time_point now) {
   const std::string date_time = amz_date(now);
   const std::string_view date = std::string_view(date_time).substr(0, 8);
@@ -428,7 +428,7 @@ void SigV4Signer::sign(SignableRequest& request, const Credentials& credentials,
   }
 }
 
-void SigV4Signer::presign(SignableRequest& request, const Credentials& credentials,
+void SigV4Signer::presign(https::HttpRequest& request, const Credentials& credentials,
                           std::chrono::system_clock::time_point now, std::chrono::seconds expires) {
   const std::string date_time = amz_date(now);
   const std::string_view date = std::string_view(date_time).substr(0, 8);

@@ -26,7 +26,7 @@
 #include <string_view>
 
 #include "aws/credentials.hpp"
-#include "aws/signable_request.hpp"
+#include "https/http_request.hpp"
 
 namespace canhose::aws {
 
@@ -53,7 +53,7 @@ class SigV4Signer {
   // Authorization to `request`, signing every header it holds. Replaces those headers if
   // they are already present (re-signing after a clock correction).
   // Not thread-safe (the signing-key cache): use one signer per thread / event loop.
-  void sign(SignableRequest& request, const Credentials& credentials,
+  void sign(https::HttpRequest& request, const Credentials& credentials,
             std::chrono::system_clock::time_point now);
 
   // Query-string signing (a presigned URL): appends X-Amz-Algorithm, X-Amz-Credential,
@@ -61,18 +61,18 @@ class SigV4Signer {
   // omit_session_token) and finally X-Amz-Signature to request.query, signing every header
   // the request holds. No header is added. canhose's own requests use sign(); this is for
   // handing a time-limited URL to another program.
-  void presign(SignableRequest& request, const Credentials& credentials,
+  void presign(https::HttpRequest& request, const Credentials& credentials,
                std::chrono::system_clock::time_point now, std::chrono::seconds expires);
 
   // The stages, exposed for tests and for reuse.
-  static std::string canonical_request(const SignableRequest& request,
+  static std::string canonical_request(const https::HttpRequest& request,
                                        std::string_view payload_hash_hex,
                                        bool normalize_path = true);
   static std::string canonical_uri(std::string_view path, bool normalize_path);
   static std::string canonical_query(std::string_view query);
   // "name:value\n" for each header, sorted, as the canonical request holds them.
-  static std::string canonical_headers(const SignableRequest& request);
-  static std::string signed_headers(const SignableRequest& request);
+  static std::string canonical_headers(const https::HttpRequest& request);
+  static std::string signed_headers(const https::HttpRequest& request);
   std::string string_to_sign(std::string_view amz_date, std::string_view canonical_request) const;
   // "20150830/us-east-1/service/aws4_request" for date "20150830".
   std::string credential_scope(std::string_view date) const;

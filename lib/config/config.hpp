@@ -7,7 +7,6 @@
 #include <string>
 
 #include "aws/credentials_options.hpp"
-#include "aws/https_transport_options.hpp"
 #include "aws/iot_credentials_provider.hpp"
 #include "base/units.hpp"
 #include "can/can_options.hpp"
@@ -15,6 +14,7 @@
 #include "dbc/dbc_options.hpp"
 #include "delivery/delivery_options.hpp"
 #include "gps/gpsd_options.hpp"
+#include "https/https_transport_options.hpp"
 #include "log/severity.hpp"
 #include "obd/obd_options.hpp"
 #include "queue/queue_options.hpp"
@@ -70,7 +70,7 @@ struct Config {
   // queue.dir and delivery.dead_letter_dir are derived from service.state_dir.
   queue::QueueOptions queue;
   delivery::DeliveryOptions delivery;
-  aws::HttpsTransportOptions https;  // delivery.ca_file, .proxy, .timeouts, ...
+  https::HttpsTransportOptions https;  // delivery.ca_file, .proxy, .timeouts, ...
   aws::CredentialsOptions credentials;
   aws::IotCredentialsOptions iot;  // credentials.iot
   SourcesConfig sources;

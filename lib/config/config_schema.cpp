@@ -84,7 +84,7 @@ void read_config(MappingReader& root, Config& config) {
   root.section("queue", [&](MappingReader& r) { queue::read_options(r, config.queue); });
   root.section("delivery", [&](MappingReader& r) {
     delivery::read_options(r, config.delivery);
-    aws::read_options(r, config.https);  // delivery.ca_file, proxy, timeouts, ...
+    https::read_options(r, config.https);  // delivery.ca_file, proxy, timeouts, ...
   });
   root.section("credentials", [&](MappingReader& r) {
     aws::read_options(r, config.credentials);

@@ -1,9 +1,9 @@
-// The `delivery` section of canhose.yaml (its HTTPS keys: aws/https_transport_options.cpp).
+// The `delivery` section of canhose.yaml (its HTTPS keys: https/https_transport_options.cpp).
 #include "delivery/delivery_options.hpp"
 
 #include "aws/firehose_api.hpp"
-#include "aws/http_transport.hpp"
 #include "base/mapping_reader.hpp"
+#include "https/http_transport.hpp"
 
 namespace canhose::delivery {
 
@@ -35,7 +35,7 @@ void read_options(MappingReader& r, DeliveryOptions& c) {
     if (url.empty()) {
       return std::nullopt;
     }
-    const aws::EndpointParseResult parsed = aws::parse_endpoint(url);
+    const https::EndpointParseResult parsed = https::parse_endpoint(url);
     return parsed.error.empty() ? std::nullopt : std::optional<std::string>(parsed.error);
   });
   if (!c.stream.empty() && c.region.empty()) {

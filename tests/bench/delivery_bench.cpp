@@ -77,9 +77,9 @@
 #include "aws/clock_offset.hpp"
 #include "aws/crypto.hpp"
 #include "aws/firehose_client.hpp"
-#include "aws/https_transport.hpp"
 #include "aws/static_credentials_provider.hpp"
 #include "delivery/firehose_delivery.hpp"
+#include "https/https_transport.hpp"
 #include "queue/queue.hpp"
 #include "service/malloc_arenas.hpp"
 #include "support/child_process.hpp"
@@ -236,13 +236,13 @@ class Pipeline {
   Pipeline(std::uint16_t port, const std::string& ca_file, queue::QueueOptions queue_options)
       : provider_(test_credentials()),
         credentials_(io_.get_executor(), provider_, {}, [this] { return clock_.now(); }) {
-    aws::HttpsTransportOptions transport_options;
+    https::HttpsTransportOptions transport_options;
     transport_options.tls.ca_file = ca_file;
     transport_options.proxy = "none";
-    transport_ = std::make_unique<aws::HttpsTransport>(io_.get_executor(), transport_options);
+    transport_ = std::make_unique<https::HttpsTransport>(io_.get_executor(), transport_options);
     client_ = std::make_unique<aws::FirehoseClient>(io_.get_executor(), *transport_, credentials_,
                                                     clock_, "us-east-1",
-                                                    aws::Endpoint{"https", "127.0.0.1", port});
+                                                    https::Endpoint{"https", "127.0.0.1", port});
     credentials_.start();
     queue::Queue::OpenResult opened = queue::Queue::open(io_, std::move(queue_options));
     if (!opened.queue) {
@@ -350,7 +350,7 @@ class Pipeline {
   aws::ClockOffset clock_;
   aws::StaticCredentialsProvider provider_;
   aws::CachedCredentials credentials_;
-  std::unique_ptr<aws::HttpsTransport> transport_;
+  std::unique_ptr<https::HttpsTransport> transport_;
   std::unique_ptr<aws::FirehoseClient> client_;
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<delivery::FirehoseDelivery> delivery_;

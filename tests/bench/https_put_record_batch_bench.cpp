@@ -17,9 +17,9 @@
 #include <string>
 
 #include "asio/asio.hpp"
-#include "aws/https_transport.hpp"
 #include "aws/put_record_batch_body.hpp"
 #include "aws/sigv4_signer.hpp"
+#include "https/https_transport.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
 #include "support/tls_test_server.hpp"
@@ -72,11 +72,11 @@ void run(benchmark::State& state, bool sign) {
   });
 
   asio::io_context io;
-  aws::HttpsTransportOptions options;
+  https::HttpsTransportOptions options;
   options.tls.ca_file = ca.certificate().cert_file.string();
   options.proxy = "none";
-  aws::HttpsTransport transport(io.get_executor(), options);
-  aws::Endpoint endpoint{"https", "127.0.0.1", server.port()};
+  https::HttpsTransport transport(io.get_executor(), options);
+  https::Endpoint endpoint{"https", "127.0.0.1", server.port()};
   const std::string body = batch_body();
   aws::SigV4Signer signer("us-east-1", "firehose");
   aws::Credentials credentials;
@@ -84,7 +84,7 @@ void run(benchmark::State& state, bool sign) {
   credentials.secret_access_key = base::Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
   auto one_request = [&] {
-    aws::SignableRequest request;
+    https::HttpRequest request;
     request.method = "POST";
     request.path = "/";
     request.headers = {{"Host", endpoint.host_header()},
@@ -94,9 +94,9 @@ void run(benchmark::State& state, bool sign) {
     if (sign) {
       signer.sign(request, credentials, std::chrono::system_clock::now());
     }
-    std::optional<aws::HttpResult> result;
+    std::optional<https::HttpResult> result;
     transport.async_send(endpoint, std::move(request), body,
-                         [&result](aws::HttpResult r) { result = std::move(r); });
+                         [&result](https::HttpResult r) { result = std::move(r); });
     io.restart();
     while (!result) {
       io.run_one();

@@ -13,10 +13,12 @@
 #include "aws/firehose_api.hpp"
 #include "aws/put_record_batch_body.hpp"
 #include "aws/sigv4_signer.hpp"
+#include "https/http_request.hpp"
 
 namespace {
 
 using namespace canhose::aws;
+namespace https = canhose::https;
 
 std::vector<std::string> records(std::size_t count, std::size_t size) {
   std::vector<std::string> out;
@@ -44,8 +46,8 @@ Credentials credentials() {
   return c;
 }
 
-SignableRequest batch_request(const std::string& body) {
-  SignableRequest request;
+https::HttpRequest batch_request(const std::string& body) {
+  https::HttpRequest request;
   request.method = "POST";
   request.path = "/";
   request.headers = {{"Host", "firehose.eu-west-1.amazonaws.com"},
@@ -61,7 +63,7 @@ void BM_SignPutRecordBatchCachedKey(benchmark::State& state) {
   SigV4Signer signer("eu-west-1", "firehose");
   const auto now = std::chrono::system_clock::now();
   for (auto _ : state) {
-    SignableRequest request = batch_request(body);
+    https::HttpRequest request = batch_request(body);
     signer.sign(request, creds, now);
     benchmark::DoNotOptimize(request.headers.back().second.data());
   }
@@ -76,7 +78,7 @@ void BM_SignPutRecordBatchFreshKey(benchmark::State& state) {
   const auto now = std::chrono::system_clock::now();
   for (auto _ : state) {
     SigV4Signer signer("eu-west-1", "firehose");  // derives the key every time
-    SignableRequest request = batch_request(body);
+    https::HttpRequest request = batch_request(body);
     signer.sign(request, creds, now);
     benchmark::DoNotOptimize(request.headers.back().second.data());
   }
@@ -90,7 +92,7 @@ void BM_SignEmptyRequestCachedKey(benchmark::State& state) {
   SigV4Signer signer("eu-west-1", "firehose");
   const auto now = std::chrono::system_clock::now();
   for (auto _ : state) {
-    SignableRequest request = batch_request(body);
+    https::HttpRequest request = batch_request(body);
     signer.sign(request, creds, now);
     benchmark::DoNotOptimize(request.headers.back().second.data());
   }

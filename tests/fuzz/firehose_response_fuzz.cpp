@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)aws::parse_delete_delivery_stream_response(body);
 
   for (const unsigned status : {400u, 403u, 500u, 503u}) {
-    aws::HttpResponse response;
+    canhose::https::HttpResponse response;
     response.status = status;
     response.body = std::string(body);
     response.headers.emplace_back("X-Amzn-ErrorType", std::string(body.substr(0, 64)));

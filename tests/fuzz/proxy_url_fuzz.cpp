@@ -1,4 +1,4 @@
-// The proxy URL parser (lib/aws/proxy_settings.cpp) on arbitrary bytes: the URL comes
+// The proxy URL parser (lib/https/proxy_settings.cpp) on arbitrary bytes: the URL comes
 // from the configuration or HTTPS_PROXY, and generated passwords hold any character.
 //
 // The input is split at the first newline: the proxy URL before it, the NO_PROXY list
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-#include "aws/proxy_settings.hpp"
+#include "https/proxy_settings.hpp"
 
 namespace {
 
@@ -41,7 +41,7 @@ std::pair<std::size_t, std::size_t> password_in(std::string_view url) {
 // What the parser says of `url`: its error, or the display() of every proxy it picks.
 std::string what_is_shown(const std::string& url, const std::string& no_proxy) {
   std::string shown;
-  const auto settings = canhose::aws::ProxySettings::parse(url, no_proxy, shown);
+  const auto settings = canhose::https::ProxySettings::parse(url, no_proxy, shown);
   if (settings) {
     for (const char* host : {"firehose.eu-west-1.amazonaws.com", "127.0.0.1", "::1", "localhost"}) {
       if (const auto* proxy = settings->proxy_for(host, 443)) {

@@ -14,8 +14,8 @@
 #include "asio/asio.hpp"
 #include "aws/crypto.hpp"
 #include "aws/http_date.hpp"
-#include "aws/http_transport.hpp"
 #include "aws/sigv4_signer.hpp"
+#include "https/http_transport.hpp"
 
 namespace canhose::test {
 
@@ -30,11 +30,11 @@ inline std::string invalid_signature_message(std::string_view canonical_request,
          std::string(string_to_sign) + "'\n";
 }
 
-class SignatureQuotingTransport final : public aws::HttpTransport {
+class SignatureQuotingTransport final : public https::HttpTransport {
  public:
   explicit SignatureQuotingTransport(asio::io_context& io) : io_(io) {}
-  void async_send(const aws::Endpoint&, aws::SignableRequest request, SharedBody body,
-                  std::function<void(aws::HttpResult)> done) override {
+  void async_send(const https::Endpoint&, https::HttpRequest request, SharedBody body,
+                  std::function<void(https::HttpResult)> done) override {
     const std::string payload = body ? *body : std::string();
     request.payload = payload;
     const std::string canonical =
@@ -51,7 +51,7 @@ class SignatureQuotingTransport final : public aws::HttpTransport {
     if (const std::string* token = request.header("X-Amz-Security-Token")) {
       bare += "The token was " + *token + ". ";
     }
-    aws::HttpResult result;
+    https::HttpResult result;
     result.response.status = 400;
     result.response.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
     result.response.headers.emplace_back("x-amzn-RequestId",

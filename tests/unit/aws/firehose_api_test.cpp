@@ -274,9 +274,9 @@ TEST(StreamName, ValidationFollowsTheModelPattern) {
   EXPECT_NE(validate_stream_name("a\"b"), "");
 }
 
-HttpResponse response(unsigned status, std::string body,
-                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-  HttpResponse r;
+https::HttpResponse response(unsigned status, std::string body,
+                             std::vector<std::pair<std::string, std::string>> headers = {}) {
+  https::HttpResponse r;
   r.status = status;
   r.body = std::move(body);
   r.headers = std::move(headers);

@@ -25,22 +25,22 @@ using nlohmann::json;
 constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 struct SentRequest {
-  Endpoint endpoint;
-  SignableRequest request;  // payload re-pointed at `body`
+  https::Endpoint endpoint;
+  https::HttpRequest request;  // payload re-pointed at `body`
   std::string body;
 };
 
 // Records requests; answers each with the next queued reply, later, on the event loop.
-class RecordingTransport final : public HttpTransport {
+class RecordingTransport final : public https::HttpTransport {
  public:
   explicit RecordingTransport(asio::io_context& io) : io_(io) {}
   struct Reply {
-    HttpResult result;
+    https::HttpResult result;
     // Server clock offset: the Date header says system time + this.
     std::optional<seconds> server_offset = seconds(0);
   };
-  void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
-                  std::function<void(HttpResult)> done) override {
+  void async_send(const https::Endpoint& endpoint, https::HttpRequest request, SharedBody body,
+                  std::function<void(https::HttpResult)> done) override {
     auto sent = std::make_unique<SentRequest>();
     sent->endpoint = endpoint;
     sent->body = body ? *body : std::string();
@@ -53,7 +53,7 @@ class RecordingTransport final : public HttpTransport {
       replies.pop_front();
     } else {
       reply.result.error = std::make_error_code(std::errc::connection_reset);
-      reply.result.phase = HttpPhase::read;
+      reply.result.phase = https::HttpPhase::read;
       reply.result.message = "no reply scripted";
     }
     reply.result.sent_at = steady_clock::now();
@@ -76,7 +76,7 @@ class RecordingTransport final : public HttpTransport {
     r.server_offset = server_offset;
     replies.push_back(std::move(r));
   }
-  void fail(HttpPhase phase, std::string message) {
+  void fail(https::HttpPhase phase, std::string message) {
     Reply r;
     r.result.error = std::make_error_code(std::errc::connection_refused);
     r.result.phase = phase;
@@ -119,7 +119,7 @@ class FirehoseClientTest : public testing::Test {
       : transport(io),
         cache(io.get_executor(), provider),
         client(io.get_executor(), transport, cache, clock, "eu-west-1",
-               parse_endpoint(default_firehose_endpoint("eu-west-1")).endpoint) {}
+               https::parse_endpoint(default_firehose_endpoint("eu-west-1")).endpoint) {}
 
   template <class T>
   FirehoseOutcome<T> wait(std::optional<FirehoseOutcome<T>>& slot) {
@@ -284,7 +284,8 @@ TEST_F(FirehoseClientTest, ThrottlingIsReturnedAsTypedErrorWithoutRetrying) {
 }
 
 TEST_F(FirehoseClientTest, TransportFailureNamesThePhase) {
-  transport.fail(HttpPhase::tls_handshake, "certificate verify failed (self-signed certificate)");
+  transport.fail(https::HttpPhase::tls_handshake,
+                 "certificate verify failed (self-signed certificate)");
   std::optional<FirehoseOutcome<ListDeliveryStreamsResult>> got;
   client.list_delivery_streams({}, [&](auto r) { got = std::move(r); });
   const auto result = wait(got);
@@ -382,7 +383,7 @@ TEST_F(FirehoseClientTest, DestroyingTheClientDropsCallbacksOfCallsInFlight) {
   bool called = false;
   {
     FirehoseClient shortlived(io.get_executor(), transport, cache, clock, "eu-west-1",
-                              parse_endpoint("http://127.0.0.1:18080").endpoint);
+                              https::parse_endpoint("http://127.0.0.1:18080").endpoint);
     shortlived.put_record("edge-gw", "x", [&](auto) { called = true; });
     ASSERT_EQ(transport.requests.size(), 1u);
     EXPECT_EQ(*transport.requests[0]->request.header("Host"), "127.0.0.1:18080");

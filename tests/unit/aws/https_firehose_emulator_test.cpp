@@ -15,10 +15,10 @@
 #include "aws/cached_credentials.hpp"
 #include "aws/clock_offset.hpp"
 #include "aws/firehose_client.hpp"
-#include "aws/https_transport.hpp"
 #include "aws/iot_credentials_provider.hpp"
 #include "aws/put_record_batch_body.hpp"
 #include "aws/static_credentials_provider.hpp"
+#include "https/https_transport.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
@@ -46,8 +46,8 @@ std::string read_all(const std::filesystem::path& path) {
 
 // One client stack (transport, credentials, clock, FirehoseClient) on one io_context.
 struct ClientStack {
-  ClientStack(asio::io_context& io, const std::string& endpoint_url, HttpsTransportOptions options,
-              std::string secret = kSecret)
+  ClientStack(asio::io_context& io, const std::string& endpoint_url,
+              https::HttpsTransportOptions options, std::string secret = kSecret)
       : transport(io.get_executor(), std::move(options)),
         provider([&] {
           Credentials c;
@@ -57,10 +57,10 @@ struct ClientStack {
         }()),
         credentials(io.get_executor(), provider),
         client(io.get_executor(), transport, credentials, clock, "us-east-1",
-               parse_endpoint(endpoint_url).endpoint) {
+               https::parse_endpoint(endpoint_url).endpoint) {
     credentials.start();
   }
-  HttpsTransport transport;
+  https::HttpsTransport transport;
   StaticCredentialsProvider provider;
   CachedCredentials credentials;
   ClockOffset clock;
@@ -83,8 +83,8 @@ class HttpsFirehoseEmulatorTest : public ::testing::Test {
     return o;
   }
 
-  HttpsTransportOptions transport_options() const {
-    HttpsTransportOptions o;
+  https::HttpsTransportOptions transport_options() const {
+    https::HttpsTransportOptions o;
     o.tls.ca_file = pki.ca_cert.string();
     o.proxy = "none";
     return o;
@@ -307,10 +307,10 @@ TEST_F(HttpsFirehoseEmulatorTest, IotCredentialsSignRequestsTheEmulatorAccepts) 
   IotCredentialsProvider provider(io.get_executor(), iot);
   CachedCredentials credentials(io.get_executor(), provider);
   credentials.start();
-  HttpsTransport transport(io.get_executor(), transport_options());
+  https::HttpsTransport transport(io.get_executor(), transport_options());
   ClockOffset clock;
   FirehoseClient client(io.get_executor(), transport, credentials, clock, "us-east-1",
-                        parse_endpoint(emulator.endpoint()).endpoint);
+                        https::parse_endpoint(emulator.endpoint()).endpoint);
   auto result = put_batch(client, 0, 3);
   ASSERT_TRUE(result.ok()) << result.error.describe();
   EXPECT_EQ(emulator.stats().at("iot_credentials_issued"), 1);

@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "asio/asio.hpp"
-#include "aws/https_transport.hpp"
 #include "aws/iot_credentials_error.hpp"
 #include "aws/iso8601_time.hpp"
+#include "https/https_transport.hpp"
 #include "log/logger.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
@@ -145,7 +145,7 @@ TEST_F(IotCredentialsProviderTest, ForbiddenAnswerCarriesTheServiceMessage) {
 
 TEST_F(IotCredentialsProviderTest, StatusesMapToKinds) {
   auto make = [](unsigned status, std::string body) {
-    HttpResult r;
+    https::HttpResult r;
     r.response.status = status;
     r.response.body = std::move(body);
     return r;
@@ -162,7 +162,7 @@ TEST_F(IotCredentialsProviderTest, StatusesMapToKinds) {
 
 TEST_F(IotCredentialsProviderTest, MalformedAnswersAreRefusedWithoutQuotingSecrets) {
   auto parse = [](std::string body) {
-    HttpResult r;
+    https::HttpResult r;
     r.response.status = 200;
     r.response.body = std::move(body);
     return IotCredentialsProvider::parse_response(r, "iot");
@@ -236,7 +236,7 @@ TEST(IotExpirationTime, YearsATimePointCannotHoldAreRefusedWithTheReason) {
 }
 
 TEST_F(IotCredentialsProviderTest, ExpirationOutsideTheRepresentableYearsIsAMalformedAnswer) {
-  HttpResult r;
+  https::HttpResult r;
   r.response.status = 200;
   r.response.body = R"({"credentials":{"accessKeyId":"A","secretAccessKey":"s3cr3t-value",)"
                     R"("sessionToken":"t0ken-value","expiration":"0997-06-01T00:00:00Z"}})";

@@ -138,7 +138,7 @@ TEST(ServerTextRedactor, AnUnexpectedBodyIsRedactedBeforeItIsCut) {
   }
   page.resize(190, '.');
   page += std::string(kSecret) + " was sent.</body></html>";
-  HttpResponse response;
+  https::HttpResponse response;
   response.status = 502;
   response.body = page;
   const FirehoseError e =
@@ -159,7 +159,7 @@ std::string error_seen_by_delivery(asio::io_context& io, CredentialsProvider& pr
   CachedCredentials cache(io.get_executor(), provider);
   ClockOffset clock;
   FirehoseClient client(io.get_executor(), transport, cache, clock, "eu-west-1",
-                        parse_endpoint(default_firehose_endpoint("eu-west-1")).endpoint);
+                        https::parse_endpoint(default_firehose_endpoint("eu-west-1")).endpoint);
   PutRecordBatchBody body("edge-gw");
   body.add("1 2026-12-06T12:00:00Z 0 0 0\n");
   std::optional<FirehoseOutcome<PutRecordBatchResult>> got;

@@ -30,7 +30,7 @@ using nlohmann::json;
 using namespace std::chrono;
 
 struct Generated {
-  SignableRequest request;
+  https::HttpRequest request;
   std::string body;
   std::string region;
   std::string service;

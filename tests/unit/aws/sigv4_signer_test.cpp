@@ -42,7 +42,7 @@ TEST(SigV4Signer, BotocoreSignedPutRecordBatchMatchesByteForByte) {
                                            "/firehose/putrecordbatch-signed-botocore.txt");
   const std::string body = value_after(file, "body: ");
   ASSERT_FALSE(body.empty());
-  SignableRequest request;
+  https::HttpRequest request;
   request.method = "POST";
   request.path = "/";
   // The file omits Host; botocore signed for the default endpoint of us-east-1.
@@ -80,7 +80,7 @@ TEST(SigV4Signer, ReproducesTheAwsCliSignaturesOfCapturedRequests) {
     if (b.find("Authorization: ") == std::string::npos)
       continue;
     const std::string date = value_after(b, "X-Amz-Date: ");
-    SignableRequest request;
+    https::HttpRequest request;
     request.method = "POST";
     request.path = "/";
     request.headers = {{"Host", value_after(b, "Host: ")},
@@ -101,7 +101,7 @@ TEST(SigV4Signer, ReproducesTheAwsCliSignaturesOfCapturedRequests) {
 
 TEST(SigV4Signer, SigningKeyIsDerivedOncePerDayAndSecret) {
   SigV4Signer signer("eu-west-1", "firehose");
-  SignableRequest request{"POST", "/", "", {{"Host", "firehose.eu-west-1.amazonaws.com"}}, "{}"};
+  https::HttpRequest request{"POST", "/", "", {{"Host", "firehose.eu-west-1.amazonaws.com"}}, "{}"};
   signer.sign(request, example_credentials(), at(2026, 11, 25, 10, 0, 0));
   signer.sign(request, example_credentials(), at(2026, 11, 25, 23, 59, 59));
   EXPECT_EQ(signer.key_derivations(), 1u);
@@ -115,19 +115,19 @@ TEST(SigV4Signer, SigningKeyIsDerivedOncePerDayAndSecret) {
 
 TEST(SigV4Signer, CachedKeyGivesTheSameSignatureAsAFreshSigner) {
   SigV4Signer warm("eu-west-1", "firehose");
-  SignableRequest a{"POST", "/", "", {{"Host", "h"}}, "payload"};
+  https::HttpRequest a{"POST", "/", "", {{"Host", "h"}}, "payload"};
   warm.sign(a, example_credentials(), at(2026, 1, 1, 0, 0, 0));
-  SignableRequest b = a;
+  https::HttpRequest b = a;
   warm.sign(b, example_credentials(), at(2026, 1, 1, 0, 0, 5));
   SigV4Signer cold("eu-west-1", "firehose");
-  SignableRequest c{"POST", "/", "", {{"Host", "h"}}, "payload"};
+  https::HttpRequest c{"POST", "/", "", {{"Host", "h"}}, "payload"};
   cold.sign(c, example_credentials(), at(2026, 1, 1, 0, 0, 5));
   EXPECT_EQ(*b.header("Authorization"), *c.header("Authorization"));
 }
 
 TEST(SigV4Signer, ResigningReplacesDateAndAuthorizationInsteadOfAddingThem) {
   SigV4Signer signer("us-east-1", "firehose");
-  SignableRequest request{"POST", "/", "", {{"Host", "h"}}, "x"};
+  https::HttpRequest request{"POST", "/", "", {{"Host", "h"}}, "x"};
   signer.sign(request, example_credentials("tok"), at(2026, 1, 1, 0, 0, 0));
   signer.sign(request, example_credentials("tok"), at(2026, 1, 1, 0, 7, 0));
   EXPECT_EQ(request.headers.size(), 4u);  // Host, X-Amz-Date, token, Authorization
@@ -163,14 +163,14 @@ TEST(SigV4Signer, CanonicalUriNormalisesAndEncodes) {
 }
 
 TEST(SigV4Signer, CanonicalHeadersTrimCollapseAndJoinDuplicates) {
-  SignableRequest request{"GET",
-                          "/",
-                          "",
-                          {{"Host", "h"},
-                           {"X-B", "  two\t\tspaced   words  "},
-                           {"x-a", "first"},
-                           {"X-A", "second\n   line"}},
-                          ""};
+  https::HttpRequest request{"GET",
+                             "/",
+                             "",
+                             {{"Host", "h"},
+                              {"X-B", "  two\t\tspaced   words  "},
+                              {"x-a", "first"},
+                              {"X-A", "second\n   line"}},
+                             ""};
   EXPECT_EQ(SigV4Signer::canonical_headers(request),
             "host:h\nx-a:first,second line\nx-b:two spaced words\n");
   EXPECT_EQ(SigV4Signer::signed_headers(request), "host;x-a;x-b");

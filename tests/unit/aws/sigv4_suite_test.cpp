@@ -82,8 +82,8 @@ std::string test_name(const testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-SignableRequest to_signable(const test::RawHttpRequest& raw) {
-  SignableRequest request;
+https::HttpRequest to_signable(const test::RawHttpRequest& raw) {
+  https::HttpRequest request;
   request.method = raw.method;
   request.path = raw.path;
   request.query = raw.query;
@@ -117,8 +117,8 @@ std::string header_line_value(const std::string& text, std::string_view name) {
 
 // The request as the signer saw it when signing: with omit_session_token the token
 // header is added after the signature, so it is not part of the canonical request.
-SignableRequest as_signed(const SignableRequest& request, const SigningOptions& options) {
-  SignableRequest copy = request;
+https::HttpRequest as_signed(const https::HttpRequest& request, const SigningOptions& options) {
+  https::HttpRequest copy = request;
   if (options.omit_session_token) {
     std::erase_if(copy.headers, [](const auto& h) { return h.first == "X-Amz-Security-Token"; });
   }
@@ -143,7 +143,7 @@ TEST_P(BotocoreSigV4Suite, MatchesEveryStageByteForByte) {
   const std::string sreq = read_file(base + ".sreq");
 
   const test::RawHttpRequest raw = test::parse_raw_http_request(req_text);
-  SignableRequest request = to_signable(raw);
+  https::HttpRequest request = to_signable(raw);
 
   // Session tokens: the suite gives them only in the expected output. A token in the
   // canonical request that the raw request lacks is the credentials' token, signed; a
@@ -206,7 +206,7 @@ TEST_P(CrtSigV4Suite, MatchesEveryHeaderSigningStageByteForByte) {
   const fs::path dir = data_dir() / "sigv4-crt" / GetParam();
   const nlohmann::json context = parse_lenient_json(read_file(dir / "context.json"));
   const test::RawHttpRequest raw = test::parse_raw_http_request(read_file(dir / "request.txt"));
-  SignableRequest request = to_signable(raw);
+  https::HttpRequest request = to_signable(raw);
 
   ASSERT_EQ(context.at("timestamp").get<std::string>(), "2015-08-30T12:36:00Z");
   Credentials credentials;
@@ -268,7 +268,7 @@ TEST_P(CrtSigV4Suite, MatchesEveryQuerySigningStageByteForByte) {
   const fs::path dir = data_dir() / "sigv4-crt" / GetParam();
   const nlohmann::json context = parse_lenient_json(read_file(dir / "context.json"));
   const test::RawHttpRequest raw = test::parse_raw_http_request(read_file(dir / "request.txt"));
-  SignableRequest request = to_signable(raw);
+  https::HttpRequest request = to_signable(raw);
   Credentials credentials;
   credentials.access_key_id = context.at("credentials").at("access_key_id").get<std::string>();
   credentials.secret_access_key =
@@ -288,7 +288,7 @@ TEST_P(CrtSigV4Suite, MatchesEveryQuerySigningStageByteForByte) {
 
   // The canonical request covers the query as it was before the signature (and, with
   // omit_session_token, the token) was appended.
-  SignableRequest before = request;
+  https::HttpRequest before = request;
   const std::string signature = query_parameter(request.query, "X-Amz-Signature");
   before.query = request.query.substr(0, request.query.find("&X-Amz-Signature="));
   const std::string creq =

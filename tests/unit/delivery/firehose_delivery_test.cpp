@@ -211,7 +211,7 @@ TEST_F(FirehoseDeliveryTest, AnErrorQuotingTheSessionTokenIsShownRedacted) {
   test::SignatureQuotingTransport transport(io_);
   aws::FirehoseClient client(
       io_.get_executor(), transport, cache, clock, "eu-west-1",
-      aws::parse_endpoint(aws::default_firehose_endpoint("eu-west-1")).endpoint);
+      https::parse_endpoint(aws::default_firehose_endpoint("eu-west-1")).endpoint);
   append_lines(1);
   delivery_ = std::make_unique<FirehoseDelivery>(
       io_, *queue_, options_,

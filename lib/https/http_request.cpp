@@ -1,8 +1,8 @@
-#include "aws/signable_request.hpp"
+#include "https/http_request.hpp"
 
 #include <algorithm>
 
-namespace canhose::aws {
+namespace canhose::https {
 
 namespace {
 bool iequals(std::string_view a, std::string_view b) {
@@ -15,7 +15,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-void SignableRequest::set_header(std::string name, std::string value) {
+void HttpRequest::set_header(std::string name, std::string value) {
   // Replace the first same-named header and drop any others, so the request holds the
   // name once (a re-signed request must not carry two X-Amz-Date values).
   bool replaced = false;
@@ -38,7 +38,7 @@ void SignableRequest::set_header(std::string name, std::string value) {
   }
 }
 
-const std::string* SignableRequest::header(std::string_view name) const {
+const std::string* HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (iequals(key, name)) {
       return &value;
@@ -47,4 +47,4 @@ const std::string* SignableRequest::header(std::string_view name) const {
   return nullptr;
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -5,12 +5,12 @@
 #include <utility>
 #include <vector>
 
-namespace canhose::aws {
+namespace canhose::https {
 
 // An HTTP request as SigV4 sees it. The signer adds headers to it (X-Amz-Date,
 // X-Amz-Security-Token, Authorization); the HTTPS client then sends exactly these
 // headers. Header names keep the caller's case; the signer lower-cases for signing.
-struct SignableRequest {
+struct HttpRequest {
   std::string method;  // "POST"
   std::string path;    // raw, as sent: "/" or "/role-aliases/x/credentials"
   std::string query;   // raw, without '?': "" or "a=1&b=2"
@@ -21,4 +21,4 @@ struct SignableRequest {
   const std::string* header(std::string_view name) const;  // case-insensitive lookup
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

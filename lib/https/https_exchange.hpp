@@ -18,14 +18,14 @@
 #include <boost/beast/http.hpp>
 #include "asio/asio.hpp"
 
-#include "aws/connection_pool.hpp"
-#include "aws/http_transport.hpp"
-#include "aws/https_connection.hpp"
-#include "aws/https_transport_options.hpp"
-#include "aws/proxy_settings.hpp"
-#include "aws/tls_context.hpp"
+#include "https/connection_pool.hpp"
+#include "https/http_transport.hpp"
+#include "https/https_connection.hpp"
+#include "https/https_transport_options.hpp"
+#include "https/proxy_settings.hpp"
+#include "https/tls_context.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
  public:
@@ -39,7 +39,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
     std::shared_ptr<ConnectionPool> pool;
   };
 
-  HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint, SignableRequest request,
+  HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint, HttpRequest request,
                 std::shared_ptr<const std::string> body, std::function<void(HttpResult)> done);
 
   void start();
@@ -71,7 +71,7 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
 
   std::shared_ptr<Shared> shared_;
   Endpoint endpoint_;
-  SignableRequest signable_;
+  HttpRequest signable_;
   std::shared_ptr<const std::string> body_;  // request_'s body views it; null once finished
   Request request_;
   std::function<void(HttpResult)> done_;
@@ -95,4 +95,4 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   std::chrono::steady_clock::time_point sent_at_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

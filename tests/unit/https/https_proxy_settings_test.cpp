@@ -1,7 +1,7 @@
 // ProxySettings: which connections go through the CONNECT proxy, and how the proxy URL
 // and its credentials are read.
 
-#include "aws/proxy_settings.hpp"
+#include "https/proxy_settings.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <optional>
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace {
 
 ProxySettings parse_ok(const std::string& url, const std::string& no_proxy = "") {
@@ -210,4 +210,4 @@ TEST(HttpsProxySettings, BadEnvironmentProxyNamesTheVariable) {
 }
 
 }  // namespace
-}  // namespace canhose::aws
+}  // namespace canhose::https

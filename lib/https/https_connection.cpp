@@ -1,10 +1,10 @@
-#include "aws/https_connection.hpp"
+#include "https/https_connection.hpp"
 
 #include <sys/socket.h>
 
 #include <cerrno>
 
-namespace canhose::aws {
+namespace canhose::https {
 
 bool HttpsConnection::looks_alive() {
   auto& socket = tcp().socket();
@@ -25,4 +25,4 @@ void HttpsConnection::close() {
   tcp().socket().close(ignored);
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

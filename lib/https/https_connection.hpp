@@ -13,7 +13,7 @@
 #include <boost/beast/ssl.hpp>
 #include "asio/asio.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 class HttpsConnection {
  public:
@@ -54,4 +54,4 @@ class HttpsConnection {
   std::string pool_key_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

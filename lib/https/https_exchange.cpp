@@ -1,12 +1,12 @@
-#include "aws/https_exchange.hpp"
+#include "https/https_exchange.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "aws/server_text_redactor.hpp"
+#include "https/redaction.hpp"
 #include "log/logger.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using boost::system::error_code;
@@ -59,8 +59,8 @@ const char* phase_name(HttpPhase phase) {
 
 }  // namespace
 
-HttpsExchange::HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint,
-                             SignableRequest request, std::shared_ptr<const std::string> body,
+HttpsExchange::HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint, HttpRequest request,
+                             std::shared_ptr<const std::string> body,
                              std::function<void(HttpResult)> done)
     : shared_(std::move(shared)),
       endpoint_(std::move(endpoint)),
@@ -78,7 +78,7 @@ HttpsExchange::HttpsExchange(std::shared_ptr<Shared> shared, Endpoint endpoint,
   body_ = body ? std::move(body) : std::make_shared<const std::string>();
   request_.body() = {body_->data(), body_->size()};
   request_.prepare_payload();
-  // The request keeps the header copies it sends; the SignableRequest is not needed
+  // The request keeps the header copies it sends; the HttpRequest is not needed
   // any more (its payload view pointed at the caller's body anyway).
   signable_.payload = {};
 }
@@ -264,7 +264,7 @@ void HttpsExchange::on_proxy_response(error_code ec) {
                                                                    : std::errc::connection_refused);
     result.phase = HttpPhase::proxy;
     result.message = what + ": proxy answered " + std::to_string(answer.result_int()) + " " +
-                     ServerTextRedactor().redact(std::string(answer.reason()));
+                     redact_credential_shapes(std::string(answer.reason()));
     connection_->close();
     return finish(std::move(result));
   }
@@ -476,4 +476,4 @@ void HttpsExchange::finish(HttpResult result) {
   done(std::move(result));
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

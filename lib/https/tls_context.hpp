@@ -12,9 +12,9 @@
 #include <boost/asio/ssl.hpp>
 #include "asio/asio.hpp"
 
-#include "aws/https_transport_options.hpp"
+#include "https/https_transport_options.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 class TlsContext {
  public:
@@ -40,4 +40,4 @@ class TlsContext {
   asio::ssl::context context_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

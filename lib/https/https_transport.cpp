@@ -1,11 +1,11 @@
-#include "aws/https_transport.hpp"
+#include "https/https_transport.hpp"
 
 #include <stdexcept>
 
-#include "aws/connection_pool.hpp"
-#include "aws/https_exchange.hpp"
+#include "https/connection_pool.hpp"
+#include "https/https_exchange.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 struct HttpsTransport::State {
   std::shared_ptr<HttpsExchange::Shared> shared;
@@ -38,7 +38,7 @@ HttpsTransport::~HttpsTransport() {
   state_->shared->pool->close_all();
 }
 
-void HttpsTransport::async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
+void HttpsTransport::async_send(const Endpoint& endpoint, HttpRequest request, SharedBody body,
                                 std::function<void(HttpResult)> done) {
   auto& in_flight = state_->in_flight;
   std::erase_if(in_flight, [](const auto& weak) { return weak.expired(); });
@@ -62,4 +62,4 @@ std::size_t HttpsTransport::idle_connections() const {
   return state_->shared->pool->idle_count();
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -1,4 +1,4 @@
-#include "aws/proxy_settings.hpp"
+#include "https/proxy_settings.hpp"
 
 #include <openssl/evp.h>
 
@@ -9,7 +9,7 @@
 
 #include "asio/asio.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace {
 
 std::string lower(std::string text) {
@@ -312,4 +312,4 @@ const ProxyAddress* ProxySettings::proxy_for(const std::string& host, std::uint1
   return &*proxy_;
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -2,7 +2,7 @@
 // (tests/support/tls_test_server) with certificates generated for each test, and a real
 // CONNECT proxy. Every fault is produced by the server, over real sockets.
 
-#include "aws/https_transport.hpp"
+#include "https/https_transport.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@
 #include "support/test_certificate_authority.hpp"
 #include "support/tls_test_server.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace {
 
 using namespace std::chrono_literals;
@@ -67,8 +67,8 @@ class HttpsTransportTest : public ::testing::Test {
     return Endpoint{std::move(scheme), std::move(host), port};
   }
 
-  static SignableRequest request(const Endpoint& e) {
-    SignableRequest r;
+  static HttpRequest request(const Endpoint& e) {
+    HttpRequest r;
     r.method = "POST";
     r.path = "/";
     r.headers = {{"Host", e.host + ":" + std::to_string(e.port)},
@@ -79,7 +79,7 @@ class HttpsTransportTest : public ::testing::Test {
 
   // Sends one request and runs the loop until its answer (or a generous safety limit).
   HttpResult send(HttpsTransport& transport, const Endpoint& e, std::string body = "{\"a\":1}",
-                  std::optional<SignableRequest> req = std::nullopt) {
+                  std::optional<HttpRequest> req = std::nullopt) {
     std::optional<HttpResult> result;
     transport.async_send(e, req ? *req : request(e), std::move(body),
                          [&result](HttpResult r) { result = std::move(r); });
@@ -452,7 +452,7 @@ TEST_F(HttpsTransportTest, PlainHttpToOtherHostsIsRefusedWithoutTouchingTheNetwo
 TEST_F(HttpsTransportTest, RequestWithoutHostHeaderIsRefused) {
   HttpsTransport transport(io.get_executor(), options());
   Endpoint e = endpoint(1);
-  SignableRequest r = request(e);
+  HttpRequest r = request(e);
   r.headers.erase(r.headers.begin());
   HttpResult result = send(transport, e, "{}", r);
   EXPECT_EQ(result.error, std::make_error_code(std::errc::invalid_argument));
@@ -596,4 +596,4 @@ TEST_F(HttpsProxyTest, NoProxyEntryBypassesTheProxy) {
 }
 
 }  // namespace
-}  // namespace canhose::aws
+}  // namespace canhose::https

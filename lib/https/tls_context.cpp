@@ -1,10 +1,10 @@
-#include "aws/tls_context.hpp"
+#include "https/tls_context.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace {
 
 std::string openssl_error_text() {
@@ -104,4 +104,4 @@ std::string TlsContext::verify_failure_reason(SSL* ssl) {
   return X509_verify_cert_error_string(result);
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "asio/asio.hpp"
-#include "aws/http_transport.hpp"
-#include "aws/https_transport_options.hpp"
+#include "https/http_transport.hpp"
+#include "https/https_transport_options.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 class HttpsExchange;
 
@@ -30,7 +30,7 @@ class HttpsTransport final : public HttpTransport {
   ~HttpsTransport() override;
 
   using HttpTransport::async_send;
-  void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
+  void async_send(const Endpoint& endpoint, HttpRequest request, SharedBody body,
                   std::function<void(HttpResult)> done) override;
 
   // Closes the idle connections and aborts requests in flight (their `done` gets
@@ -45,4 +45,4 @@ class HttpsTransport final : public HttpTransport {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

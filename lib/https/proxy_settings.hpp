@@ -14,7 +14,7 @@
 
 #include "base/secret.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 struct ProxyAddress {
   std::string host;
@@ -52,4 +52,4 @@ class ProxySettings {
   std::vector<Exception> exceptions_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

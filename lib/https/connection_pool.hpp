@@ -12,9 +12,9 @@
 #include <string>
 
 #include "asio/asio.hpp"
-#include "aws/https_connection.hpp"
+#include "https/https_connection.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
  public:
@@ -44,4 +44,4 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   std::map<std::string, std::deque<std::shared_ptr<HttpsConnection>>> idle_;
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "aws/http_transport.hpp"
+#include "https/http_transport.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 namespace {
 
 TEST(ParseEndpoint, DefaultFirehoseEndpoint) {
@@ -78,8 +78,8 @@ TEST(HttpResponse, HeaderLookupIsCaseInsensitive) {
   EXPECT_EQ(response.header("Content-Type"), nullptr);
 }
 
-TEST(SignableRequest, SetHeaderReplacesCaseInsensitivelyAndDropsDuplicates) {
-  SignableRequest request;
+TEST(HttpRequest, SetHeaderReplacesCaseInsensitivelyAndDropsDuplicates) {
+  HttpRequest request;
   request.headers = {{"x-amz-date", "old"}, {"Host", "h"}, {"X-AMZ-DATE", "older"}};
   request.set_header("X-Amz-Date", "new");
   EXPECT_EQ(request.headers.size(), 2u);
@@ -89,4 +89,4 @@ TEST(SignableRequest, SetHeaderReplacesCaseInsensitivelyAndDropsDuplicates) {
 }
 
 }  // namespace
-}  // namespace canhose::aws
+}  // namespace canhose::https

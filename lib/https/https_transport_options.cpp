@@ -1,10 +1,10 @@
 // The HTTPS client's keys of canhose.yaml (delivery.ca_file, proxy, no_proxy, timeouts, pool).
-#include "aws/https_transport_options.hpp"
+#include "https/https_transport_options.hpp"
 
-#include "aws/proxy_settings.hpp"
 #include "base/mapping_reader.hpp"
+#include "https/proxy_settings.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 using namespace std::chrono_literals;
 using base::between;
@@ -36,4 +36,4 @@ void read_options(MappingReader& r, HttpsTransportOptions& c) {
   r.value("idle_timeout", c.idle_timeout, between<Duration>(1s, 10min));
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

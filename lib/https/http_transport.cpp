@@ -1,11 +1,11 @@
-#include "aws/http_transport.hpp"
+#include "https/http_transport.hpp"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <charconv>
 
-namespace canhose::aws {
+namespace canhose::https {
 
 namespace {
 
@@ -165,4 +165,4 @@ const std::string* HttpResponse::header(std::string_view name) const {
   return nullptr;
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -12,7 +12,7 @@ namespace canhose::base {
 class MappingReader;
 }  // namespace canhose::base
 
-namespace canhose::aws {
+namespace canhose::https {
 
 // How the TLS side authenticates the server (and, for mTLS, itself).
 struct TlsOptions {
@@ -61,4 +61,4 @@ struct HttpsTransportOptions {
 // mistake is reported on the reader with its key.
 void read_options(base::MappingReader& reader, HttpsTransportOptions& options);
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "aws/signable_request.hpp"
+#include "https/http_request.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 // Where requests go: "https://firehose.eu-west-1.amazonaws.com" parsed once.
 // Plain http is accepted only for loopback hosts (tests).
@@ -71,14 +71,14 @@ class HttpTransport {
   using SharedBody = std::shared_ptr<const std::string>;
 
   virtual ~HttpTransport() = default;
-  virtual void async_send(const Endpoint& endpoint, SignableRequest request, SharedBody body,
+  virtual void async_send(const Endpoint& endpoint, HttpRequest request, SharedBody body,
                           std::function<void(HttpResult)> done) = 0;
   // Convenience for small bodies: takes ownership of `body`.
-  void async_send(const Endpoint& endpoint, SignableRequest request, std::string body,
+  void async_send(const Endpoint& endpoint, HttpRequest request, std::string body,
                   std::function<void(HttpResult)> done) {
     async_send(endpoint, std::move(request), std::make_shared<const std::string>(std::move(body)),
                std::move(done));
   }
 };
 
-}  // namespace canhose::aws
+}  // namespace canhose::https

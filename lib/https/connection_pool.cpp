@@ -1,6 +1,6 @@
-#include "aws/connection_pool.hpp"
+#include "https/connection_pool.hpp"
 
-namespace canhose::aws {
+namespace canhose::https {
 
 ConnectionPool::ConnectionPool(asio::any_io_executor executor, std::size_t max_idle_per_key,
                                std::chrono::steady_clock::duration idle_timeout)
@@ -98,4 +98,4 @@ void ConnectionPool::sweep() {
   }
 }
 
-}  // namespace canhose::aws
+}  // namespace canhose::https
