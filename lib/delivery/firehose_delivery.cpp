@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "aws/put_record_batch_body.hpp"
+#include "delivery/delivery_metrics.hpp"
+#include "delivery/delivery_outcome.hpp"
 #include "log/logger.hpp"
 
 namespace canhose::delivery {
@@ -15,26 +17,6 @@ constexpr std::size_t kReadSliceBytes = 256 * 1024;
 
 std::string_view view(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-// What an operator should do about a permanent error.
-std::string_view hint_for(aws::FirehoseErrorKind kind) {
-  switch (kind) {
-    case aws::FirehoseErrorKind::not_found:
-      return "create the stream or correct delivery.stream and delivery.region";
-    case aws::FirehoseErrorKind::auth:
-      return "check the credentials and that their IAM policy allows firehose:PutRecordBatch on "
-             "the "
-             "stream";
-    case aws::FirehoseErrorKind::invalid_kms_resource:
-      return "the stream's KMS key cannot be used: fix the key or its policy";
-    case aws::FirehoseErrorKind::invalid_source:
-      return "the stream is not a Direct PUT stream: use a Direct PUT stream";
-    case aws::FirehoseErrorKind::limit_exceeded:
-      return "an account quota was reached: raise it or wait";
-    default:
-      return "see the error above";
-  }
 }
 
 }  // namespace
@@ -205,6 +187,7 @@ void FirehoseDelivery::send(OutgoingBatch batch) {
 }
 
 void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
+  const BatchAction action = classify_outcome(outcome, batch.firehose_records());
   if (outcome.ok()) {
     ++counters_.requests_ok;
     window_.on_success();
@@ -213,7 +196,7 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
       log::notice(kLog, "stream ", options_.stream, " accepts records again: delivery resumed");
       paused_reason_.clear();
     }
-    if (outcome.value.failed_put_count == 0) {
+    if (action == BatchAction::acknowledge_all) {
       backoff_.reset();
       for (std::size_t i = 0; i < batch.firehose_records(); ++i) {
         acknowledge(batch, i, true);
@@ -229,41 +212,40 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
   const aws::FirehoseError& e = outcome.error;
   last_error_ = e.describe();
   last_error_at_ = std::chrono::system_clock::now();
-  switch (aws::action_for(e.kind)) {
-    case aws::ErrorAction::slow_down:
+  switch (action) {
+    case BatchAction::retry_throttled:
       ++counters_.retries_throttled;
       window_.on_throttle();
       log::warning(kLog, "throttled by Firehose; slowing down: ", e.describe());
       retry_later(std::move(batch), backoff_.next());
       return;
-    case aws::ErrorAction::none:
-    case aws::ErrorAction::retry:
-    case aws::ErrorAction::refresh_credentials:
-    case aws::ErrorAction::correct_clock:
+    case BatchAction::retry_transient:
       ++counters_.retries_transient;
       log::warning(kLog, "PutRecordBatch failed, will retry: ", e.describe());
       retry_later(std::move(batch), backoff_.next());
       return;
-    case aws::ErrorAction::give_up:
-      break;
-  }
-  if (e.kind == aws::FirehoseErrorKind::invalid_argument) {
-    // The request was refused as invalid: find the record at fault by halving.
-    if (batch.firehose_records() > 1) {
+    case BatchAction::split: {
+      // The request was refused as invalid: find the record at fault by halving.
       auto [first, second] = batch.split();
       retry_later(std::move(first), std::chrono::milliseconds(0));
       retry_later(std::move(second), std::chrono::milliseconds(0));
-    } else {
-      dead_letter(batch.records(), e.code, e.message);
+      return;
     }
-    return;
+    case BatchAction::dead_letter:
+      dead_letter(batch.records(), e.code, e.message);
+      return;
+    case BatchAction::pause:
+      break;
+    case BatchAction::acknowledge_all:
+    case BatchAction::handle_record_failures:
+      return;  // only for an accepted request, handled above
   }
   // The stream, the credentials or the account is wrong: nothing sent now can succeed.
   // Records keep queueing on disk; a probe every permanent_error_retry resumes delivery
   // as soon as the operator has fixed the cause.
   ++counters_.retries_permanent;
   if (paused_reason_.empty()) {
-    log::error(kLog, "delivery paused: ", e.describe(), ". ", hint_for(e.kind),
+    log::error(kLog, "delivery paused: ", e.describe(), ". ", pause_hint(e.kind),
                ". Records keep queueing on disk; retrying every ",
                base::format_duration(options_.permanent_error_retry));
   }
@@ -277,17 +259,17 @@ void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
   bool throttled = false;
   for (std::size_t i = 0; i < result.records.size() && i < batch.firehose_records(); ++i) {
     const aws::RecordResult& r = result.records[i];
-    if (r.ok()) {
+    const RecordAction action = classify_record(r);
+    if (action == RecordAction::acknowledge) {
       acknowledge(batch, i, true);
       continue;
     }
     ++counters_.record_failures;
-    const aws::FirehoseErrorKind kind = aws::kind_for_code(r.error_code, r.error_message, 200);
-    if (aws::retryable(kind)) {
-      resend.push_back(i);
-      throttled = throttled || kind == aws::FirehoseErrorKind::throttled;
-    } else {
+    if (action == RecordAction::dead_letter) {
       dead_letter({batch.record(i)}, r.error_code, r.error_message);
+    } else {
+      resend.push_back(i);
+      throttled = throttled || action == RecordAction::resend_throttled;
     }
   }
   if (resend.empty()) {
@@ -513,90 +495,16 @@ void FirehoseDelivery::log_summary() {
 }
 
 void FirehoseDelivery::collect_metrics(std::vector<metrics::MetricFamily>& out) const {
-  using metrics::MetricType;
-  const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
-  out.push_back({"canhose_delivery_records_total",
-                 "queue records Firehose accepted",
-                 MetricType::counter,
-                 {{{}, d(counters_.records_delivered)}}});
-  out.push_back({"canhose_delivery_payload_bytes_total",
-                 "payload bytes Firehose accepted",
-                 MetricType::counter,
-                 {{{}, d(counters_.payload_bytes_delivered)}}});
-  out.push_back({"canhose_delivery_wire_bytes_total",
-                 "PutRecordBatch request body bytes sent",
-                 MetricType::counter,
-                 {{{}, d(counters_.wire_bytes)}}});
-  out.push_back({"canhose_delivery_firehose_records_total",
-                 "Firehose records sent (packed lines count once)",
-                 MetricType::counter,
-                 {{{}, d(counters_.firehose_records_sent)}}});
-  out.push_back({"canhose_delivery_requests_total",
-                 "PutRecordBatch requests by result",
-                 MetricType::counter,
-                 {{{{"result", "ok"}}, d(counters_.requests_ok)},
-                  {{{"result", "failed"}}, d(counters_.requests_failed)}}});
-  out.push_back({"canhose_delivery_retries_total",
-                 "batches resent, by cause",
-                 MetricType::counter,
-                 {{{{"cause", "throttled"}}, d(counters_.retries_throttled)},
-                  {{{"cause", "transient"}}, d(counters_.retries_transient)},
-                  {{{"cause", "permanent"}}, d(counters_.retries_permanent)}}});
-  out.push_back({"canhose_delivery_record_failures_total",
-                 "per-record failures in HTTP 200 responses",
-                 MetricType::counter,
-                 {{{}, d(counters_.record_failures)}}});
-  out.push_back({"canhose_delivery_dead_letters_total",
-                 "queue records written to the dead-letter file",
-                 MetricType::counter,
-                 {{{}, d(counters_.dead_lettered)}}});
-  out.push_back({"canhose_delivery_in_flight_requests",
-                 "requests in flight",
-                 MetricType::gauge,
-                 {{{}, d(in_flight_)}}});
-  out.push_back({"canhose_delivery_window",
-                 "requests allowed in flight now (AIMD)",
-                 MetricType::gauge,
-                 {{{}, d(window_.window())}}});
-  out.push_back({"canhose_delivery_backoff_seconds",
-                 "upper bound of the next retry wait",
-                 MetricType::gauge,
-                 {{{}, std::chrono::duration<double>(backoff_.cap()).count()}}});
-  out.push_back({"canhose_delivery_paused",
-                 "1 while a permanent error pauses delivery",
-                 MetricType::gauge,
-                 {{{}, paused_reason_.empty() ? 0.0 : 1.0}}});
-  out.push_back({"canhose_delivery_retries_pending",
-                 "batches waiting for their retry time (backing off)",
-                 MetricType::gauge,
-                 {{{}, d(retries_.size())}}});
-  if (!paused_reason_.empty()) {
-    out.push_back({"canhose_delivery_paused_info",
-                   "why delivery is paused (the AWS error that paused it)",
-                   MetricType::gauge,
-                   {{{{"reason", paused_reason_}}, 1}}});
-  }
-  const auto unix_seconds = [](std::chrono::system_clock::time_point t) {
-    return std::chrono::duration<double>(t.time_since_epoch()).count();
-  };
-  if (last_success_) {
-    out.push_back({"canhose_delivery_last_success_time_seconds",
-                   "Unix time of the last accepted request",
-                   MetricType::gauge,
-                   {{{}, unix_seconds(*last_success_)}}});
-  }
-  if (last_error_at_) {
-    // The message is FirehoseError::describe(): error code, HTTP status, the service's
-    // message and request id. Credentials never reach it.
-    out.push_back({"canhose_delivery_last_error_info",
-                   "the last failed request's error, as a label",
-                   MetricType::gauge,
-                   {{{{"error", last_error_}}, 1}}});
-    out.push_back({"canhose_delivery_last_error_time_seconds",
-                   "Unix time of the last failed request",
-                   MetricType::gauge,
-                   {{{}, unix_seconds(*last_error_at_)}}});
-  }
+  collect_delivery_metrics({.counters = counters_,
+                            .in_flight = in_flight_,
+                            .window = window_.window(),
+                            .backoff_cap = backoff_.cap(),
+                            .retries_pending = retries_.size(),
+                            .paused_reason = paused_reason_,
+                            .last_success = last_success_,
+                            .last_error = last_error_,
+                            .last_error_at = last_error_at_},
+                           out);
 }
 
 }  // namespace canhose::delivery
