@@ -1,14 +1,13 @@
 #include "obd/obd_poller.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
 #include "base/units.hpp"
 #include "log/logger.hpp"
-#include "obd/isotp_pci.hpp"
 #include "obd/negative_response.hpp"
+#include "obd/obd_text.hpp"
 #include "obd/vin.hpp"
 
 namespace canhose::obd {
@@ -18,55 +17,24 @@ namespace {
 constexpr std::uint8_t pid_maf = 0x10;
 constexpr std::uint8_t pid_fuel_rate = 0x5E;
 
-std::string hex(unsigned value, int digits = 2) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%0*X", digits, value);
-  return text;
-}
-
-std::string hex_byte(unsigned value) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%02X", value & 0xFFu);
-  return text;
-}
-
-std::string describe_pid(std::uint8_t pid) {
-  const PidDefinition* d = find_pid(pid);
-  return hex(pid) + (d != nullptr ? " (" + std::string(d->name) + ")" : std::string());
-}
-
 }  // namespace
 
 ObdPoller::ObdPoller(asio::io_context& io, ObdOptions options, FrameSender send,
                      ObdCallbacks callbacks)
     : io_(io),
       options_(std::move(options)),
-      send_(std::move(send)),
       callbacks_(std::move(callbacks)),
       co2_(options_.fuel_type),
-      deadline_timer_(io),
-      schedule_timer_(io),
-      discovery_retry_(options_.discovery_retry_initial),
-      vin_retry_(options_.vin_retry_initial) {
+      exchange_(
+          io, options_, std::move(send), stats_,
+          {.on_answer = [this](Exchange& x, std::size_t ecu, std::span<const std::uint8_t> payload,
+                               std::int64_t ts) { return on_answer(x, ecu, payload, ts); },
+           .on_finished = [this](const Exchange& x) { on_exchange_finished(x); }}),
+      schedule_(options_),
+      answers_(options_.pids.size()),
+      schedule_timer_(io) {
   if (std::string problem = check_options(options_); !problem.empty()) {
     throw std::invalid_argument("sources.obd: " + problem);
-  }
-  for (std::size_t i = 0; i < max_ecus; ++i) {
-    const auto response_id = static_cast<std::uint32_t>(first_response_id + i);
-    IsoTpReceiver::Handlers handlers;
-    handlers.on_message = [this, i](std::span<const std::uint8_t> payload, std::int64_t ts) {
-      on_message(i, payload, ts);
-    };
-    handlers.on_aborted = [this, i](std::string_view reason) { on_aborted(i, reason); };
-    // Flow control for the ECU answering on 0x7E8+n goes to its physical id 0x7E0+n.
-    receivers_[i] = std::make_unique<IsoTpReceiver>(io, response_id, response_id - 8, send_,
-                                                    std::move(handlers), options_.isotp_timeout);
-  }
-  for (const PidPoll& p : options_.pids) {
-    Entry e;
-    e.definition = find_pid(p.pid);
-    e.period = p.period;
-    entries_.push_back(e);
   }
   if (!options_.vin.empty()) {
     vin_ = options_.vin;
@@ -78,11 +46,10 @@ ObdPoller::~ObdPoller() {
 }
 
 void ObdPoller::on_frame(const ObdFrame& frame) {
-  const std::uint32_t index = frame.id - first_response_id;  // wraps for lower ids
-  if (index >= max_ecus || phase_ == Phase::stopped) {
+  if (phase_ == Phase::stopped) {
     return;
   }
-  receivers_[index]->on_frame(frame);
+  exchange_.on_frame(frame);
 }
 
 void ObdPoller::start() {
@@ -93,9 +60,9 @@ void ObdPoller::start() {
   if (vin_ && callbacks_.on_vin) {
     callbacks_.on_vin(*vin_);
   }
-  vin_wanted_ = options_.vin_read && !vin_;
+  schedule_.want_vin(options_.vin_read && !vin_);
   log::info("obd", "asking for supported PIDs on ", hex(options_.request_id, 3));
-  send_request(Kind::discovery, 0x01, 0x00, 0, {});
+  exchange_.send_request(Kind::discovery, 0x01, 0x00, 0, {});
 }
 
 void ObdPoller::async_stop(std::chrono::steady_clock::time_point /*deadline*/,
@@ -103,11 +70,7 @@ void ObdPoller::async_stop(std::chrono::steady_clock::time_point /*deadline*/,
   // Nothing in flight needs finishing: an unanswered request is simply forgotten.
   phase_ = Phase::stopped;
   exchange_.reset();
-  deadline_timer_.cancel();
   schedule_timer_.cancel();
-  for (auto& r : receivers_) {
-    r->reset();
-  }
   asio::post(io_, std::move(done));
 }
 
@@ -125,7 +88,7 @@ std::string ObdPoller::status() const {
       break;
     case Phase::polling:
       s << "obd " << responders_.count() << " ECUs " << polled_pids().size() << "/"
-        << entries_.size() << " PIDs";
+        << schedule_.entries().size() << " PIDs";
       break;
   }
   s << " vin " << (vin_ ? *vin_ : std::string("none"));
@@ -137,9 +100,10 @@ std::optional<EcuAnswer> ObdPoller::answer(std::uint8_t pid, std::uint32_t respo
   if (index >= max_ecus) {
     return std::nullopt;
   }
-  for (const Entry& e : entries_) {
-    if (e.definition->pid == pid) {
-      return e.answers[index];
+  const std::vector<PidSchedule::Entry>& entries = schedule_.entries();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].definition->pid == pid) {
+      return answers_[i][index];
     }
   }
   return std::nullopt;
@@ -147,7 +111,7 @@ std::optional<EcuAnswer> ObdPoller::answer(std::uint8_t pid, std::uint32_t respo
 
 std::vector<std::uint8_t> ObdPoller::polled_pids() const {
   std::vector<std::uint8_t> out;
-  for (const Entry& e : entries_) {
+  for (const PidSchedule::Entry& e : schedule_.entries()) {
     if (e.supported) {
       out.push_back(e.definition->pid);
     }
@@ -160,7 +124,7 @@ std::vector<std::uint8_t> ObdPoller::unsupported_pids() const {
   if (phase_ != Phase::polling) {
     return out;
   }
-  for (const Entry& e : entries_) {
+  for (const PidSchedule::Entry& e : schedule_.entries()) {
     if (!e.supported) {
       out.push_back(e.definition->pid);
     }
@@ -169,177 +133,46 @@ std::vector<std::uint8_t> ObdPoller::unsupported_pids() const {
 }
 
 bool ObdPoller::backed_off(std::uint8_t pid) const {
-  for (const Entry& e : entries_) {
-    if (e.definition->pid == pid) {
-      return e.failures >= options_.failures_before_backoff;
+  return schedule_.backed_off(pid);
+}
+
+IsoTpReceiverStats ObdPoller::isotp_stats() const {
+  return exchange_.isotp_stats();
+}
+
+bool ObdPoller::on_answer(Exchange& x, std::size_t ecu, std::span<const std::uint8_t> payload,
+                          std::int64_t ts) {
+  switch (x.kind) {
+    case Kind::discovery:
+      if (supported_[ecu].apply(x.pid, payload)) {
+        responders_.set(ecu);
+        return true;
+      }
+      return false;
+    case Kind::pid:
+      if (const auto decoded = decode_mode01_response(x.pid, payload)) {
+        x.values[ecu] = decoded->value;
+        x.timestamps[ecu] = ts;
+        return true;
+      }
+      return false;
+    case Kind::vin: {
+      VinResult r = parse_vin_response(payload);
+      if (r.vin) {
+        if (!vin_) {
+          vin_ = std::move(r.vin);
+        }
+        return true;
+      }
+      log::warning("obd", "ECU ", hex(static_cast<unsigned>(first_response_id + ecu), 3),
+                   " sent an unusable VIN: ", r.error);
+      return false;
     }
   }
   return false;
 }
 
-IsoTpReceiverStats ObdPoller::isotp_stats() const {
-  IsoTpReceiverStats sum;
-  for (const auto& r : receivers_) {
-    const IsoTpReceiverStats& s = r->stats();
-    sum.messages += s.messages;
-    sum.malformed_frames += s.malformed_frames;
-    sum.sequence_errors += s.sequence_errors;
-    sum.unexpected_frames += s.unexpected_frames;
-    sum.timeouts += s.timeouts;
-    sum.overflows += s.overflows;
-    sum.interrupted += s.interrupted;
-  }
-  return sum;
-}
-
-void ObdPoller::send_request(Kind kind, std::uint8_t mode, std::uint8_t pid, std::size_t entry,
-                             std::bitset<max_ecus> expected) {
-  Exchange x;
-  x.kind = kind;
-  x.mode = mode;
-  x.pid = pid;
-  x.entry = entry;
-  x.expected = expected;
-  exchange_ = x;
-  ++stats_.requests;
-  const std::array<std::uint8_t, 2> request{mode, pid};
-  send_(isotp::make_single_frame(options_.request_id, request));
-  arm_deadline(Clock::now() + options_.response_timeout);
-}
-
-void ObdPoller::arm_deadline(Clock::time_point deadline) {
-  deadline_timer_.expires_at(deadline);
-  deadline_timer_.async_wait(
-      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-        const auto guard = alive.lock();
-        if (ec || !guard || !*guard) {
-          return;
-        }
-        if (deadline_timer_.expiry() > Clock::now()) {
-          return;  // extended after this wait had already completed
-        }
-        on_deadline();
-      });
-}
-
-void ObdPoller::on_message(std::size_t ecu, std::span<const std::uint8_t> payload,
-                           std::int64_t ts) {
-  if (!exchange_ || payload.empty()) {
-    ++stats_.unsolicited_answers;
-    return;
-  }
-  Exchange& x = *exchange_;
-  // Formatted only when a log line needs it: this is the per-answer path.
-  const auto ecu_name = [ecu] { return hex(static_cast<unsigned>(first_response_id + ecu), 3); };
-  if (const auto nr = parse_negative_response(payload)) {
-    if (nr->service != x.mode) {
-      ++stats_.unsolicited_answers;
-      return;
-    }
-    if (nr->code == nrc_response_pending) {
-      // The ECU promises an answer within P2*: wait up to pending_timeout from now.
-      ++stats_.pending_answers;
-      log::debug("obd", "ECU ", ecu_name(), " response pending for mode ", hex(x.mode), " PID ",
-                 describe_pid(x.pid));
-      const Clock::time_point later = Clock::now() + options_.pending_timeout;
-      if (later > deadline_timer_.expiry()) {
-        arm_deadline(later);
-      }
-      return;
-    }
-    ++stats_.negative_answers;
-    x.answered.set(ecu);
-    x.last_nrc = nr->code;
-    log::warning("obd", "ECU ", ecu_name(), " rejected mode ", hex(x.mode), " PID ",
-                 describe_pid(x.pid), ": 7F ", hex_byte(nr->service), " ", hex_byte(nr->code), " ",
-                 nrc_name(nr->code));
-    maybe_finish();
-    return;
-  }
-  if (payload.size() < 2 || payload[0] != x.mode + 0x40 || payload[1] != x.pid) {
-    // A late answer to an earlier request, or one to somebody else's request.
-    ++stats_.unsolicited_answers;
-    return;
-  }
-  x.answered.set(ecu);
-  switch (x.kind) {
-    case Kind::discovery:
-      if (supported_[ecu].apply(x.pid, payload)) {
-        responders_.set(ecu);
-        x.positive.set(ecu);
-      }
-      break;
-    case Kind::pid:
-      if (const auto decoded = decode_mode01_response(x.pid, payload)) {
-        x.positive.set(ecu);
-        x.values[ecu] = decoded->value;
-        x.timestamps[ecu] = ts;
-      }
-      break;
-    case Kind::vin: {
-      VinResult r = parse_vin_response(payload);
-      if (r.vin) {
-        x.positive.set(ecu);
-        if (!vin_) {
-          vin_ = std::move(r.vin);
-        }
-      } else {
-        log::warning("obd", "ECU ", ecu_name(), " sent an unusable VIN: ", r.error);
-      }
-      break;
-    }
-  }
-  if (x.positive.test(ecu)) {
-    ++stats_.positive_answers;
-  } else {
-    ++stats_.malformed_answers;
-    log::warning("obd", "ECU ", ecu_name(), " sent a malformed answer to mode ", hex(x.mode),
-                 " PID ", describe_pid(x.pid), " (", payload.size(), " bytes)");
-  }
-  maybe_finish();
-}
-
-void ObdPoller::on_aborted(std::size_t ecu, std::string_view reason) {
-  log::warning("obd", "ECU ", hex(static_cast<unsigned>(first_response_id + ecu), 3),
-               ": multi-frame answer abandoned: ", reason);
-  maybe_finish();
-}
-
-bool ObdPoller::transfer_in_progress() const {
-  return std::any_of(receivers_.begin(), receivers_.end(),
-                     [](const auto& r) { return r->in_progress(); });
-}
-
-void ObdPoller::on_deadline() {
-  if (!exchange_) {
-    return;
-  }
-  exchange_->deadline_passed = true;
-  maybe_finish();
-}
-
-void ObdPoller::maybe_finish() {
-  if (!exchange_) {
-    return;
-  }
-  const Exchange& x = *exchange_;
-  if (x.expected.any() && (x.answered & x.expected) == x.expected) {
-    finish();
-  } else if (x.kind == Kind::vin && x.positive.any()) {
-    finish();
-  } else if (x.deadline_passed && !transfer_in_progress()) {
-    // A multi-frame answer still arriving holds the exchange open; N_Cr bounds the wait.
-    finish();
-  }
-}
-
-void ObdPoller::finish() {
-  deadline_timer_.cancel();
-  const Exchange x = *exchange_;
-  exchange_.reset();
-  if (x.answered.none()) {
-    ++stats_.timeouts;
-  }
+void ObdPoller::on_exchange_finished(const Exchange& x) {
   switch (x.kind) {
     case Kind::discovery:
       finish_discovery(x);
@@ -362,15 +195,14 @@ void ObdPoller::finish_discovery(const Exchange& x) {
                   base::format_duration(options_.discovery_retry_max));
       discovery_silence_logged_ = true;
     }
-    schedule_timer_.expires_after(discovery_retry_);
-    discovery_retry_ = std::min(discovery_retry_ * 2, options_.discovery_retry_max);
+    schedule_timer_.expires_after(schedule_.take_discovery_retry());
     schedule_timer_.async_wait(
         [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
           const auto guard = alive.lock();
-          if (ec || !guard || !*guard || phase_ != Phase::discovering || exchange_) {
+          if (ec || !guard || !*guard || phase_ != Phase::discovering || exchange_.active()) {
             return;
           }
-          send_request(Kind::discovery, 0x01, 0x00, 0, {});
+          exchange_.send_request(Kind::discovery, 0x01, 0x00, 0, {});
         });
     return;
   }
@@ -384,7 +216,8 @@ void ObdPoller::finish_discovery(const Exchange& x) {
       }
     }
     if (advertisers.any()) {
-      send_request(Kind::discovery, 0x01, static_cast<std::uint8_t>(next), 0, advertisers);
+      exchange_.send_request(Kind::discovery, 0x01, static_cast<std::uint8_t>(next), 0,
+                             advertisers);
       return;
     }
   }
@@ -397,12 +230,13 @@ void ObdPoller::finish_discovery(const Exchange& x) {
   }
   log::info("obd", "ECUs answering:", ecus.str());
   std::ostringstream missing;
-  const Clock::time_point now = Clock::now();
-  for (Entry& e : entries_) {
-    e.supported = std::any_of(supported_.begin(), supported_.end(), [&](const SupportedPids& s) {
-      return s.supports(e.definition->pid);
-    });
-    e.due = now;
+  schedule_.start_polling(
+      [this](std::uint8_t pid) {
+        return std::any_of(supported_.begin(), supported_.end(),
+                           [pid](const SupportedPids& s) { return s.supports(pid); });
+      },
+      Clock::now());
+  for (const PidSchedule::Entry& e : schedule_.entries()) {
     if (!e.supported) {
       missing << (missing.tellp() > 0 ? ", " : "") << describe_pid(e.definition->pid);
     }
@@ -412,7 +246,8 @@ void ObdPoller::finish_discovery(const Exchange& x) {
                 "; they are not polled");
   }
   if (options_.co2) {
-    const bool maf = std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) {
+    const std::vector<PidSchedule::Entry>& entries = schedule_.entries();
+    const bool maf = std::any_of(entries.begin(), entries.end(), [](const PidSchedule::Entry& e) {
       return e.supported && (e.definition->pid == pid_maf || e.definition->pid == pid_fuel_rate);
     });
     if (!maf) {
@@ -422,20 +257,19 @@ void ObdPoller::finish_discovery(const Exchange& x) {
     }
   }
   phase_ = Phase::polling;
-  vin_due_ = now;
   post_schedule();
 }
 
 void ObdPoller::finish_pid(const Exchange& x) {
-  Entry& e = entries_[x.entry];
+  const PidSchedule::Entry& e = schedule_.entries()[x.entry];
   const PidDefinition& d = *e.definition;
   const Clock::time_point now = Clock::now();
-  const Clock::time_point next = std::max(e.due + e.period, now);
   if (x.positive.any()) {
+    EcuAnswers& answers = answers_[x.entry];
     std::size_t preferred = max_ecus;
     for (std::size_t i = max_ecus; i-- > 0;) {
       if (x.positive.test(i)) {
-        e.answers[i] = EcuAnswer{x.values[i], x.timestamps[i]};
+        answers[i] = EcuAnswer{x.values[i], x.timestamps[i]};
         preferred = i;  // ends on the lowest id: 0x7E8, the engine ECU, when it answered
       }
     }
@@ -444,28 +278,16 @@ void ObdPoller::finish_pid(const Exchange& x) {
     publish(d.name, value, d.unit, ts);
     if (options_.co2 && d.pid == pid_fuel_rate) {
       publish("co2_g_per_s", co2_.from_fuel_rate(value), "g/s", ts);
-    } else if (options_.co2 && d.pid == pid_maf && !fuel_rate_usable()) {
+    } else if (options_.co2 && d.pid == pid_maf && !schedule_.answering(pid_fuel_rate)) {
       publish("co2_g_per_s", co2_.from_maf(value), "g/s", ts);
     }
-    if (e.failures >= options_.failures_before_backoff) {
+    if (schedule_.answered(x.entry, now)) {
       log::notice("obd", "PID ", describe_pid(d.pid), " answers again; polling every ",
                   base::format_duration(e.period));
     }
-    e.failures = 0;
-    e.due = next;
     return;
   }
-  ++e.failures;
-  if (e.failures < options_.failures_before_backoff) {
-    e.due = next;
-    return;
-  }
-  const std::uint32_t doublings =
-      std::min<std::uint32_t>(e.failures - options_.failures_before_backoff + 1, 16);
-  const std::chrono::milliseconds grown(e.period.count() << doublings);
-  const std::chrono::milliseconds delay = std::max(e.period, std::min(grown, options_.max_backoff));
-  e.due = now + delay;
-  if (e.failures == options_.failures_before_backoff) {
+  if (schedule_.failed(x.entry, now)) {
     std::string last = "no answer";
     if (x.last_nrc) {
       last = "7F " + hex_byte(x.mode) + " " + hex_byte(*x.last_nrc) + " " +
@@ -479,7 +301,7 @@ void ObdPoller::finish_pid(const Exchange& x) {
 
 void ObdPoller::finish_vin(const Exchange& x) {
   if (vin_) {
-    vin_wanted_ = false;
+    schedule_.vin_read();
     log::info("obd", "VIN ", *vin_);
     if (callbacks_.on_vin) {
       callbacks_.on_vin(*vin_);
@@ -487,9 +309,8 @@ void ObdPoller::finish_vin(const Exchange& x) {
     return;
   }
   log::notice("obd", "no valid VIN", x.answered.none() ? " (no answer)" : "", "; asking again in ",
-              base::format_duration(vin_retry_));
-  vin_due_ = Clock::now() + vin_retry_;
-  vin_retry_ = std::min(vin_retry_ * 2, options_.vin_retry_max);
+              base::format_duration(schedule_.vin_retry()));
+  schedule_.vin_failed(Clock::now());
 }
 
 void ObdPoller::publish(std::string_view name, double value, std::string_view unit,
@@ -498,13 +319,6 @@ void ObdPoller::publish(std::string_view name, double value, std::string_view un
   if (callbacks_.on_value) {
     callbacks_.on_value(name, value, unit, ts);
   }
-}
-
-bool ObdPoller::fuel_rate_usable() const {
-  return std::any_of(entries_.begin(), entries_.end(), [this](const Entry& e) {
-    return e.definition->pid == pid_fuel_rate && e.supported &&
-           e.failures < options_.failures_before_backoff;
-  });
 }
 
 void ObdPoller::post_schedule() {
@@ -517,42 +331,31 @@ void ObdPoller::post_schedule() {
 }
 
 void ObdPoller::schedule_next() {
-  if (phase_ != Phase::polling || exchange_) {
+  if (phase_ != Phase::polling || exchange_.active()) {
     return;
   }
-  const Clock::time_point now = Clock::now();
-  if (vin_wanted_ && vin_due_ <= now) {
-    send_request(Kind::vin, 0x09, 0x02, 0, {});
-    return;
-  }
-  std::optional<std::size_t> best;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].supported && (!best || entries_[i].due < entries_[*best].due)) {
-      best = i;
-    }
-  }
-  std::optional<Clock::time_point> wake;
-  if (best) {
-    const Entry& e = entries_[*best];
-    if (e.due <= now) {
+  const PidSchedule::Next next = schedule_.next(Clock::now());
+  switch (next.what) {
+    case PidSchedule::Next::What::vin:
+      exchange_.send_request(Kind::vin, 0x09, 0x02, 0, {});
+      return;
+    case PidSchedule::Next::What::pid: {
+      const std::uint8_t pid = schedule_.entries()[next.entry].definition->pid;
       std::bitset<max_ecus> expected;
       for (std::size_t i = 0; i < max_ecus; ++i) {
-        if (supported_[i].supports(e.definition->pid)) {
+        if (supported_[i].supports(pid)) {
           expected.set(i);
         }
       }
-      send_request(Kind::pid, 0x01, e.definition->pid, *best, expected);
+      exchange_.send_request(Kind::pid, 0x01, pid, next.entry, expected);
       return;
     }
-    wake = e.due;
+    case PidSchedule::Next::What::nothing:
+      return;  // nothing to poll: logged at the end of discovery
+    case PidSchedule::Next::What::wait:
+      break;
   }
-  if (vin_wanted_ && (!wake || vin_due_ < *wake)) {
-    wake = vin_due_;
-  }
-  if (!wake) {
-    return;  // nothing to poll: logged at the end of discovery
-  }
-  schedule_timer_.expires_at(*wake);
+  schedule_timer_.expires_at(next.wake);
   schedule_timer_.async_wait(
       [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
         const auto guard = alive.lock();

@@ -43,8 +43,10 @@
 #include "lifecycle/component.hpp"
 #include "obd/co2_estimator.hpp"
 #include "obd/isotp_receiver.hpp"
+#include "obd/obd_exchange.hpp"
 #include "obd/obd_frame.hpp"
 #include "obd/obd_options.hpp"
+#include "obd/pid_schedule.hpp"
 #include "obd/pid_table.hpp"
 #include "obd/supported_pids.hpp"
 
@@ -77,8 +79,8 @@ struct EcuAnswer {
 
 class ObdPoller final : public lifecycle::Component {
  public:
-  static constexpr std::uint32_t first_response_id = 0x7E8;
-  static constexpr std::size_t max_ecus = 8;  // 0x7E8-0x7EF
+  static constexpr std::uint32_t first_response_id = ObdExchange::first_response_id;  // 0x7E8
+  static constexpr std::size_t max_ecus = ObdExchange::max_ecus;                      // 0x7E8-0x7EF
 
   // Throws std::invalid_argument when check_options(options) finds a problem.
   ObdPoller(asio::io_context& io, ObdOptions options, FrameSender send, ObdCallbacks callbacks);
@@ -106,70 +108,39 @@ class ObdPoller final : public lifecycle::Component {
   IsoTpReceiverStats isotp_stats() const;  // summed over all ECUs
 
  private:
+  // exchange_ runs one request at a time (ISO-TP, NRCs, deadlines); schedule_ says what to
+  // ask for next; the poller interprets the answers, publishes and moves through the phases.
   enum class Phase { idle, discovering, polling, stopped };
-  enum class Kind { discovery, pid, vin };
+  using Kind = ObdExchange::Kind;
+  using Exchange = ObdExchange::State;
   using Clock = std::chrono::steady_clock;
+  // The last positive answer of each ECU to one PID.
+  using EcuAnswers = std::array<std::optional<EcuAnswer>, max_ecus>;
 
-  struct Entry {
-    const PidDefinition* definition = nullptr;
-    std::chrono::milliseconds period{};
-    bool supported = false;
-    Clock::time_point due{};
-    std::uint32_t failures = 0;  // consecutive exchanges without a positive answer
-    std::array<std::optional<EcuAnswer>, max_ecus> answers{};
-  };
-
-  struct Exchange {
-    Kind kind = Kind::pid;
-    std::uint8_t mode = 0;
-    std::uint8_t pid = 0;
-    std::size_t entry = 0;           // Kind::pid: index into entries_
-    std::bitset<max_ecus> expected;  // empty: unknown, wait for the deadline
-    std::bitset<max_ecus> answered;
-    std::bitset<max_ecus> positive;
-    std::array<double, max_ecus> values{};
-    std::array<std::int64_t, max_ecus> timestamps{};
-    std::optional<std::uint8_t> last_nrc;
-    bool deadline_passed = false;
-  };
-
-  void on_message(std::size_t ecu, std::span<const std::uint8_t> payload, std::int64_t ts);
-  void on_aborted(std::size_t ecu, std::string_view reason);
-  void send_request(Kind kind, std::uint8_t mode, std::uint8_t pid, std::size_t entry,
-                    std::bitset<max_ecus> expected);
-  void arm_deadline(Clock::time_point deadline);
-  void on_deadline();
-  bool transfer_in_progress() const;
-  void maybe_finish();
-  void finish();
+  bool on_answer(Exchange& x, std::size_t ecu, std::span<const std::uint8_t> payload,
+                 std::int64_t ts);
+  void on_exchange_finished(const Exchange& x);
   void finish_discovery(const Exchange& x);
   void finish_pid(const Exchange& x);
   void finish_vin(const Exchange& x);
   void publish(std::string_view name, double value, std::string_view unit, std::int64_t ts);
-  bool fuel_rate_usable() const;
   void schedule_next();
   void post_schedule();
 
   asio::io_context& io_;
   ObdOptions options_;
-  FrameSender send_;
   ObdCallbacks callbacks_;
   Co2Estimator co2_;
-  std::array<std::unique_ptr<IsoTpReceiver>, max_ecus> receivers_;
+  ObdPollerStats stats_;
+  ObdExchange exchange_;  // counts requests, answers and timeouts in stats_
+  PidSchedule schedule_;
+  std::vector<EcuAnswers> answers_;  // one per schedule_.entries()
   std::array<SupportedPids, max_ecus> supported_;
   std::bitset<max_ecus> responders_;
-  std::vector<Entry> entries_;
   Phase phase_ = Phase::idle;
-  std::optional<Exchange> exchange_;
-  asio::steady_timer deadline_timer_;
   asio::steady_timer schedule_timer_;
-  std::chrono::milliseconds discovery_retry_{};
   bool discovery_silence_logged_ = false;
   std::optional<std::string> vin_;
-  bool vin_wanted_ = false;
-  Clock::time_point vin_due_{};
-  std::chrono::milliseconds vin_retry_{};
-  ObdPollerStats stats_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
