@@ -21,9 +21,11 @@ std::string http_exchange(std::uint16_t port, const std::string& request) {
   asio::io_context client_io;
   tcp::socket socket(client_io);
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  asio::write(socket, asio::buffer(request));
-  std::string response;
+  // A server that refuses a request may close while the request is still being written
+  // (a reset under load); what it answered, if anything, is still read below.
   boost::system::error_code ec;
+  asio::write(socket, asio::buffer(request), ec);
+  std::string response;
   char buffer[4096];
   for (;;) {
     const std::size_t n = socket.read_some(asio::buffer(buffer), ec);
