@@ -11,6 +11,7 @@
 
 #include "can/candump_file_reader.hpp"
 #include "can/candump_line.hpp"
+#include "canhose_test_paths.hpp"
 
 namespace {
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "canhose_test_paths.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
 

@@ -7,6 +7,7 @@
 #include <regex>
 #include <thread>
 
+#include "canhose_test_paths.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"

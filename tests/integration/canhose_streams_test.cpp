@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "asio/asio.hpp"
+#include "canhose_test_paths.hpp"
 #include "queue/queue.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"

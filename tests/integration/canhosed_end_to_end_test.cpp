@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "canhose_test_paths.hpp"
 #include "support/candump_log.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 

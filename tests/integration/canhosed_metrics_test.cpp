@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "asio/asio.hpp"
+#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,4 +1,5 @@
 #include "support/test_pki.hpp"
+#include "canhose_test_paths.hpp"
 
 #include <stdexcept>
 

@@ -1,4 +1,5 @@
 #include "can/replay_source.hpp"
+#include "canhose_test_paths.hpp"
 
 #include "can/can_metrics.hpp"
 

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "canhose_test_paths.hpp"
 #include "config/config_loader.hpp"
 #include "support/temp_dir.hpp"
 

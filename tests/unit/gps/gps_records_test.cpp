@@ -7,6 +7,7 @@
 #include <functional>
 #include <sstream>
 
+#include "canhose_test_paths.hpp"
 #include "gps/gpsd_client.hpp"
 #include "record/gps_field_publisher.hpp"
 #include "record/record_builder.hpp"

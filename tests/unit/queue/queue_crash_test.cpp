@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "canhose_test_paths.hpp"
 #include "queue/queue.hpp"
 #include "queue_crash/crash_payload.hpp"
 #include "queue_test_support.hpp"

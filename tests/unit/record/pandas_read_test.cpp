@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "canhose_test_paths.hpp"
 #include "record/record_builder.hpp"
 #include "support/child_process.hpp"
 #include "support/memory_record_sink.hpp"

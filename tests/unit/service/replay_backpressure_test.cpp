@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "can/replay_source.hpp"
+#include "canhose_test_paths.hpp"
 #include "queue/queue_record_sink.hpp"
 #include "record/raw_frame_recorder.hpp"
 #include "service/frame_router.hpp"
