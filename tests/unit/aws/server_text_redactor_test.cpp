@@ -5,6 +5,7 @@
 // the secret or the signature into the error the delivery part logs and shows.
 
 #include "aws/server_text_redactor.hpp"
+#include "support/scoped_env.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -49,6 +50,7 @@ Credentials credentials(std::string secret, std::string token) {
 }
 
 using test::invalid_signature_message;
+using test::ScopedEnv;
 
 TEST(ServerTextRedactor, CanonicalRequestQuotingTheSessionTokenIsRedacted) {
   const std::string canonical =
@@ -200,27 +202,6 @@ void expect_no_credentials_in(const std::string& shown, std::string_view secret,
     EXPECT_NE(shown.find("\nx-amz-security-token:<redacted>\n"), std::string::npos) << shown;
   }
 }
-
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-    }
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST(ServerTextRedactorThroughTheClient, StaticKeys) {
   asio::io_context io;

@@ -2,6 +2,7 @@
 // and its credentials are read.
 
 #include "https/proxy_settings.hpp"
+#include "support/scoped_env.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,8 @@
 
 namespace canhose::https {
 namespace {
+
+using test::ScopedEnv;
 
 ProxySettings parse_ok(const std::string& url, const std::string& no_proxy = "") {
   std::string error;
@@ -148,31 +151,6 @@ TEST(HttpsProxySettings, NoProxyStarBypassesEverything) {
   auto settings = parse_ok("http://proxy:3128", "*");
   EXPECT_EQ(settings.proxy_for("firehose.eu-west-1.amazonaws.com", 443), nullptr);
 }
-
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-    }
-    if (value != nullptr) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST(HttpsProxySettings, EnvironmentIsUsedWhenNoProxyIsConfigured) {
   ScopedEnv a("https_proxy", "http://env-proxy:8080");
