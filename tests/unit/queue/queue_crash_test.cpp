@@ -92,6 +92,17 @@ TEST(QueueCrashTest, RecordsReportedDurableSurviveSigkillExactlyOnceInOrder) {
     {
       test::ChildProcess child(CANHOSE_QUEUE_CRASH_CHILD,
                                {dir.string(), mode, std::to_string(rng())}, {}, out_dir);
+      // Four rounds in five are killed at a random moment after the child has opened the
+      // queue (its "F" line), the fifth at a random moment of its start-up. Counting from
+      // the open, not from the fork, keeps the rounds meaningful on a slow machine (ASan,
+      // qemu, a loaded CI box), where start-up alone can take longer than the delay.
+      if (round % 5 != 4) {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (parse(child.stdout_text()).first_seq == 0 &&
+               std::chrono::steady_clock::now() < give_up) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+      }
       const int run_ms = std::uniform_int_distribution<int>(20, 160)(rng);
       std::this_thread::sleep_for(std::chrono::milliseconds(run_ms));
       child.signal(SIGKILL);
