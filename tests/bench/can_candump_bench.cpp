@@ -11,13 +11,13 @@
 
 #include "can/candump_file_reader.hpp"
 #include "can/candump_line.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 namespace {
 
 using namespace canhose;
 
-const std::string kLog = CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log";
+const std::string kLog = std::string(CANHOSE_TEST_DATA_DIR) + "/can/savvycan-candump.log";
 
 std::vector<std::string> log_lines() {
   std::vector<std::string> lines;

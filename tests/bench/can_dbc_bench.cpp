@@ -4,15 +4,15 @@
 
 #include <filesystem>
 
-#include "canhose_test_paths.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
+#include "support/test_paths.hpp"
 
 namespace {
 
 using namespace canhose;
 
-const std::string kDbc = CANHOSE_TEST_DATA_DIR "/can/toyota_2017_ref_pt.dbc";
+const std::string kDbc = std::string(CANHOSE_TEST_DATA_DIR) + "/can/toyota_2017_ref_pt.dbc";
 
 dbc::DbcDecoder& toyota() {
   static dbc::DbcDecoder decoder(dbc::load_dbc_file(kDbc).database, {});

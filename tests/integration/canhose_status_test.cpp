@@ -7,12 +7,12 @@
 #include <regex>
 #include <thread>
 
-#include "canhose_test_paths.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/gpsfake_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 
 namespace canhose {
@@ -43,7 +43,7 @@ TEST(CanhoseStatus, ShowsDeliveringQueueDeliveredCountAndCanRateOfARunningDaemon
       "\n  ca_file: " + pki.ca_cert.string() +
       "\n  flush_interval: 100ms\ncredentials:\n  source: static\n  access_key_id: " +
       test::kEmulatorAccessKeyId + "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
-      "\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "\nsources:\n  replay:\n    enabled: true\n    file: " + std::string(CANHOSE_TEST_DATA_DIR) +
       "/can/savvycan-candump.log\n    speed: \"5\"\n    loop: true\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 100ms\n";
   test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
@@ -177,8 +177,8 @@ TEST(CanhoseStatus, AnErrorQuotingTheSessionTokenIsShownRedactedEverywhere) {
       "\n  ca_file: " + pki.ca_cert.string() +
       "\n  flush_interval: 100ms\ncredentials:\n  source: static\n  access_key_id: " +
       test::kEmulatorAccessKeyId + "\n  secret_access_key: \"" + wrong_secret +
-      "\"\n  session_token: \"" + token +
-      "\"\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "\"\n  session_token: \"" + token + "\"\nsources:\n  replay:\n    enabled: true\n    file: " +
+      std::string(CANHOSE_TEST_DATA_DIR) +
       "/can/savvycan-candump.log\n    speed: \"5\"\n    loop: true\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 100ms\n";
   test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);

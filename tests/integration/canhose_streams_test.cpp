@@ -5,10 +5,10 @@
 
 #include <filesystem>
 
-#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 
 namespace canhose {

@@ -20,13 +20,13 @@
 #include <thread>
 
 #include "asio/asio.hpp"
-#include "canhose_test_paths.hpp"
 #include "queue/queue.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/gpsfake_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 
 namespace canhose {
@@ -59,7 +59,7 @@ std::string daemon_config(const test::TempDir& dir, const test::FirehoseEmulator
     config += "  gps:\n    enabled: true\n    port: " + std::to_string(*gpsd_port) + "\n";
   }
   if (replay) {
-    config += "  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+    config += "  replay:\n    enabled: true\n    file: " + std::string(CANHOSE_TEST_DATA_DIR) +
               "/can/savvycan-candump.log\n    speed: \"5\"\n    loop: true\n";
   }
   return config;
@@ -284,7 +284,7 @@ TEST(CanhosedCrash, KilledMidRunWithCanAndGpsThenRestartedEveryDurableRecordReac
   std::filesystem::create_directories(dir.path() / "pandas");
   const auto pandas =
       test::run_program("/usr/bin/python3",
-                        {CANHOSE_SOURCE_DIR "/tests/tools/s3_records_summary.py",
+                        {std::string(CANHOSE_SOURCE_DIR) + "/tests/tools/s3_records_summary.py",
                          emulator.output_dir().string(), expected.string(), unsent.string()},
                         dir.path() / "pandas", 120s);
   ASSERT_EQ(pandas.status.code, 0) << pandas.err;
@@ -300,7 +300,8 @@ TEST(CanhosedCrash, KilledMidRunWithCanAndGpsThenRestartedEveryDurableRecordReac
   // Every position lies within the log's track as gpsd's regression file (.chk) has it;
   // gpsd live may pick a neighbouring sentence's position, hence about a metre of slack.
   double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
-  std::istringstream chk(test::read_file(CANHOSE_TEST_DATA_DIR "/nmea/bt451.log.chk"));
+  std::istringstream chk(
+      test::read_file(std::string(CANHOSE_TEST_DATA_DIR) + "/nmea/bt451.log.chk"));
   for (std::string line; std::getline(chk, line);) {
     if (line.rfind("{\"class\":\"TPV\"", 0) == 0) {
       const auto tpv = nlohmann::json::parse(line);

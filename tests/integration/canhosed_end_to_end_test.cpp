@@ -13,12 +13,12 @@
 #include <sstream>
 #include <thread>
 
-#include "canhose_test_paths.hpp"
 #include "support/candump_log.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 
 namespace canhose {
@@ -57,7 +57,8 @@ std::string e2e_config(const test::TempDir& dir, const test::FirehoseEmulatorPro
          "\n  flush_interval: 100ms\n" + delivery_extra +
          "credentials:\n  source: static\n  access_key_id: " + test::kEmulatorAccessKeyId +
          "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
-         "\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+         "\nsources:\n  replay:\n    enabled: true\n    file: " +
+         std::string(CANHOSE_TEST_DATA_DIR) +
          "/can/savvycan-candump.log\n    speed: max\n"
          "record:\n  fields: [record_id, timestamp, device_id]\n  period: 200ms\n"
          "  raw_frames:\n    enabled: true\n    ids: [\"0x102\"]\n";
@@ -248,11 +249,12 @@ TEST(CanhosedEndToEnd, AFullQueueUnderAFloodKeepsDeliveringAndStopsOnSigterm) {
       emulator.endpoint() + "\n  ca_file: " + pki.ca_cert.string() +
       "\ncredentials:\n  source: static\n  access_key_id: " + test::kEmulatorAccessKeyId +
       "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
-      "\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "\nsources:\n  replay:\n    enabled: true\n    file: " + std::string(CANHOSE_TEST_DATA_DIR) +
       "/can/savvycan-candump.log\n    speed: max\n    loop: true\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 1s\n"
       "  raw_frames:\n    enabled: true\n    ids: " +
-      test::candump_ids_yaml(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log") + "\n";
+      test::candump_ids_yaml(std::string(CANHOSE_TEST_DATA_DIR) + "/can/savvycan-candump.log") +
+      "\n";
   test::CanhosedProcess running(CANHOSED_PATH, dir.path(), config);
   ASSERT_TRUE(running.ready()) << running.process().stderr_text();
   test::ChildProcess& daemon = running.process();

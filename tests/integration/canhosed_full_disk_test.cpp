@@ -18,12 +18,12 @@
 #include <sstream>
 #include <thread>
 
-#include "canhose_test_paths.hpp"
 #include "support/candump_log.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
 
 namespace canhose {
@@ -93,11 +93,12 @@ TEST(CanhosedFullDisk, AfterTheDiskFillsEveryRecordNotCountedAsDroppedReachesFir
       "\n  flush_interval: 100ms\n  retry:\n    base: 50ms\n    max: 500ms\n"
       "credentials:\n  source: static\n  access_key_id: " +
       test::kEmulatorAccessKeyId + "\n  secret_access_key: " + test::kEmulatorSecretAccessKey +
-      "\nsources:\n  replay:\n    enabled: true\n    file: " CANHOSE_TEST_DATA_DIR
+      "\nsources:\n  replay:\n    enabled: true\n    file: " + std::string(CANHOSE_TEST_DATA_DIR) +
       "/can/savvycan-candump.log\n    speed: max\n"
       "record:\n  fields: [record_id, timestamp, device_id]\n  period: 1s\n"
       "  raw_frames:\n    enabled: true\n    ids: " +
-      test::candump_ids_yaml(CANHOSE_TEST_DATA_DIR "/can/savvycan-candump.log") + "\n";
+      test::candump_ids_yaml(std::string(CANHOSE_TEST_DATA_DIR) + "/can/savvycan-candump.log") +
+      "\n";
   emulator_options.listen_port = emulator->port();
   emulator.reset();  // Firehose is unreachable until the disk has filled
 

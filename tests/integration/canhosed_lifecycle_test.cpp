@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose {
 namespace {

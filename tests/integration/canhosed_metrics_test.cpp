@@ -6,9 +6,9 @@
 #include <regex>
 
 #include "asio/asio.hpp"
-#include "canhose_test_paths.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose {
 namespace {

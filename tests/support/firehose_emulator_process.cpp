@@ -1,5 +1,5 @@
 #include "support/firehose_emulator_process.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <signal.h>
 

@@ -1,5 +1,5 @@
 #include "support/test_pki.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <stdexcept>
 

@@ -3,7 +3,7 @@
 // service model (tests/data/firehose/service-2.json).
 
 #include "aws/firehose_api.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

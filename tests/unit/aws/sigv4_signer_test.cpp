@@ -2,7 +2,7 @@
 // and the AWS CLI's captured requests, the signing-key cache, re-signing.
 
 #include "aws/sigv4_signer.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -22,9 +22,9 @@
 
 #include "aws/crypto.hpp"
 #include "aws/sigv4_signer.hpp"
-#include "canhose_test_paths.hpp"
 #include "support/raw_http_request.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::aws {
 namespace {

@@ -1,5 +1,5 @@
 #include "can/candump_file_reader.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include "can/replay_source.hpp"
 #include "can_test_support.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::can {
 namespace {

@@ -1,5 +1,5 @@
 #include "can/replay_source.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include "can/can_metrics.hpp"
 

@@ -8,9 +8,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "canhose_test_paths.hpp"
 #include "config/config_loader.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::config {
 namespace {

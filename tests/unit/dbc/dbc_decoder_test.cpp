@@ -1,5 +1,5 @@
 #include "dbc/dbc_decoder.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #include "dbc/dbc_parser.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include "dbc/dbc_decoder.hpp"
 

@@ -3,7 +3,7 @@
 // the ones in the JSON.
 
 #include "gps/gps_fix_decoder.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

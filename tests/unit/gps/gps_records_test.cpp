@@ -7,12 +7,12 @@
 #include <functional>
 #include <sstream>
 
-#include "canhose_test_paths.hpp"
 #include "gps/gpsd_client.hpp"
 #include "record/gps_field_publisher.hpp"
 #include "record/record_builder.hpp"
 #include "support/gpsfake_server.hpp"
 #include "support/memory_record_sink.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose {
 namespace {

@@ -1,7 +1,7 @@
 // GpsdClient against a real gpsd (gpsfake replaying the real NMEA logs).
 
 #include "gps/gpsd_client.hpp"
-#include "canhose_test_paths.hpp"
+#include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -15,12 +15,12 @@
 #include <sstream>
 #include <thread>
 
-#include "canhose_test_paths.hpp"
 #include "queue/queue.hpp"
 #include "queue_crash/crash_payload.hpp"
 #include "queue_test_support.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::queue {
 namespace {

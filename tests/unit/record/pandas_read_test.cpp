@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "canhose_test_paths.hpp"
 #include "record/record_builder.hpp"
 #include "support/child_process.hpp"
 #include "support/memory_record_sink.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::record {
 namespace {

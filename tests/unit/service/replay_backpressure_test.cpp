@@ -14,12 +14,12 @@
 #include <sstream>
 
 #include "can/replay_source.hpp"
-#include "canhose_test_paths.hpp"
 #include "queue/queue_record_sink.hpp"
 #include "record/raw_frame_recorder.hpp"
 #include "service/frame_router.hpp"
 #include "service/replay_flow_control.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::service {
 namespace {
