@@ -1,6 +1,7 @@
 #include "delivery/firehose_delivery.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "aws/put_record_batch_body.hpp"
 #include "delivery/delivery_metrics.hpp"
@@ -15,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 // Payload bytes fill_open_batch() asks the queue for at a time (one record may be more).
 constexpr std::size_t kReadSliceBytes = 256 * 1024;
 
-std::string_view view(const std::vector<std::byte>& bytes) {
+std::string_view view(std::span<const std::byte> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 

@@ -179,7 +179,7 @@ void Queue::set_durable_handler(std::function<void(std::uint64_t)> handler) {
 }
 
 bool Queue::readable_locked() const {
-  return carried_.has_value() || durable_seq_ >= read_next_seq_;
+  return carried_seq_ != 0 || durable_seq_ >= read_next_seq_;
 }
 
 void Queue::async_wait_readable(std::function<void(std::error_code)> handler) {

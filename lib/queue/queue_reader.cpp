@@ -13,6 +13,10 @@ namespace {
 
 using detail::kLog;
 
+// The most a read reserves for its records' bytes up front (up to its max_bytes): delivery
+// reads slices of at most 256 KiB, which then never regrow (a regrowth copies them all).
+constexpr std::size_t kReadReserveBytes = 1024 * 1024;
+
 }  // namespace
 
 std::uint64_t Queue::seq_end_locked(std::size_t i) const {
@@ -67,15 +71,21 @@ bool Queue::open_reader() {
 
 ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
   ReadBatch batch;
-  auto take = [&](QueueRecord&& r) {
-    batch.bytes += r.data.size();
-    read_next_seq_ = r.seq + 1;
-    in_flight_.push_back({r.seq, false});
-    batch.records.push_back(std::move(r));
+  batch.storage.reserve(std::min<std::size_t>(max_bytes, kReadReserveBytes));
+  // Spans are made at the end, when the storage has stopped growing.
+  std::vector<std::size_t> sizes;
+  auto take = [&](std::uint64_t seq, std::span<const std::byte> bytes) {
+    batch.bytes += bytes.size();
+    read_next_seq_ = seq + 1;
+    in_flight_.add(seq);
+    batch.storage.insert(batch.storage.end(), bytes.begin(), bytes.end());
+    batch.records.push_back({seq, {}});
+    sizes.push_back(bytes.size());
   };
-  if (carried_) {
-    take(std::move(*carried_));
-    carried_.reset();
+  if (carried_seq_ != 0) {
+    take(carried_seq_, carried_bytes_);
+    carried_seq_ = 0;
+    carried_bytes_.clear();
   }
   while (batch.records.size() < max_records && batch.bytes < max_bytes) {
     // Where the current segment stands: still listed? its readable end? a successor?
@@ -118,15 +128,13 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
       if (frame.seq < read_next_seq_) {
         continue;  // before the cursor (or a duplicate copy of an earlier record)
       }
-      QueueRecord r;
-      r.seq = frame.seq;
-      r.data.assign(frame.payload.begin(), frame.payload.end());
-      if (!batch.records.empty() && batch.bytes + r.data.size() > max_bytes) {
-        read_next_seq_ = r.seq + 1;
-        carried_ = std::move(r);
+      if (!batch.records.empty() && batch.bytes + frame.payload.size() > max_bytes) {
+        read_next_seq_ = frame.seq + 1;
+        carried_seq_ = frame.seq;
+        carried_bytes_.assign(frame.payload.begin(), frame.payload.end());
         break;
       }
-      take(std::move(r));
+      take(frame.seq, frame.payload);
     }
     if (status == SegmentReader::Status::io_error) {
       batch.error = reader_->io_error();
@@ -156,6 +164,11 @@ ReadBatch Queue::read(std::size_t max_records, std::size_t max_bytes) {
     read_next_seq_ = std::max(read_next_seq_, durable + 1);
     break;
   }
+  const std::byte* at = batch.storage.data();
+  for (std::size_t i = 0; i < batch.records.size(); ++i) {
+    batch.records[i].data = {at, sizes[i]};
+    at += sizes[i];
+  }
   return batch;
 }
 
@@ -165,30 +178,15 @@ void Queue::acknowledge(std::uint64_t seq) {
 
 void Queue::acknowledge(std::span<const std::uint64_t> seqs) {
   std::uint64_t acked = 0;
-  auto it = in_flight_.begin();
   for (const std::uint64_t seq : seqs) {
-    if (it == in_flight_.end() || it->seq != seq) {
-      it = std::lower_bound(in_flight_.begin(), in_flight_.end(), seq,
-                            [](const InFlight& f, std::uint64_t s) { return f.seq < s; });
-      if (it == in_flight_.end() || it->seq != seq) {
-        continue;
-      }
-    }
-    if (!it->acked) {
-      it->acked = true;
-      ++acked;
-    }
-    ++it;  // where the next of consecutive sequence numbers is
+    acked += in_flight_.acknowledge(seq) ? 1 : 0;
   }
   if (acked == 0) {
     return;
   }
-  while (!in_flight_.empty() && in_flight_.front().acked) {
-    in_flight_.pop_front();
-  }
-  std::uint64_t first_unacked = in_flight_.empty() ? read_next_seq_ : in_flight_.front().seq;
-  if (carried_) {
-    first_unacked = std::min(first_unacked, carried_->seq);
+  std::uint64_t first_unacked = in_flight_.first().value_or(read_next_seq_);
+  if (carried_seq_ != 0) {
+    first_unacked = std::min(first_unacked, carried_seq_);
   }
   std::lock_guard lock(mutex_);
   acks_since_persist_ += acked;

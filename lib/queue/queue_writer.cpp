@@ -155,12 +155,15 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   const std::size_t count = batch_.size();
   const std::uint64_t last_seq = batch_.back().seq;
   lock.unlock();
-  write_buffer_.resize(batch_bytes);
-  std::byte* out = write_buffer_.data();
+  if (batch_bytes > write_capacity_) {
+    write_capacity_ = std::max(batch_bytes, std::min(2 * write_capacity_, kMaxWriteBytes));
+    write_buffer_ = std::make_unique_for_overwrite<std::byte[]>(write_capacity_);
+  }
+  std::byte* out = write_buffer_.get();
   for (const PendingStore::Record& p : batch_) {
     out = encode_frame(out, static_cast<std::uint32_t>(p.seq - first_seq), p.bytes());
   }
-  const IoResult r = active_->append(write_buffer_);
+  const IoResult r = active_->append(std::span<const std::byte>(write_buffer_.get(), batch_bytes));
   lock.lock();
   if (r.error) {
     active_written_ += r.bytes;

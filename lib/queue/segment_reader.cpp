@@ -9,7 +9,10 @@
 namespace canhose::queue {
 namespace {
 
-constexpr std::size_t kReadChunk = 256 * 1024;
+// Bytes read from the file at a time (more when one frame needs it). It stays allocated
+// while the reader is open, so it counts in a draining daemon's memory: 64 KiB is still
+// ~1,000 small records per read() call.
+constexpr std::size_t kReadChunk = 64 * 1024;
 
 bool all_zero(std::span<const std::byte> bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](std::byte b) { return b == std::byte{0}; });

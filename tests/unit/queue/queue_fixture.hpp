@@ -61,8 +61,8 @@ class QueueFixture : public ::testing::Test {
   }
 
   // Reads everything readable now; acknowledges each record if `ack`.
-  std::vector<QueueRecord> drain(bool ack, std::size_t batch_records = 100) {
-    std::vector<QueueRecord> all;
+  std::vector<OwnedRecord> drain(bool ack, std::size_t batch_records = 100) {
+    std::vector<OwnedRecord> all;
     while (true) {
       ReadBatch b = queue_->read(batch_records, 1 << 20);
       EXPECT_FALSE(b.error) << b.error.message();
@@ -73,7 +73,7 @@ class QueueFixture : public ::testing::Test {
         if (ack) {
           queue_->acknowledge(r.seq);
         }
-        all.push_back(std::move(r));
+        all.push_back({r.seq, {r.data.begin(), r.data.end()}});
       }
     }
     return all;

@@ -14,6 +14,7 @@
 namespace canhose::queue {
 namespace {
 
+using testing::OwnedRecord;
 using testing::payload_for;
 using testing::run_until;
 
@@ -87,8 +88,8 @@ class QueueFullDiskTest : public testing::TmpfsQueueFixture {
     }
   }
   std::size_t deliver_all() {
-    const std::vector<QueueRecord> got = drain(true, 500);
-    for (const QueueRecord& r : got) {
+    const std::vector<OwnedRecord> got = drain(true, 500);
+    for (const OwnedRecord& r : got) {
       ledger_.delivered.push_back(r.seq);
     }
     return got.size();

@@ -31,12 +31,12 @@ record::RawFrameOptions ids_7e8_7e9() {
   return o;
 }
 
-std::string text_of(const QueueRecord& r) {
+std::string text_of(const testing::OwnedRecord& r) {
   return std::string(reinterpret_cast<const char*>(r.data.data()), r.data.size());
 }
 
 // Every record read starts with its own sequence number, and the sequences are 1..n.
-void expect_ids_are_sequences(const std::vector<QueueRecord>& all) {
+void expect_ids_are_sequences(const std::vector<testing::OwnedRecord>& all) {
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(i + 1, all[i].seq);
     EXPECT_EQ(std::to_string(all[i].seq) + " ",

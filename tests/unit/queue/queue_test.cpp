@@ -62,6 +62,29 @@ TEST_F(QueueTest, BatchesAreBoundedByCountAndBytes) {
   EXPECT_EQ(12U, b.records[0].seq);
 }
 
+// A batch's records point into its own storage: they keep their bytes when the batch is
+// moved and when a later read refills another batch, and the record carried over a byte
+// limit comes back whole at the start of the next read.
+TEST_F(QueueTest, RecordsKeepTheirBytesWhenTheBatchIsMovedAndAcrossTheByteLimit) {
+  open();
+  append_n(30, 1000);
+  ASSERT_TRUE(wait_durable(30));
+  ReadBatch first = queue_->read(100, 4500);  // 4 fit; the 5th is carried over
+  ASSERT_EQ(4U, first.records.size());
+  ReadBatch moved = std::move(first);
+  ReadBatch second = queue_->read(100, 1 << 20);
+  ASSERT_EQ(26U, second.records.size());
+  EXPECT_EQ(5U, second.records[0].seq);
+  for (std::size_t i = 0; i < moved.records.size(); ++i) {
+    EXPECT_EQ(i + 1, moved.records[i].seq);
+    EXPECT_EQ(payload_for(i, 1000), testing::string_of(moved.records[i].data));
+  }
+  for (std::size_t i = 0; i < second.records.size(); ++i) {
+    EXPECT_EQ(payload_for(i + 4, 1000), testing::string_of(second.records[i].data));
+  }
+  EXPECT_EQ(26U * 1000U, second.bytes);
+}
+
 TEST_F(QueueTest, WaitReadableCompletesWhenNewRecordsBecomeDurable) {
   open();
   bool ready = false;

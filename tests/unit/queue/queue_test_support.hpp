@@ -6,9 +6,11 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -60,6 +62,12 @@ class CollectingReporter final : public CorruptionReporter {
     records += r;
     reasons.append(reason).append(";");
   }
+};
+
+// A record read from the queue, copied out of its ReadBatch so it outlives the batch.
+struct OwnedRecord {
+  std::uint64_t seq = 0;
+  std::vector<std::byte> data;
 };
 
 inline std::span<const std::byte> bytes_of(const std::string& s) {
