@@ -239,16 +239,21 @@ TEST(CanhosedCrash, KilledMidRunWithCanAndGpsThenRestartedEveryDurableRecordReac
     // Run until delivered snapshots carry positions, then kill it mid-run.
     const auto limit = std::chrono::steady_clock::now() + 60s;
     bool positioned = false;
+    std::string last_snapshot;  // for the failure message: which field was still NaN
     while (!positioned && std::chrono::steady_clock::now() < limit) {
       std::this_thread::sleep_for(500ms);
       for (const auto& [seq, versions] : delivered(emulator)) {
         const std::string& line = *versions.begin();
-        positioned = positioned || (line.find(" van-17 ") != std::string::npos &&
-                                    line.find("NaN") == std::string::npos);
+        if (line.find(" van-17 ") == std::string::npos) {
+          continue;
+        }
+        last_snapshot = line;
+        positioned = positioned || line.find("NaN") == std::string::npos;
       }
     }
-    ASSERT_TRUE(positioned) << "no snapshot with a position arrived: " << daemon.stderr_text()
-                            << gpsd.stderr_text();
+    ASSERT_TRUE(positioned) << "no snapshot with a position arrived; the last snapshot: "
+                            << last_snapshot << "\n"
+                            << daemon.stderr_text() << gpsd.stderr_text();
     std::this_thread::sleep_for(1s);
     daemon.signal(SIGKILL);
     const auto status = daemon.wait_for(10s);
