@@ -197,6 +197,38 @@ void Queue::async_wait_readable(std::function<void(std::error_code)> handler) {
   waiters_.push_back(std::move(handler));
 }
 
+void Queue::async_wait_durable(std::uint64_t seq, std::function<void(std::error_code)> handler) {
+  std::uint64_t durable = 0;
+  {
+    std::lock_guard lock(mutex_);
+    durable = durable_seq_;
+  }
+  if (closed_ || seq <= durable) {
+    const std::error_code ec =
+        seq <= durable ? std::error_code() : std::make_error_code(std::errc::operation_canceled);
+    asio::post(io_, [h = std::move(handler), ec] { h(ec); });
+    return;
+  }
+  durable_waiters_.emplace(seq, std::move(handler));
+}
+
+// Takes the durable waiters up to `durable_seq` out of the map before any is called (a
+// handler may wait again) and calls them with `ec`.
+void Queue::complete_durable_waiters(std::uint64_t durable_seq, std::error_code ec) {
+  if (durable_waiters_.empty() || durable_waiters_.begin()->first > durable_seq) {
+    return;
+  }
+  std::vector<std::function<void(std::error_code)>> ready;
+  const auto end = durable_waiters_.upper_bound(durable_seq);
+  for (auto it = durable_waiters_.begin(); it != end; ++it) {
+    ready.push_back(std::move(it->second));
+  }
+  durable_waiters_.erase(durable_waiters_.begin(), end);
+  for (auto& w : ready) {
+    w(ec);
+  }
+}
+
 std::uint64_t Queue::memory_bytes() const {
   std::lock_guard lock(mutex_);
   return pending_.bytes();
@@ -217,6 +249,7 @@ void Queue::on_durable(std::uint64_t durable_seq) {
   if (durable_handler_) {
     durable_handler_(durable_seq);
   }
+  complete_durable_waiters(durable_seq, {});
   bool ready = false;
   std::uint64_t in_memory = 0;
   {
@@ -269,6 +302,22 @@ void Queue::close() {
   }
   if (lost > 0) {
     log::error(kLog, lost, " records could not be written before shutdown and are lost");
+  }
+  std::uint64_t durable = 0;
+  {
+    std::lock_guard lock(mutex_);
+    durable = durable_seq_;
+  }
+  // What close() made durable is durable: those waiters succeed, the rest never will.
+  std::vector<std::pair<std::function<void(std::error_code)>, std::error_code>> durable_done;
+  for (auto& [seq, waiter] : durable_waiters_) {
+    durable_done.emplace_back(
+        std::move(waiter),
+        seq <= durable ? std::error_code() : std::make_error_code(std::errc::operation_canceled));
+  }
+  durable_waiters_.clear();
+  for (auto& [h, ec] : durable_done) {
+    asio::post(io_, [h = std::move(h), ec = ec] { h(ec); });
   }
   auto waiters = std::move(waiters_);
   waiters_.clear();

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -125,6 +126,11 @@ class Queue {
   // Completes (on the loop) once read() would return a record; std::errc::operation_canceled at
   // close.
   void async_wait_readable(std::function<void(std::error_code)> handler);
+  // Completes (on the loop) once every accepted record up to `seq` is durable (at once if
+  // it is now), for a producer that must not answer its own client before that (the local
+  // ingest endpoint). At close: success if close() made `seq` durable, otherwise
+  // std::errc::operation_canceled. Waiters are kept in a map by `seq`: each costs one node.
+  void async_wait_durable(std::uint64_t seq, std::function<void(std::error_code)> handler);
   // Payload bytes accepted and not yet durable: what queue.memory_buffer bounds.
   std::uint64_t memory_bytes() const;
   // Completes (on the loop) once memory_bytes() is at most `bytes`, at once if it is now;
@@ -222,6 +228,7 @@ class Queue {
 
   // Loop thread.
   void on_durable(std::uint64_t durable_seq);
+  void complete_durable_waiters(std::uint64_t durable_seq, std::error_code ec);
   bool readable_locked() const;
   // One past the highest sequence number segments_[i]'s frames may carry.
   std::uint64_t seq_end_locked(std::size_t i) const;
@@ -289,6 +296,8 @@ class Queue {
   bool closed_ = false;
   std::function<void(std::uint64_t)> durable_handler_;
   std::vector<std::function<void(std::error_code)>> waiters_;
+  // async_wait_durable(): by the sequence number each waits for.
+  std::multimap<std::uint64_t, std::function<void(std::error_code)>> durable_waiters_;
   // async_wait_memory_below(): each waiter's bound; checked whenever records become durable
   // (the only time the memory buffer shrinks before close).
   std::vector<std::pair<std::uint64_t, std::function<void(std::error_code)>>> room_waiters_;
