@@ -19,6 +19,8 @@ packages=(
   # the Firehose emulator and its tests (run with /usr/bin/python3)
   # (record tests read records back with pandas, as a fleet analyst would)
   python3-pandas awscli
+  # the ingest endpoint's tests drive it with the producers' own SDK (tests/ingest_endpoint)
+  python3-boto3
 )
 # Real SocketCAN tests in a VM (tests/vm): Debian's amd64 kernel under qemu's emulation.
 # They are built only on amd64 machines (a Pi's own kernel has AF_CAN anyway).
