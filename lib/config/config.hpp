@@ -15,6 +15,7 @@
 #include "delivery/delivery_options.hpp"
 #include "gps/gpsd_options.hpp"
 #include "https/https_transport_options.hpp"
+#include "ingest/ingest_options.hpp"
 #include "log/severity.hpp"
 #include "obd/obd_options.hpp"
 #include "queue/queue_options.hpp"
@@ -76,6 +77,8 @@ struct Config {
   SourcesConfig sources;
   record::RecordBuilderOptions record;  // record.vin/device_id come from device.*
   record::RawFrameOptions raw_frames;   // record.raw_frames
+  // The local Firehose endpoint; streams filled in from delivery.stream when left out.
+  ingest::IngestOptions ingest;
 };
 
 }  // namespace canhose::config

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "config/stream_pipelines.hpp"
 #include "metrics/metrics_server.hpp"
 
 namespace canhose::config {
@@ -104,6 +105,10 @@ void read_config(MappingReader& root, Config& config) {
     record::read_options(r, config.record);
     r.section("raw_frames",
               [&](MappingReader& raw) { record::read_options(raw, config.raw_frames); });
+  });
+  root.section("ingest", [&](MappingReader& r) {
+    ingest::read_options(r, config.ingest);
+    complete_ingest_streams(r, config);
   });
   config.record.vin = config.device.vin;
   config.sources.obd.vin = config.device.vin;  // a configured VIN: the vehicle is not asked

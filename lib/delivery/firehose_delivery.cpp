@@ -11,7 +11,6 @@
 namespace canhose::delivery {
 namespace {
 
-constexpr std::string_view kLog = "delivery";
 using Clock = std::chrono::steady_clock;
 // Payload bytes fill_open_batch() asks the queue for at a time (one record may be more).
 constexpr std::size_t kReadSliceBytes = 256 * 1024;
@@ -50,7 +49,7 @@ FirehoseDelivery::~FirehoseDelivery() = default;
 
 void FirehoseDelivery::start() {
   started_ = true;
-  log::info(kLog, "delivering to Firehose stream ", options_.stream, " (",
+  log::info(log_name_, "delivering to Firehose stream ", options_.stream, " (",
             options_.pack
                 ? "packing lines into records of up to " + std::to_string(options_.pack_bytes) +
                       " bytes, sent in whole 5 KB billing steps"
@@ -194,7 +193,7 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
     window_.on_success();
     last_success_ = std::chrono::system_clock::now();
     if (!paused_reason_.empty()) {
-      log::notice(kLog, "stream ", options_.stream, " accepts records again: delivery resumed");
+      log::notice(log_name_, "stream ", options_.stream, " accepts records again: delivery resumed");
       paused_reason_.clear();
     }
     if (action == BatchAction::acknowledge_all) {
@@ -217,12 +216,12 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
     case BatchAction::retry_throttled:
       ++counters_.retries_throttled;
       window_.on_throttle();
-      log::warning(kLog, "throttled by Firehose; slowing down: ", e.describe());
+      log::warning(log_name_, "throttled by Firehose; slowing down: ", e.describe());
       retry_later(std::move(batch), backoff_.next());
       return;
     case BatchAction::retry_transient:
       ++counters_.retries_transient;
-      log::warning(kLog, "PutRecordBatch failed, will retry: ", e.describe());
+      log::warning(log_name_, "PutRecordBatch failed, will retry: ", e.describe());
       retry_later(std::move(batch), backoff_.next());
       return;
     case BatchAction::split: {
@@ -246,7 +245,7 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
   // as soon as the operator has fixed the cause.
   ++counters_.retries_permanent;
   if (paused_reason_.empty()) {
-    log::error(kLog, "delivery paused: ", e.describe(), ". ", pause_hint(e.kind),
+    log::error(log_name_, "delivery paused: ", e.describe(), ". ", pause_hint(e.kind),
                ". Records keep queueing on disk; retrying every ",
                base::format_duration(options_.permanent_error_retry));
   }
@@ -282,7 +281,7 @@ void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
   } else {
     ++counters_.retries_transient;
   }
-  log::warning(kLog, "Firehose refused some records of a batch (", result.failed_put_count, " of ",
+  log::warning(log_name_, "Firehose refused some records of a batch (", result.failed_put_count, " of ",
                result.records.size(), "); resending only those");
   retry_later(batch.subset(resend), backoff_.next());
 }
@@ -313,14 +312,14 @@ void FirehoseDelivery::write_dead_letter(const FirehoseRecord& record, const std
     if (!ec) {
       --dead_letters_in_flight_;
       counters_.dead_lettered += record.seqs.size();
-      log::error(kLog, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (", code,
+      log::error(log_name_, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (", code,
                  "); kept in ", dead_letters_.path().string());
       acknowledge(record, false);
       pump();
       return;
     }
     ++counters_.dead_letter_errors;
-    log::error(kLog, "cannot write the dead-letter file ", dead_letters_.path().string(), ": ",
+    log::error(log_name_, "cannot write the dead-letter file ", dead_letters_.path().string(), ": ",
                ec.message(), "; the record stays queued and is retried");
     // Not acknowledged: the record stays on disk (after a restart it is sent, rejected and
     // dead-lettered again). Its slot stays taken until the write works, so a dead-letter
@@ -401,7 +400,7 @@ void FirehoseDelivery::async_stop(std::chrono::steady_clock::time_point deadline
   stop_deadline_ = deadline;
   stop_done_ = std::move(done);
   summary_timer_.cancel();
-  log::info(kLog, "stopping: sending what is queued until ",
+  log::info(log_name_, "stopping: sending what is queued until ",
             "the grace period ends; the rest stays on disk for the next start");
   pump();
 }
@@ -424,7 +423,7 @@ void FirehoseDelivery::maybe_finish_stop() {
   if (in_flight_ == 0 && dead_letters_in_flight_ == 0 && (nothing_to_send || window_full) &&
       retries_too_late) {
     timer_.cancel();
-    log::info(kLog, "stopped: ", counters_.records_delivered, " records delivered since start");
+    log::info(log_name_, "stopped: ", counters_.records_delivered, " records delivered since start");
     auto done = std::move(stop_done_);
     stop_done_ = nullptr;
     done();
@@ -434,7 +433,7 @@ void FirehoseDelivery::maybe_finish_stop() {
 void FirehoseDelivery::reconfigure(const DeliveryOptions& old_options,
                                    const DeliveryOptions& next) {
   if (next.stream != old_options.stream) {
-    log::notice(kLog, "delivery.stream is now ", next.stream,
+    log::notice(log_name_, "delivery.stream is now ", next.stream,
                 " (batches already built keep the old one)");
   }
   options_.stream = next.stream;
@@ -452,7 +451,7 @@ void FirehoseDelivery::reconfigure(const DeliveryOptions& old_options,
   }
   if (next.dead_letter_dir != old_options.dead_letter_dir ||
       next.dead_letter_max_bytes != old_options.dead_letter_max_bytes) {
-    log::warning(kLog, "the dead-letter settings take effect after a restart");
+    log::warning(log_name_, "the dead-letter settings take effect after a restart");
   }
   if (!paused_reason_.empty()) {
     // The operator may have fixed the cause: probe now instead of waiting.
@@ -485,7 +484,7 @@ void FirehoseDelivery::log_summary() {
       return;
     }
     const queue::QueueMetrics q = queue_.metrics();
-    log::info(kLog, "summary: ", counters_.records_delivered, " records (",
+    log::info(log_name_, "summary: ", counters_.records_delivered, " records (",
               counters_.payload_bytes_delivered, " bytes) delivered in ", counters_.requests_ok,
               " requests, ", counters_.requests_failed, " failed requests, ",
               counters_.record_failures, " record failures, ", counters_.dead_lettered,

@@ -82,7 +82,10 @@ class FirehoseDelivery final : public lifecycle::Component {
                    SendBatch send, std::uint64_t random_seed = std::random_device{}());
   ~FirehoseDelivery() override;
 
-  std::string_view name() const override { return "delivery"; }
+  std::string_view name() const override { return log_name_; }
+  // Names this worker in logs and the component list: "delivery" unless set, e.g.
+  // "delivery[dashcam-events]" where one daemon delivers several streams.
+  void set_log_name(std::string name) { log_name_ = std::move(name); }
   void start() override;
   void async_stop(std::chrono::steady_clock::time_point deadline,
                   std::function<void()> done) override;
@@ -106,6 +109,7 @@ class FirehoseDelivery final : public lifecycle::Component {
   }
 
  private:
+  std::string log_name_ = "delivery";
   struct Pending {
     OutgoingBatch batch;
     std::chrono::steady_clock::time_point due;

@@ -54,6 +54,9 @@ std::optional<mode_t> parse_mode(std::string_view text) {
 
 std::optional<std::string> stream_name_problem(const std::string& name) {
   std::string problem = aws::validate_stream_name(name);
+  if (problem.empty() && (name == "." || name == "..")) {
+    problem = "a stream name names a folder under service.state_dir: not . or ..";
+  }
   return problem.empty() ? std::nullopt : std::optional<std::string>(problem);
 }
 
@@ -176,6 +179,14 @@ void read_options(MappingReader& r, IngestOptions& c) {
     if (stream.name.empty()) {
       s.error("name", "each stream needs a name (the DeliveryStreamName producers use)");
     }
+    // Unset: the delivery section's (every key is read, so the schema knows it).
+    bool pack = false;
+    const bool pack_given = s.has("pack");
+    s.value("pack", pack);
+    if (pack_given) {
+      stream.pack = pack;
+    }
+    s.value("flush_interval", stream.flush_interval, between<Duration>(10ms, 15min));
   });
   r.value("max_connections", c.max_connections, between<std::uint64_t>(1, 100'000));
   r.value("max_connections_per_address", c.max_connections_per_address,

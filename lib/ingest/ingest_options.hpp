@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,10 +43,16 @@ struct IngestKey {
 };
 
 // A stream producers write to (DeliveryStreamName), and the Firehose stream its records
-// are delivered to.
+// are delivered to. Each upstream stream other than delivery.stream gets its own queue and
+// delivery worker (config/stream_pipelines.hpp); `pack` and `flush_interval` set that
+// worker's delivery.pack and delivery.flush_interval (unset: the delivery section's).
 struct IngestStream {
   std::string name;
   std::string upstream;  // empty: the same name
+  std::optional<bool> pack;
+  std::optional<base::Duration> flush_interval;
+
+  const std::string& upstream_name() const { return upstream.empty() ? name : upstream; }
 };
 
 struct IngestOptions {

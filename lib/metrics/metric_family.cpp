@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <unordered_map>
 
 namespace canhose::metrics {
 namespace {
@@ -40,6 +42,42 @@ std::string format_value(double v) {
 }
 
 }  // namespace
+
+void add_label(std::vector<MetricFamily>& families, const std::string& key,
+               const std::string& value) {
+  for (MetricFamily& family : families) {
+    for (Sample& sample : family.samples) {
+      std::vector<std::pair<std::string, std::string>> labels;
+      labels.reserve(sample.labels.size() + 1);
+      labels.emplace_back(key, value);
+      for (auto& label : sample.labels) {
+        labels.push_back(std::move(label));
+      }
+      sample.labels = std::move(labels);
+    }
+  }
+}
+
+void merge_same_names(std::vector<MetricFamily>& families) {
+  std::unordered_map<std::string_view, std::size_t> first;  // name -> index among kept
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    const auto found = first.find(families[i].name);
+    if (found == first.end()) {
+      if (kept != i) {
+        std::swap(families[kept], families[i]);
+      }
+      first.emplace(families[kept].name, kept);
+      ++kept;
+      continue;
+    }
+    std::vector<Sample>& into = families[found->second].samples;
+    for (Sample& sample : families[i].samples) {
+      into.push_back(std::move(sample));
+    }
+  }
+  families.erase(families.begin() + static_cast<std::ptrdiff_t>(kept), families.end());
+}
 
 std::string render_prometheus(const std::vector<MetricFamily>& families) {
   std::string out;

@@ -7,6 +7,7 @@ std::vector<MetricFamily> MetricRegistry::collect() const {
   for (const Collector& c : collectors_) {
     c(families);
   }
+  merge_same_names(families);  // parts that run once per stream report the same names
   return families;
 }
 

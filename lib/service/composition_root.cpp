@@ -1,5 +1,6 @@
 #include "service/composition_root.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -12,18 +13,19 @@
 #include "can/socketcan_source.hpp"
 #include "config/aws_client_options.hpp"
 #include "config/config_check.hpp"
+#include "config/stream_pipelines.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
-#include "delivery/firehose_delivery.hpp"
 #include "gps/gps_metrics.hpp"
 #include "gps/gpsd_client.hpp"
+#include "ingest/ingest_server.hpp"
+#include "ingest/queue_ingest_sink.hpp"
 #include "lifecycle/callback_component.hpp"
 #include "log/logger.hpp"
 #include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
 #include "obd/obd_metrics.hpp"
 #include "obd/obd_source.hpp"
-#include "queue/queue_component.hpp"
 #include "queue/queue_record_sink.hpp"
 #include "record/field_store.hpp"
 #include "record/gps_field_publisher.hpp"
@@ -33,6 +35,7 @@
 #include "service/daemon.hpp"
 #include "service/frame_router.hpp"
 #include "service/replay_flow_control.hpp"
+#include "service/stream_pipeline.hpp"
 
 namespace canhose::service {
 namespace {
@@ -68,6 +71,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
   // The order of these objects is the order of construction; the daemon (last) is
   // destroyed first, then the parts it used.
   std::unique_ptr<aws::AwsClient> aws;
+  std::vector<std::unique_ptr<ingest::IngestSink>> ingest_sinks;
   record::FieldStore store;
   std::unique_ptr<record::RecordSink> sink;
   std::unique_ptr<record::RawFrameRecorder> raw_frames;
@@ -84,38 +88,40 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     for (const std::string& warning : config::state_directory_warnings(config)) {
       log::warning(kLog, warning);
     }
-    // 1. The queue: everything else feeds it or drains it.
-    queue::Queue::OpenResult opened = queue::Queue::open(io, config.queue);
-    if (!opened.queue) {
-      log::critical(kLog, "cannot open the queue: ", opened.error);
-      return 1;
-    }
-    auto queue_component = std::make_unique<queue::QueueComponent>(std::move(opened.queue));
-    queue::QueueComponent* queue_part = queue_component.get();
-    queue::Queue& queue = queue_component->queue();
-    registry.add_collector([queue_part](auto& out) { queue_part->collect_metrics(out); });
-    daemon.add(std::move(queue_component));
-
-    // 2. Delivery, when a stream is configured.
+    // 1. The queues and delivery workers, one pair per upstream stream: everything else
+    // feeds them. The first pair is the vehicle's; ingest.streams may add more.
+    const std::vector<config::StreamPipelineOptions> pipeline_options =
+        config::stream_pipelines(config);
     if (config.delivery.stream.empty()) {
       log::warning(kLog, "delivery.stream is empty: records are kept in the queue but not sent");
-    } else {
+    }
+    const bool any_upstream = std::any_of(pipeline_options.begin(), pipeline_options.end(),
+                                          [](const auto& p) { return !p.upstream.empty(); });
+    if (any_upstream) {
       aws = aws::make_aws_client(io.get_executor(), config::aws_client_options(config));
       aws->credentials->start();
-      aws::FirehoseClient& client = *aws->firehose;
-      auto delivery = std::make_unique<delivery::FirehoseDelivery>(
-          io, queue, config.delivery,
-          [&client](std::shared_ptr<const std::string> body, std::size_t count,
-                    std::function<void(delivery::FirehoseDelivery::Outcome)> done) {
-            client.put_record_batch(std::move(body), count, std::move(done));
-          });
-      delivery::FirehoseDelivery* delivery_part = delivery.get();
-      registry.add_collector([delivery_part](auto& out) { delivery_part->collect_metrics(out); });
-      daemon.on_reload(
-          [delivery_part](const config::Config& old_config, const config::Config& new_config) {
-            delivery_part->reconfigure(old_config.delivery, new_config.delivery);
-          });
-      daemon.add(std::move(delivery));
+    }
+    const bool labelled = pipeline_options.size() > 1;
+    std::vector<StreamPipeline> pipelines;
+    for (const config::StreamPipelineOptions& options : pipeline_options) {
+      pipelines.push_back(add_stream_pipeline(io, daemon, registry, options, aws.get(), labelled));
+    }
+    queue::Queue& queue = *pipelines.front().queue;
+
+    // 2. The local ingest endpoint, once every queue it writes to is open.
+    if (config.ingest.enabled()) {
+      std::vector<ingest::IngestStreamBinding> bindings;
+      for (const ingest::IngestStream& stream : config.ingest.streams) {
+        const std::string& upstream = stream.upstream_name();
+        const auto it = std::find_if(pipelines.begin(), pipelines.end(),
+                                     [&](const StreamPipeline& p) { return p.upstream == upstream; });
+        ingest_sinks.push_back(std::make_unique<ingest::QueueIngestSink>(*it->queue));
+        bindings.push_back({stream.name, upstream, ingest_sinks.back().get()});
+      }
+      auto server = std::make_unique<ingest::IngestServer>(io, config.ingest, std::move(bindings));
+      const ingest::IngestServer* server_part = server.get();
+      registry.add_collector([server_part](auto& out) { server_part->collect_metrics(out); });
+      daemon.add(std::move(server));
     }
 
     // 3. Metrics endpoint.

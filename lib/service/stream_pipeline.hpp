@@ -1,0 +1,32 @@
+#pragma once
+// One upstream Firehose stream's part of the running daemon: its queue and, when the
+// stream is named, its delivery worker, added to the daemon in that order (the queue
+// starts first and stops last), with their metrics labelled {stream="<upstream>"} and a
+// reload hook that applies that stream's delivery settings from the new configuration.
+
+#include <string>
+
+#include "asio/asio.hpp"
+#include "aws/aws_client.hpp"
+#include "config/stream_pipelines.hpp"
+#include "metrics/metric_registry.hpp"
+#include "queue/queue.hpp"
+#include "service/daemon.hpp"
+
+namespace canhose::service {
+
+struct StreamPipeline {
+  std::string upstream;  // empty: the vehicle's records are kept, not sent
+  queue::Queue* queue = nullptr;
+};
+
+// Opens the queue and adds the pipeline's components to `daemon`. `aws` may be null only
+// when options.upstream is empty. `labelled`: its status fragments start with the stream
+// (several pipelines run). Throws std::runtime_error naming the queue directory when the
+// queue cannot be opened.
+StreamPipeline add_stream_pipeline(asio::io_context& io, Daemon& daemon,
+                                   metrics::MetricRegistry& registry,
+                                   const config::StreamPipelineOptions& options,
+                                   aws::AwsClient* aws, bool labelled);
+
+}  // namespace canhose::service
