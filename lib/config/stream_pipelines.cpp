@@ -106,8 +106,7 @@ void complete_ingest_streams(base::MappingReader& r, Config& config) {
     }
   }
   if (!upstreams.empty() && config.delivery.region.empty()) {
-    r.error("streams",
-            "ingest.streams deliver to Firehose: set delivery.region (e.g. eu-west-1)");
+    r.error("streams", "ingest.streams deliver to Firehose: set delivery.region (e.g. eu-west-1)");
   }
 }
 

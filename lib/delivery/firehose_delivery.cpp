@@ -193,7 +193,8 @@ void FirehoseDelivery::on_outcome(OutgoingBatch batch, Outcome outcome) {
     window_.on_success();
     last_success_ = std::chrono::system_clock::now();
     if (!paused_reason_.empty()) {
-      log::notice(log_name_, "stream ", options_.stream, " accepts records again: delivery resumed");
+      log::notice(log_name_, "stream ", options_.stream,
+                  " accepts records again: delivery resumed");
       paused_reason_.clear();
     }
     if (action == BatchAction::acknowledge_all) {
@@ -281,8 +282,8 @@ void FirehoseDelivery::on_partial_failure(OutgoingBatch& batch,
   } else {
     ++counters_.retries_transient;
   }
-  log::warning(log_name_, "Firehose refused some records of a batch (", result.failed_put_count, " of ",
-               result.records.size(), "); resending only those");
+  log::warning(log_name_, "Firehose refused some records of a batch (", result.failed_put_count,
+               " of ", result.records.size(), "); resending only those");
   retry_later(batch.subset(resend), backoff_.next());
 }
 
@@ -312,8 +313,8 @@ void FirehoseDelivery::write_dead_letter(const FirehoseRecord& record, const std
     if (!ec) {
       --dead_letters_in_flight_;
       counters_.dead_lettered += record.seqs.size();
-      log::error(log_name_, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (", code,
-                 "); kept in ", dead_letters_.path().string());
+      log::error(log_name_, "Firehose rejected ", record.seqs.size(), " record(s) as invalid (",
+                 code, "); kept in ", dead_letters_.path().string());
       acknowledge(record, false);
       pump();
       return;
@@ -423,7 +424,8 @@ void FirehoseDelivery::maybe_finish_stop() {
   if (in_flight_ == 0 && dead_letters_in_flight_ == 0 && (nothing_to_send || window_full) &&
       retries_too_late) {
     timer_.cancel();
-    log::info(log_name_, "stopped: ", counters_.records_delivered, " records delivered since start");
+    log::info(log_name_, "stopped: ", counters_.records_delivered,
+              " records delivered since start");
     auto done = std::move(stop_done_);
     stop_done_ = nullptr;
     done();

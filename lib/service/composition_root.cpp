@@ -113,8 +113,9 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
       std::vector<ingest::IngestStreamBinding> bindings;
       for (const ingest::IngestStream& stream : config.ingest.streams) {
         const std::string& upstream = stream.upstream_name();
-        const auto it = std::find_if(pipelines.begin(), pipelines.end(),
-                                     [&](const StreamPipeline& p) { return p.upstream == upstream; });
+        const auto it =
+            std::find_if(pipelines.begin(), pipelines.end(),
+                         [&](const StreamPipeline& p) { return p.upstream == upstream; });
         ingest_sinks.push_back(std::make_unique<ingest::QueueIngestSink>(*it->queue));
         bindings.push_back({stream.name, upstream, ingest_sinks.back().get()});
       }

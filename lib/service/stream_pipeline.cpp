@@ -49,8 +49,7 @@ metrics::MetricRegistry::Collector labelled_collector(const Part* part, std::str
     std::vector<metrics::MetricFamily> own;
     part->collect_metrics(own);
     metrics::add_label(own, "stream", stream);
-    out.insert(out.end(), std::make_move_iterator(own.begin()),
-               std::make_move_iterator(own.end()));
+    out.insert(out.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
   };
 }
 

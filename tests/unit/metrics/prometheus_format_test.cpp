@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "metrics/metric_family.hpp"
+#include "metrics/metric_registry.hpp"
 #include "metrics/metrics_server.hpp"
 
 namespace canhose::metrics {
@@ -32,6 +33,45 @@ TEST(PrometheusFormat, EscapesLabelValuesAndHelp) {
       {"m", "line\nbreak \\ here", MetricType::gauge, {{{{"path", "a\"b\\c\nd"}}, 1}}}};
   EXPECT_EQ(render_prometheus(families),
             "# HELP m line\\nbreak \\\\ here\n# TYPE m gauge\nm{path=\"a\\\"b\\\\c\\nd\"} 1\n");
+}
+
+// Two delivery workers report the same families; the scrape shows each name once, every
+// sample with its stream, as Prometheus requires.
+TEST(PrometheusFormat, PartsRunningPerStreamAreLabelledAndMergedUnderOneName) {
+  const auto worker = [](double records) {
+    return std::vector<MetricFamily>{
+        {"canhose_delivery_records_total", "records", MetricType::counter, {{{}, records}}},
+        {"canhose_delivery_requests_total",
+         "requests",
+         MetricType::counter,
+         {{{{"result", "ok"}}, 1}}}};
+  };
+  MetricRegistry registry;
+  registry.add_collector([&](auto& out) {
+    auto own = worker(5);
+    add_label(own, "stream", "vehicle");
+    out.insert(out.end(), own.begin(), own.end());
+  });
+  registry.add_collector([](auto& out) {
+    out.push_back({"canhose_build_info", "build", MetricType::gauge, {{{}, 1}}});
+  });
+  registry.add_collector([&](auto& out) {
+    auto own = worker(7);
+    add_label(own, "stream", "dashcam-events");
+    out.insert(out.end(), own.begin(), own.end());
+  });
+  EXPECT_EQ(registry.render(),
+            "# HELP canhose_delivery_records_total records\n"
+            "# TYPE canhose_delivery_records_total counter\n"
+            "canhose_delivery_records_total{stream=\"vehicle\"} 5\n"
+            "canhose_delivery_records_total{stream=\"dashcam-events\"} 7\n"
+            "# HELP canhose_delivery_requests_total requests\n"
+            "# TYPE canhose_delivery_requests_total counter\n"
+            "canhose_delivery_requests_total{stream=\"vehicle\",result=\"ok\"} 1\n"
+            "canhose_delivery_requests_total{stream=\"dashcam-events\",result=\"ok\"} 1\n"
+            "# HELP canhose_build_info build\n"
+            "# TYPE canhose_build_info gauge\n"
+            "canhose_build_info 1\n");
 }
 
 TEST(ListenAddress, AcceptsIpv4AndBracketedIpv6) {
