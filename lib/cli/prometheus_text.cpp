@@ -1,5 +1,7 @@
 #include "cli/prometheus_text.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -123,34 +125,50 @@ const std::vector<PrometheusText::Sample>& PrometheusText::samples(const std::st
   return it == families_.end() ? none : it->second;
 }
 
+bool PrometheusText::matches(const Sample& sample, const Labels& where) {
+  for (const auto& [k, v] : where) {
+    const auto it = sample.labels.find(k);
+    if (it == sample.labels.end() || it->second != v) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<double> PrometheusText::value(const std::string& name, const Labels& labels) const {
   for (const Sample& s : samples(name)) {
-    bool match = true;
-    for (const auto& [k, v] : labels) {
-      const auto it = s.labels.find(k);
-      if (it == s.labels.end() || it->second != v) {
-        match = false;
-        break;
-      }
-    }
-    if (match) {
+    if (matches(s, labels)) {
       return s.value;
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> PrometheusText::label(const std::string& name,
-                                                 const std::string& label) const {
-  const auto& all = samples(name);
-  if (all.empty()) {
-    return std::nullopt;
+std::optional<std::string> PrometheusText::label(const std::string& name, const std::string& label,
+                                                 const Labels& where) const {
+  for (const Sample& s : samples(name)) {
+    if (matches(s, where)) {
+      const auto it = s.labels.find(label);
+      if (it == s.labels.end()) {
+        return std::nullopt;
+      }
+      return it->second;
+    }
   }
-  const auto it = all.front().labels.find(label);
-  if (it == all.front().labels.end()) {
-    return std::nullopt;
+  return std::nullopt;
+}
+
+std::vector<std::string> PrometheusText::label_values(const std::string& name,
+                                                      const std::string& label) const {
+  std::vector<std::string> values;
+  for (const Sample& s : samples(name)) {
+    const auto it = s.labels.find(label);
+    if (it != s.labels.end() &&
+        std::find(values.begin(), values.end(), it->second) == values.end()) {
+      values.push_back(it->second);
+    }
   }
-  return it->second;
+  return values;
 }
 
 }  // namespace canhose::cli

@@ -28,8 +28,14 @@ class PrometheusText {
   bool has(const std::string& name) const { return families_.count(name) != 0; }
   // The sample of `name` whose labels include every pair in `labels` (the first one).
   std::optional<double> value(const std::string& name, const Labels& labels = {}) const;
-  // The value of label `label` on the first sample of `name` (info gauges).
-  std::optional<std::string> label(const std::string& name, const std::string& label) const;
+  // The value of label `label` on the first sample of `name` (info gauges) whose labels
+  // include every pair in `where`.
+  std::optional<std::string> label(const std::string& name, const std::string& label,
+                                   const Labels& where = {}) const;
+  // The values label `label` takes on the samples of `name`, each once, in the order served
+  // (e.g. the streams of canhose_queue_records).
+  std::vector<std::string> label_values(const std::string& name, const std::string& label) const;
+  static bool matches(const Sample& sample, const Labels& where);
   std::size_t malformed_lines() const { return malformed_lines_; }
 
  private:

@@ -100,8 +100,28 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
   json_["device"] = device;
   add("", head);
 
-  delivery(latest, now);
-  queue(latest, now);
+  const std::vector<std::string> streams = latest.label_values("canhose_queue_records", "stream");
+  if (streams.size() <= 1) {
+    json_["delivery"] = delivery(latest, now, {}, "");
+    json_["queue"] = queue(latest, now, {}, "");
+  } else {
+    json_["streams"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+      const std::string& name = streams[i];
+      const PrometheusText::Labels where{{"stream", name}};
+      add("Stream", (name.empty() ? std::string("(none)") : name) +
+                        (i == 0 ? " (vehicle records)" : " (local producers)"));
+      nlohmann::json one = {{"name", name},
+                            {"delivery", delivery(latest, now, where, "stream " + name + ": ")},
+                            {"queue", queue(latest, now, where, "stream " + name + ": ")}};
+      if (i == 0) {
+        json_["delivery"] = one["delivery"];
+        json_["queue"] = one["queue"];
+      }
+      json_["streams"].push_back(std::move(one));
+    }
+  }
+  ingest(latest);
   gps(latest);
   can(latest, earlier, interval.count());
   obd(latest);
@@ -109,36 +129,40 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
   json_["problems"] = problems_;
 }
 
-void StatusReport::delivery(const PrometheusText& m, std::chrono::system_clock::time_point now) {
+nlohmann::json StatusReport::delivery(const PrometheusText& m,
+                                      std::chrono::system_clock::time_point now,
+                                      const PrometheusText::Labels& where,
+                                      const std::string& scope) {
   const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
   nlohmann::json j = nlohmann::json::object();
-  if (!m.has("canhose_delivery_records_total")) {
+  if (!m.value("canhose_delivery_records_total", where)) {
     j["state"] = "not_configured";
     add("Delivery", "OFF: delivery.stream is empty, records stay in the queue");
-    problems_.push_back("delivery is not configured: set delivery.stream and restart the service");
-    json_["delivery"] = j;
-    return;
+    problems_.push_back(scope +
+                        "delivery is not configured: set delivery.stream and restart the service");
+    return j;
   }
-  const double delivered = m.value("canhose_delivery_records_total").value_or(0);
-  const double pending = m.value("canhose_delivery_retries_pending").value_or(0);
-  const double backoff = m.value("canhose_delivery_backoff_seconds").value_or(0);
-  const double in_flight = m.value("canhose_delivery_in_flight_requests").value_or(0);
+  const double delivered = m.value("canhose_delivery_records_total", where).value_or(0);
+  const double pending = m.value("canhose_delivery_retries_pending", where).value_or(0);
+  const double backoff = m.value("canhose_delivery_backoff_seconds", where).value_or(0);
+  const double in_flight = m.value("canhose_delivery_in_flight_requests", where).value_or(0);
   j["records_delivered"] = whole(delivered);
   j["in_flight_requests"] = whole(in_flight);
   j["retries_pending"] = whole(pending);
   std::string state;
-  if (m.value("canhose_delivery_paused").value_or(0) > 0) {
-    const std::string reason = m.label("canhose_delivery_paused_info", "reason").value_or("");
+  if (m.value("canhose_delivery_paused", where).value_or(0) > 0) {
+    const std::string reason =
+        m.label("canhose_delivery_paused_info", "reason", where).value_or("");
     j["state"] = "paused";
     j["paused_reason"] = reason;
     state = "PAUSED by a permanent error: " + (reason.empty() ? "(reason not reported)" : reason) +
             "; records keep queueing on disk, retried periodically";
-    problems_.push_back("delivery is paused: " + reason);
+    problems_.push_back(scope + "delivery is paused: " + reason);
   } else if (pending > 0) {
     j["state"] = "backing_off";
     state = "BACKING OFF: " + count(pending) + " batch(es) waiting to be resent (next wait up to " +
             format_age(backoff) + ")";
-    problems_.push_back("delivery is backing off after failed requests (see last error)");
+    problems_.push_back(scope + "delivery is backing off after failed requests (see last error)");
   } else {
     j["state"] = "delivering";
     state = "delivering";
@@ -146,33 +170,36 @@ void StatusReport::delivery(const PrometheusText& m, std::chrono::system_clock::
   add("Delivery", state + "; " + count(delivered) + " records delivered, " + count(in_flight) +
                       " request(s) in flight");
 
-  if (const auto t = m.value("canhose_delivery_last_success_time_seconds")) {
+  if (const auto t = m.value("canhose_delivery_last_success_time_seconds", where)) {
     j["last_success_time"] = *t;
     j["last_success_age_seconds"] = now_s - *t;
     add("Last success", format_utc(*t) + " (" + format_age(now_s - *t) + " ago)");
   } else {
     add("Last success", "none since start");
   }
-  if (const auto t = m.value("canhose_delivery_last_error_time_seconds")) {
-    const std::string error = m.label("canhose_delivery_last_error_info", "error").value_or("");
+  if (const auto t = m.value("canhose_delivery_last_error_time_seconds", where)) {
+    const std::string error =
+        m.label("canhose_delivery_last_error_info", "error", where).value_or("");
     j["last_error"] = error;
     j["last_error_time"] = *t;
     add("Last error", format_utc(*t) + " (" + format_age(now_s - *t) + " ago): " + error);
   } else {
     add("Last error", "none since start");
   }
-  json_["delivery"] = j;
+  return j;
 }
 
-void StatusReport::queue(const PrometheusText& m, std::chrono::system_clock::time_point now) {
+nlohmann::json StatusReport::queue(const PrometheusText& m,
+                                   std::chrono::system_clock::time_point now,
+                                   const PrometheusText::Labels& where, const std::string& scope) {
   const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
   nlohmann::json j = nlohmann::json::object();
-  const double records = m.value("canhose_queue_records").value_or(0);
-  const double bytes = m.value("canhose_queue_bytes").value_or(0);
-  const double age = m.value("canhose_queue_oldest_unacked_age_seconds").value_or(0);
+  const double records = m.value("canhose_queue_records", where).value_or(0);
+  const double bytes = m.value("canhose_queue_bytes", where).value_or(0);
+  const double age = m.value("canhose_queue_oldest_unacked_age_seconds", where).value_or(0);
   double dropped = 0;
   for (const auto& s : m.samples("canhose_queue_drops_total")) {
-    dropped += s.value;
+    dropped += PrometheusText::matches(s, where) ? s.value : 0;
   }
   j["records"] = whole(records);
   j["bytes"] = whole(bytes);
@@ -182,16 +209,16 @@ void StatusReport::queue(const PrometheusText& m, std::chrono::system_clock::tim
   text += records > 0 ? "; oldest undelivered " + format_age(age) : std::string();
   text += "; " + count(dropped) + " dropped since start";
   if (dropped > 0) {
-    problems_.push_back("the queue dropped " + count(dropped) +
+    problems_.push_back(scope + "the queue dropped " + count(dropped) +
                         " records (canhose_queue_drops_total has the reasons)");
   }
   add("Queue", text);
   j["disk_error"] = nullptr;
-  if (m.value("canhose_queue_disk_failing").value_or(0) > 0) {
+  if (m.value("canhose_queue_disk_failing", where).value_or(0) > 0) {
     const std::string error =
-        m.label("canhose_queue_disk_error_info", "error").value_or("(not reported)");
-    const double since = m.value("canhose_queue_disk_failing_since_seconds").value_or(0);
-    const double memory = m.value("canhose_queue_memory_bytes").value_or(0);
+        m.label("canhose_queue_disk_error_info", "error", where).value_or("(not reported)");
+    const double since = m.value("canhose_queue_disk_failing_since_seconds", where).value_or(0);
+    const double memory = m.value("canhose_queue_memory_bytes", where).value_or(0);
     j["disk_error"] = error;
     j["disk_failing_since"] = since;
     std::string disk = "FAILING: " + error;
@@ -200,10 +227,38 @@ void StatusReport::queue(const PrometheusText& m, std::chrono::system_clock::tim
     }
     disk += "; " + format_bytes(memory) + " of records wait in memory";
     add("Queue disk", disk);
-    problems_.push_back("the queue cannot write to disk: " + error +
+    problems_.push_back(scope + "the queue cannot write to disk: " + error +
                         " (a full disk? see Troubleshooting in the README)");
   }
-  json_["queue"] = j;
+  return j;
+}
+
+void StatusReport::ingest(const PrometheusText& m) {
+  if (!m.has("canhose_ingest_records_total")) {
+    add("Ingest", "not enabled");
+    json_["ingest"] = nullptr;
+    return;
+  }
+  double accepted = 0;
+  double refused = 0;
+  for (const auto& s : m.samples("canhose_ingest_records_total")) {
+    const auto result = s.labels.find("result");
+    if (result != s.labels.end()) {
+      (result->second == "refused" ? refused : accepted) += s.value;
+    }
+  }
+  const double connections = m.value("canhose_ingest_connections").value_or(0);
+  json_["ingest"] = {{"records_accepted", whole(accepted)},
+                     {"records_refused", whole(refused)},
+                     {"connections", whole(connections)}};
+  std::string text = count(accepted) + " records accepted from local producers, " +
+                     count(connections) + " connection(s) open";
+  if (refused > 0) {
+    // Producers retry a refused record (ServiceUnavailableException): not lost, but the
+    // queue was full at the time.
+    text += "; " + count(refused) + " refused while the queue was full (producers retry)";
+  }
+  add("Ingest", text);
 }
 
 void StatusReport::gps(const PrometheusText& m) {

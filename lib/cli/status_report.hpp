@@ -3,6 +3,9 @@
 // scrapes `interval` apart give the current frame rates (counter difference / interval);
 // with a single scrape (interval 0) rates are averages since start (counter / uptime).
 //
+// A daemon that delivers several streams (ingest.streams) labels its queue and delivery
+// metrics {stream=...}: each stream then gets its own lines, the vehicle's first.
+//
 // Health, which sets the exit code:
 //   healthy   delivering, nothing below is wrong
 //   degraded  delivery paused, backing off, or not configured; gpsd not connected; a CAN
@@ -40,8 +43,13 @@ class StatusReport {
   void add(std::string subject, std::string text) {
     lines_.push_back({std::move(subject), std::move(text)});
   }
-  void delivery(const PrometheusText& m, std::chrono::system_clock::time_point now);
-  void queue(const PrometheusText& m, std::chrono::system_clock::time_point now);
+  // One stream's delivery and queue: `where` selects its samples ({stream=...}, or nothing
+  // from a daemon with one stream), `scope` starts its problems ("stream x: ").
+  nlohmann::json delivery(const PrometheusText& m, std::chrono::system_clock::time_point now,
+                          const PrometheusText::Labels& where, const std::string& scope);
+  nlohmann::json queue(const PrometheusText& m, std::chrono::system_clock::time_point now,
+                       const PrometheusText::Labels& where, const std::string& scope);
+  void ingest(const PrometheusText& m);
   void gps(const PrometheusText& m);
   void can(const PrometheusText& m, const PrometheusText* earlier, double interval_s);
   void obd(const PrometheusText& m);

@@ -252,13 +252,17 @@ class Session final : public IngestServer::Connection,
     seqs_.assign(records.size(), 0);
     sink.append(records, seqs_);
     std::uint64_t last = 0;
+    auto& stream_counters = server_.stream_counters_[call.stream];
     for (std::size_t i = 0; i < seqs_.size(); ++i) {
       if (seqs_[i] != 0) {
         last = std::max(last, seqs_[i]);
         ++server_.counters_.records_accepted;
         server_.counters_.bytes_accepted += records[i].size();
+        ++stream_counters.accepted;
+        stream_counters.bytes += records[i].size();
       } else {
         ++server_.counters_.records_refused;
+        ++stream_counters.refused;
       }
     }
     // The queue has its own copy now: the request's memory goes back at once.

@@ -64,6 +64,7 @@ IngestServer::IngestServer(asio::io_context& io, IngestOptions options,
       }
     }
   }
+  stream_counters_.resize(sinks_.size());
   if (options_.auth == IngestAuth::sigv4) {
     verifier_.emplace(options_.keys);
   }
@@ -361,16 +362,26 @@ void IngestServer::collect_metrics(std::vector<metrics::MetricFamily>& out) cons
         {{{"operation", to_string(key.first)}, {"code", key.second}}, d(count)});
   }
   out.push_back(std::move(requests));
-  out.push_back({"canhose_ingest_records_total",
-                 "records of PutRecord/PutRecordBatch calls: accepted into the queue, or refused "
-                 "(queue full: ServiceUnavailableException)",
-                 MetricType::counter,
-                 {{{{"result", "accepted"}}, d(counters_.records_accepted)},
-                  {{{"result", "refused"}}, d(counters_.records_refused)}}});
-  out.push_back({"canhose_ingest_bytes_total",
-                 "record bytes accepted into the queue",
-                 MetricType::counter,
-                 {{{}, d(counters_.bytes_accepted)}}});
+  metrics::MetricFamily records{"canhose_ingest_records_total",
+                                "records of PutRecord/PutRecordBatch calls by local stream: "
+                                "accepted into the queue, or refused (queue full: "
+                                "ServiceUnavailableException)",
+                                MetricType::counter,
+                                {}};
+  metrics::MetricFamily bytes{"canhose_ingest_bytes_total",
+                              "record bytes accepted into the queue, by local stream",
+                              MetricType::counter,
+                              {}};
+  for (std::size_t i = 0; i < stream_counters_.size(); ++i) {
+    const std::string& name = api_.streams()[i].name;
+    records.samples.push_back(
+        {{{"stream", name}, {"result", "accepted"}}, d(stream_counters_[i].accepted)});
+    records.samples.push_back(
+        {{{"stream", name}, {"result", "refused"}}, d(stream_counters_[i].refused)});
+    bytes.samples.push_back({{{"stream", name}}, d(stream_counters_[i].bytes)});
+  }
+  out.push_back(std::move(records));
+  out.push_back(std::move(bytes));
   out.push_back({"canhose_ingest_connections",
                  "connections open to the ingest endpoint",
                  MetricType::gauge,

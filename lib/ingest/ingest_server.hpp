@@ -149,6 +149,12 @@ class IngestServer final : public lifecycle::Component {
   IngestOptions options_;
   FirehoseIngestApi api_;
   std::vector<IngestSink*> sinks_;  // by the api's stream index
+  struct StreamCounters {
+    std::uint64_t accepted = 0;
+    std::uint64_t refused = 0;
+    std::uint64_t bytes = 0;
+  };
+  std::vector<StreamCounters> stream_counters_;  // by the api's stream index
   std::optional<SigV4RequestVerifier> verifier_;
   std::unique_ptr<asio::ssl::context> tls_;
   asio::ip::tcp::acceptor tcp_acceptor_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace canhose::cli {
 namespace {
 
@@ -122,6 +124,57 @@ TEST(StatusReport, AQueueDiskThatRefusesWritesIsDegradedWithTheError) {
   EXPECT_TRUE(fine.healthy()) << fine.text();
   EXPECT_EQ(fine.text().find("Queue disk"), std::string::npos);
   EXPECT_TRUE(fine.json()["queue"]["disk_error"].is_null());
+}
+
+// ingest.streams: each upstream stream has its own queue and delivery worker, and the
+// daemon labels their metrics; each gets its own lines, and a problem names its stream.
+TEST(StatusReport, SeveralStreamsEachGetTheirLinesAndNameTheirProblems) {
+  const std::string text =
+      "canhose_build_info{version=\"1.2.3\",device=\"van-17\"} 1\n"
+      "canhose_queue_records{stream=\"vehicle\"} 37\n"
+      "canhose_queue_records{stream=\"dashcam-events\"} 5\n"
+      "canhose_queue_bytes{stream=\"vehicle\"} 2150\n"
+      "canhose_queue_bytes{stream=\"dashcam-events\"} 400\n"
+      "canhose_queue_drops_total{stream=\"vehicle\",reason=\"expired\"} 0\n"
+      "canhose_queue_drops_total{stream=\"dashcam-events\",reason=\"queue_full\"} 3\n"
+      "canhose_delivery_records_total{stream=\"vehicle\"} 10412\n"
+      "canhose_delivery_records_total{stream=\"dashcam-events\"} 12\n"
+      "canhose_delivery_paused{stream=\"vehicle\"} 0\n"
+      "canhose_delivery_paused{stream=\"dashcam-events\"} 1\n"
+      "canhose_delivery_paused_info{stream=\"dashcam-events\",reason=\"ResourceNotFound\"} 1\n"
+      "canhose_ingest_records_total{stream=\"dashcam\",result=\"accepted\"} 17\n"
+      "canhose_ingest_records_total{stream=\"dashcam\",result=\"refused\"} 3\n"
+      "canhose_ingest_connections 2\n";
+  const StatusReport r(PrometheusText::parse(text), nullptr, 0s, kNow);
+  const std::string out = r.text();
+  EXPECT_NE(out.find("Stream:        vehicle (vehicle records)\nDelivery:      delivering; 10412"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Stream:        dashcam-events (local producers)\nDelivery:      PAUSED"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Queue:         5 records waiting (queue files 400 B)"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Ingest:        17 records accepted from local producers, 2 connection(s) "
+                     "open; 3 refused while the queue was full (producers retry)"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(r.healthy());
+  const auto& problems = r.problems();
+  EXPECT_NE(std::find(problems.begin(), problems.end(),
+                      "stream dashcam-events: delivery is paused: ResourceNotFound"),
+            problems.end())
+      << out;
+  EXPECT_NE(std::find(problems.begin(), problems.end(),
+                      "stream dashcam-events: the queue dropped 3 records "
+                      "(canhose_queue_drops_total has the reasons)"),
+            problems.end())
+      << out;
+  EXPECT_EQ(r.json()["streams"].size(), 2u);
+  EXPECT_EQ(r.json()["streams"][1]["name"], "dashcam-events");
+  EXPECT_EQ(r.json()["streams"][1]["queue"]["records"], 5);
+  EXPECT_EQ(r.json()["queue"]["records"], 37);  // the vehicle's, as with one stream
+  EXPECT_EQ(r.json()["ingest"]["records_accepted"], 17);
 }
 
 TEST(StatusReport, Formats) {

@@ -386,7 +386,11 @@ TEST_F(IngestServerTest, MetricsCountCallsRecordsAndConnections) {
   EXPECT_EQ(value("canhose_ingest_requests_total",
                   {{"operation", "PutRecordBatch"}, {"code", "ResourceNotFoundException"}}),
             1.0);
-  EXPECT_EQ(value("canhose_ingest_records_total", {{"result", "accepted"}}), 2.0);
+  EXPECT_EQ(
+      value("canhose_ingest_records_total", {{"stream", "telemetry"}, {"result", "accepted"}}),
+      2.0);
+  EXPECT_EQ(value("canhose_ingest_records_total", {{"stream", "telemetry"}, {"result", "refused"}}),
+            0.0);
   EXPECT_EQ(value("canhose_ingest_connections", {}), 1.0);
 }
 
