@@ -1,6 +1,7 @@
 #include "ingest/queue_ingest_sink.hpp"
 
 #include "ingest/firehose_ingest_api.hpp"
+#include "queue/pending_store.hpp"
 
 namespace canhose::ingest {
 
@@ -9,12 +10,32 @@ QueueIngestSink::QueueIngestSink(queue::Queue& queue)
 
 void QueueIngestSink::append(std::span<const std::span<const std::byte>> records,
                              std::span<std::uint64_t> seqs) {
-  const queue::Queue::BatchResult batch = queue_.append_batch(records);
-  for (std::size_t i = 0; i < batch.count; ++i) {
-    seqs[i] = batch.first_seq + i;
+  std::size_t i = 0;
+  while (i < records.size()) {
+    const queue::Queue::BatchResult batch = queue_.append_batch(records.subspan(i));
+    for (std::size_t k = 0; k < batch.count; ++k) {
+      seqs[i + k] = batch.first_seq + k;
+    }
+    i += batch.count;
+    if (i == records.size()) {
+      return;
+    }
+    // append_batch() stopped at records[i]: a small record there is refused (queue or
+    // memory full), and so is the rest of the call, so that a producer that resends the
+    // refused records keeps their order. A large one was not copied under the queue's
+    // lock: offer() takes it, or refuses it, and the call stops there too. The producer
+    // retries what is refused (ServiceUnavailableException): nothing counts as dropped.
+    if (records[i].size() <= queue::PendingStore::kMaxPackedBytes) {
+      break;
+    }
+    seqs[i] = queue_.offer(records[i]).seq;
+    if (seqs[i] == 0) {
+      break;
+    }
+    ++i;
   }
-  for (std::size_t i = batch.count; i < records.size(); ++i) {
-    seqs[i] = queue_.append(records[i]).seq;  // 0 when refused
+  for (; i < records.size(); ++i) {
+    seqs[i] = 0;
   }
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // IngestSink over the durable queue: records go through Queue::append_batch (one lock for
-// the whole call) and, from the first record it stops at, Queue::append one by one, which
-// applies the drop policy and counts each refusal. A refused record is refused to the
-// producer too (ServiceUnavailableException): under drop_newest the queue keeps what it
-// has; under drop_oldest it accepts new records and drops (and counts) the oldest.
+// the whole call); a record too large to copy under the lock through Queue::offer. From the
+// first refused record (queue full under drop_newest, memory buffer full, closed) the rest
+// of the call is refused too, so the accepted records are a prefix and a producer that
+// resends the refused ones keeps the order. Refused records go back to the producer
+// (ServiceUnavailableException, which it retries): the queue counts no drop for them.
+// Under drop_oldest a full queue refuses nothing: it drops (and counts) its oldest records.
 
 #include <string>
 

@@ -81,6 +81,14 @@ std::uint64_t Queue::next_sequence() const {
 }
 
 AppendResult Queue::append(std::span<const std::byte> payload) {
+  return append_impl(payload, true);
+}
+
+AppendResult Queue::offer(std::span<const std::byte> payload) {
+  return append_impl(payload, false);
+}
+
+AppendResult Queue::append_impl(std::span<const std::byte> payload, bool count_refusal) {
   AppendResult result;
   // Large records are copied before taking the lock: the worker should never wait for a
   // long memcpy. Small ones (the common case) are copied under it, into a reused chunk.
@@ -92,11 +100,14 @@ AppendResult Queue::append(std::span<const std::byte> payload) {
   }
   std::lock_guard lock(mutex_);
   auto drop = [&](DropReason reason) {
+    result.dropped = reason;
+    if (!count_refusal) {
+      return result;  // the caller's producer keeps the record and retries
+    }
     count_drop_locked(reason, 1);
     // One line per record, always the same text: the logger's rate limit then ends a run
     // of them with "...; repeated N more times", N counting records.
     log::warning(kLog, "record dropped: ", to_string(reason));
-    result.dropped = reason;
     return result;
   };
   if (const auto reason = refusal_locked(payload.size())) {

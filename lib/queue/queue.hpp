@@ -102,6 +102,10 @@ class Queue {
   AppendResult append(std::string_view payload) {
     return append(std::as_bytes(std::span(payload.data(), payload.size())));
   }
+  // append() for a record whose producer can take a refusal back (the ingest endpoint
+  // answers it ServiceUnavailableException and the producer retries): a refused record is
+  // not counted or logged as dropped. Loop thread only.
+  AppendResult offer(std::span<const std::byte> payload);
   // Appends a prefix of `payloads` under one lock (one worker wake-up at most): records
   // 0..n-1 get the dense sequence numbers first_seq..first_seq+n-1, with exactly the
   // checks, bounds and memory accounting of n append() calls. It stops, without counting
@@ -154,6 +158,7 @@ class Queue {
   const QueueOptions& options() const { return options_; }
 
  private:
+  AppendResult append_impl(std::span<const std::byte> payload, bool count_refusal);
   struct SegmentInfo {
     std::uint64_t first_seq = 0;
     std::filesystem::path path;
