@@ -82,6 +82,7 @@
 #include "https/https_transport.hpp"
 #include "queue/queue.hpp"
 #include "service/malloc_arenas.hpp"
+#include "support/accepting_firehose.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_certificate_authority.hpp"
@@ -108,29 +109,6 @@ constexpr std::string_view kDataKey = R"({"Data":")";
 // ---------------------------------------------------------------------------------------
 // The server process.
 
-// What Firehose answers to a request of `count` records: all accepted.
-std::string accepted_response(std::size_t count) {
-  std::string body = R"({"Encrypted":false,"FailedPutCount":0,"RequestResponses":[)";
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i != 0) {
-      body += ',';
-    }
-    body += R"({"RecordId":")";
-    body += std::string(56, static_cast<char>('0' + i % 10));
-    body += "\"}";
-  }
-  return body + "]}";
-}
-
-std::size_t count_records(std::string_view body) {
-  std::size_t count = 0;
-  for (std::size_t at = body.find(kDataKey); at != std::string_view::npos;
-       at = body.find(kDataKey, at + kDataKey.size())) {
-    ++count;
-  }
-  return count;
-}
-
 // Runs in the forked child until the parent closes `control` (or dies). Never returns.
 [[noreturn]] void serve(const test::TestCertificate& cert, int control, int report) {
   std::map<std::size_t, std::string> responses;  // by record count; server thread only
@@ -138,10 +116,10 @@ std::size_t count_records(std::string_view body) {
   options.cert_file = cert.cert_file.string();
   options.key_file = cert.key_file.string();
   test::TlsTestServer server(options, [&responses](const test::TestRequest& request) {
-    const std::size_t count = count_records(request.body);
+    const std::size_t count = test::count_put_records(request.body);
     auto it = responses.find(count);
     if (it == responses.end()) {
-      it = responses.emplace(count, accepted_response(count)).first;
+      it = responses.emplace(count, test::accepted_put_record_batch_response(count)).first;
     }
     test::TestReply reply;
     reply.headers = {{"Content-Type", "application/x-amz-json-1.1"}};
