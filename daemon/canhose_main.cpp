@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/exit_code.hpp"
+#include "cli/put_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/streams_command.hpp"
 #include "config/config_check.hpp"
@@ -40,10 +41,15 @@ constexpr const char* kUsage =
     "  -V, --version        show the version and exit\n"
     "\n"
     "Exit codes:\n"
-    "  0  ok: status is delivering and healthy; a streams call succeeded\n"
-    "  1  status is degraded (listed); AWS refused a streams call; check-config found mistakes\n"
-    "  2  bad arguments, unusable configuration, or metrics.listen not set\n"
-    "  3  unreachable: canhosed's metrics endpoint (not running?) or Firehose\n";
+    "  0  ok: status is delivering and healthy; a streams call succeeded; put: every record\n"
+    "     was accepted\n"
+    "  1  status is degraded (listed); AWS refused a streams call; check-config found mistakes;\n"
+    "     put: canhosed refused records (unknown stream, queue full for --retry-for, ...) or\n"
+    "     a line is over 1,024,000 bytes (the reason and the first line not sent are shown)\n"
+    "  2  bad arguments, unusable configuration, metrics.listen (status) or ingest.listen\n"
+    "     (put) not set, --file unreadable\n"
+    "  3  unreachable: canhosed's metrics endpoint or ingest endpoint (not running?), or\n"
+    "     Firehose\n";
 
 int usage_error(const char* what, const char* arg) {
   std::fprintf(stderr, "canhose: %s '%s'\nTry 'canhose --help' for more information.\n", what, arg);
@@ -79,6 +85,9 @@ int main(int argc, char** argv) {
   }
   if (command == "status") {
     return cli::StatusCommand(stdout, stderr).run(rest);
+  }
+  if (command == "put") {
+    return cli::PutCommand(stdin, stderr).run(rest);
   }
   if (command == "streams") {
     return cli::StreamsCommand(stdin, stdout, stderr).run(rest);
