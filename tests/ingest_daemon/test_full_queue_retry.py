@@ -1,5 +1,6 @@
 """A full queue (queue.max_bytes small, when_full: drop_newest, the delivery endpoint down)
-refuses records with ServiceUnavailableException; boto3's standard retry mode retries the
+refuses records with ServiceUnavailableException (per record in a PutRecordBatch answer,
+or the whole call with a 503); boto3's standard retry mode retries the
 call (seen by a botocore event hook and by canhose_ingest_records_total{result="refused"});
 once the endpoint comes up the queue drains and the same SDK call succeeds. Every record
 acknowledged, before and after, is then in the emulator's S3 output exactly once."""
@@ -43,18 +44,40 @@ class FullQueueRetryTest(unittest.TestCase):
             queue={"max_bytes": "4MiB", "segment_bytes": "256KiB", "memory_buffer": "2MiB",
                    "when_full": "drop_newest"}))
 
-        # Fill the queue: one attempt per call, until the endpoint says slow down.
+        # Fill the queue with batches (one attempt per call) until one is partly refused:
+        # the refused records carry ServiceUnavailableException, the others a RecordId.
         no_retry = self.client(total_max_attempts=1)
         accepted = []
+        partly_refused = None
+        for batch_no in range(20):
+            batch = [big_line(batch_no * 7 + i) for i in range(7)]
+            try:
+                answer = no_retry.put_record_batch(DeliveryStreamName=VEHICLE_STREAM,
+                                                   Records=[{"Data": d} for d in batch])
+            except ClientError as e:
+                self.fail(f"batch {batch_no} refused whole before any was refused in part: "
+                          f"{e.response}")
+            for data, result in zip(batch, answer["RequestResponses"]):
+                if "RecordId" in result:
+                    accepted.append(data)
+                else:
+                    self.assertEqual((result["ErrorCode"], result["ErrorMessage"]),
+                                     ("ServiceUnavailableException", "Slow down."))
+            if answer["FailedPutCount"]:
+                partly_refused = answer
+                break
+        self.assertIsNotNone(partly_refused, "the queue never filled")
+        self.assertLess(partly_refused["FailedPutCount"], 7, partly_refused)
+        # Then single records, until the whole call is refused.
         with self.assertRaises(ClientError) as caught:
-            for i in range(200):
+            for i in range(200, 400):
                 line = big_line(i)
                 no_retry.put_record(DeliveryStreamName=VEHICLE_STREAM, Record={"Data": line})
                 accepted.append(line)
         error = caught.exception.response
         self.assertEqual(error["Error"]["Code"], "ServiceUnavailableException")
         self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], 503)
-        self.assertGreater(len(accepted), 5)
+        self.assertGreater(len(accepted), 7)
         self.assertLessEqual(len(accepted), (4 << 20) // RECORD_BYTES)
         # A batch all of whose records are refused is a 503 too (botocore raises).
         with self.assertRaises(ClientError) as caught:
@@ -63,7 +86,7 @@ class FullQueueRetryTest(unittest.TestCase):
         self.assertEqual(caught.exception.response["Error"]["Code"],
                          "ServiceUnavailableException")
         refused_before = self.daemon.metrics()[REFUSED]
-        self.assertEqual(refused_before, 3)
+        self.assertEqual(refused_before, partly_refused["FailedPutCount"] + 3)
 
         # The producer with boto3's standard retry mode; every attempt is counted.
         retrying = self.client(mode="standard", total_max_attempts=30)
