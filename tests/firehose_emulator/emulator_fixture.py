@@ -52,11 +52,11 @@ def test_pki():
 
 class EmulatorProcess:
     def __init__(self, extra_args=(), tls=False, iot=False, streams=(STREAM,),
-                 credentials=(f"{AKID}:{SECRET}",)):
+                 credentials=(f"{AKID}:{SECRET}",), listen="127.0.0.1:0"):
         self.dir = tempfile.mkdtemp(prefix="emulator-test-")
         self.output_dir = os.path.join(self.dir, "s3")
         self.tls = tls
-        args = [PYTHON, EMULATOR, "--listen", "127.0.0.1:0", "--region", REGION,
+        args = [PYTHON, EMULATOR, "--listen", listen, "--region", REGION,
                 "--output-dir", self.output_dir, "--verbose"]
         for c in credentials:
             args += ["--credentials", c]

@@ -141,6 +141,11 @@ class FirehoseCallsTest(EmulatorTestCase):
         self.assertEqual(after["requests"] - before["requests"], 2)
         self.assertEqual(after["records_accepted"] - before["records_accepted"], 2)
         self.assertEqual(after["bytes_accepted"] - before["bytes_accepted"], 5)
+        stream_before = before["streams"].get(STREAM, {"records_accepted": 0, "bytes_accepted": 0})
+        self.assertEqual(after["streams"][STREAM]["records_accepted"]
+                         - stream_before["records_accepted"], 2)
+        self.assertEqual(after["streams"][STREAM]["bytes_accepted"]
+                         - stream_before["bytes_accepted"], 5)
         self.assertEqual(after["errors"].get("ResourceNotFoundException", 0)
                          - before["errors"].get("ResourceNotFoundException", 0), 1)
 

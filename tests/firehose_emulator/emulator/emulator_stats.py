@@ -10,6 +10,7 @@ class EmulatorStats:
         self._counts = Counter()
         self._operations = Counter()
         self._errors = Counter()
+        self._streams = {}
 
     def count(self, name, amount=1):
         with self._lock:
@@ -18,6 +19,13 @@ class EmulatorStats:
     def operation(self, name):
         with self._lock:
             self._operations[name] += 1
+
+    def stream_records(self, stream, records, data_bytes):
+        """Records (and their bytes) a stream accepted: a Firehose record each."""
+        with self._lock:
+            counts = self._streams.setdefault(stream, Counter())
+            counts["records_accepted"] += records
+            counts["bytes_accepted"] += data_bytes
 
     def error(self, code):
         with self._lock:
@@ -31,4 +39,7 @@ class EmulatorStats:
             result = {name: self._counts[name] for name in names}
             result["operations"] = dict(self._operations)
             result["errors"] = dict(self._errors)
+            result["streams"] = {name: {"records_accepted": c["records_accepted"],
+                                        "bytes_accepted": c["bytes_accepted"]}
+                                 for name, c in self._streams.items()}
             return result

@@ -131,6 +131,7 @@ class FirehoseService:
         self._stats.count("records_accepted", len(accepted))
         self._stats.count("records_failed", failed)
         self._stats.count("bytes_accepted", sum(len(d) for d in accepted))
+        self._stats.stream_records(stream.name, len(accepted), sum(len(d) for d in accepted))
 
     def _next_record_id(self):
         # Firehose record ids are long opaque strings; these are unique per emulator run.
