@@ -1,7 +1,8 @@
 """A full queue (queue.max_bytes small, when_full: drop_newest, the delivery endpoint down)
 refuses records with ServiceUnavailableException (per record in a PutRecordBatch answer,
 or the whole call with a 503); boto3's standard retry mode retries the
-call (seen by a botocore event hook and by canhose_ingest_records_total{result="refused"});
+call (seen by a botocore event hook and by canhose_ingest_records_total{result="refused"},
+labelled with the local stream);
 once the endpoint comes up the queue drains and the same SDK call succeeds. Every record
 acknowledged, before and after, is then in the emulator's S3 output exactly once."""
 
@@ -17,7 +18,7 @@ from daemon_fixture import (VEHICLE_STREAM, DaemonTestBed, daemon_config, free_p
                             wait_until)
 
 RECORD_BYTES = 100_000
-REFUSED = 'canhose_ingest_records_total{result="refused"}'
+REFUSED = f'canhose_ingest_records_total{{stream="{VEHICLE_STREAM}",result="refused"}}'
 
 
 def big_line(i):

@@ -142,9 +142,12 @@ class ProducersEndToEndTest(unittest.TestCase):
 
         # The daemon's own account, per stream.
         metrics = self.daemon.metrics()
-        self.assertEqual(metrics['canhose_ingest_records_total{result="accepted"}'],
-                         len(vehicle) + len(dashcam))
-        self.assertEqual(metrics['canhose_ingest_records_total{result="refused"}'], 0)
+        for stream, records in ((VEHICLE_STREAM, vehicle), (DASHCAM_STREAM, dashcam)):
+            self.assertEqual(
+                metrics[f'canhose_ingest_records_total{{stream="{stream}",result="accepted"}}'],
+                len(records))
+            self.assertEqual(
+                metrics[f'canhose_ingest_records_total{{stream="{stream}",result="refused"}}'], 0)
         self.assertEqual(
             metrics[f'canhose_delivery_records_total{{stream="{VEHICLE_STREAM}"}}'],
             len(vehicle))

@@ -39,7 +39,8 @@ struct Daemon {
       : metrics_port(test::free_loopback_port()),
         ingest_port(test::free_loopback_port()),
         config("service:\n  state_dir: " + (dir.path() / "state").string() +
-               "\nmetrics:\n  listen: 127.0.0.1:" + std::to_string(metrics_port) +
+               "\n  shutdown_grace: 1s\nmetrics:\n  listen: 127.0.0.1:" +
+               std::to_string(metrics_port) +
                "\ndelivery:\n  stream: edge-gw\n  region: us-east-1\n  endpoint: " +
                (endpoint.empty() ? "http://127.0.0.1:" + std::to_string(test::free_loopback_port())
                                  : endpoint) +
@@ -115,7 +116,8 @@ TEST(CanhosePut, EveryLineReachesFirehoseOverTheUnixSocketTcpAndStdin) {
             std::string::npos)
       << by_tcp.err;
   expected.insert({"tcp 1", "tcp 2", "tcp 3"});
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{result="accepted"})"), 1203);
+  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
+            1203);
 
   // Every line arrives once, as a line, in the S3 objects.
   std::multiset<std::string> seen;
@@ -145,7 +147,8 @@ TEST(CanhosePut, SignsWithTheFirstIngestKeyWhenAuthIsSigV4) {
   const auto file = dir.write("lines.txt", "one\ntwo\n");
   const auto ok = put(dir, daemon.process.config_path(), {"--file", file.string()});
   EXPECT_EQ(ok.status.code, 0) << ok.err;
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{result="accepted"})"), 2);
+  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
+            2);
 
   const auto wrong =
       dir.write("wrong.yaml",
@@ -211,7 +214,8 @@ TEST(CanhosePut, AFullQueueIsRetriedForRetryForThenExitsOneWithTheReason) {
       << r.err;
   EXPECT_GT(std::stoul(m[1]), 0u);
   EXPECT_LT(std::stoul(m[1]), 800u);
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{result="accepted"})"), std::stod(m[1]));
+  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
+            std::stod(m[1]));
 }
 
 TEST(CanhosePut, ServesHttpsWithThePinnedCertificateAndRefusesAnother) {
@@ -223,7 +227,8 @@ TEST(CanhosePut, ServesHttpsWithThePinnedCertificateAndRefusesAnother) {
   const auto file = dir.write("lines.txt", "secure\n");
   const auto ok = put(dir, daemon.process.config_path(), {"--file", file.string()});
   EXPECT_EQ(ok.status.code, 0) << ok.err;
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{result="accepted"})"), 1);
+  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
+            1);
 
   const auto other = dir.write(
       "other.yaml",
