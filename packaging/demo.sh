@@ -8,9 +8,12 @@
 #      a real gpsd through gpsfake replaying a real NMEA log (tests/data/nmea/bt451.log,
 #      a drive with a Bluetooth GPS), and canhosed replaying a real CAN trace
 #      (tests/data/can/savvycan-candump.log) as if it were the bus, decoding a signal with
-#      the Toyota DBC;
+#      the Toyota DBC; and a dashcam event logger on the box (the course's boto3 producer
+#      code, and `canhose put`) sending its events through canhose's local ingest
+#      endpoint to a second Firehose stream;
 #   3. after SECONDS (default 60) shows `canhose status`, stops canhosed with SIGTERM (it
-#      drains), and reads the delivered records back from the S3 files with pandas.
+#      drains), and reads the delivered records of both streams back from the S3 files
+#      with pandas.
 #
 # Usage: packaging/demo.sh [SECONDS]        Files are kept in /tmp/canhose-demo.XXXXXX.
 set -euo pipefail
@@ -44,13 +47,14 @@ free_port() {
 }
 gps_port=$(free_port)
 metrics_port=$(free_port)
+ingest_port=$(free_port)
 
 # shellcheck source=packaging/emulator.sh
 source packaging/emulator.sh
-start_emulator "$PWD" "$work" fleet-telemetry || exit 1
+start_emulator "$PWD" "$work" fleet-telemetry dashcam-events || exit 1
 pids+=("$emulator_pid")
 port=$emulator_port
-echo "Firehose emulator: https://127.0.0.1:$port (stream fleet-telemetry)"
+echo "Firehose emulator: https://127.0.0.1:$port (streams fleet-telemetry, dashcam-events)"
 
 # gpsfake starts its own gpsd on the port (-P) and loops over the log; -c paces sentences.
 (cd "$work" && exec /usr/bin/gpsfake -q -P "$gps_port" -c 0.1 "$OLDPWD/tests/data/nmea/bt451.log" \
@@ -96,6 +100,15 @@ record:
     ids: ["0x228"]
 metrics:
   listen: 127.0.0.1:$metrics_port
+# Other programs on the box send records through canhose (README, "Send your own records"):
+# here a dashcam event logger, to its own Firehose stream, one Firehose record per event.
+ingest:
+  listen: 127.0.0.1:$ingest_port
+  streams:
+    - name: dashcam
+      upstream: dashcam-events
+      pack: false
+      flush_interval: 5s
 YAML
 chmod 600 "$work/canhose.yaml"
 $canhose check-config "$work/canhose.yaml"
@@ -103,7 +116,33 @@ $canhosed --config "$work/canhose.yaml" 2> "$work/canhosed.log" &
 canhosed_pid=$!
 pids+=($canhosed_pid)
 echo "canhosed running for ${seconds}s (log: $work/canhosed.log)"
-sleep "$seconds"
+
+# The dashcam's event logger: the course's boto3 producer code, with only the endpoint
+# changed, and a shell script using canhose put. Each event is answered once it is on disk.
+sleep 1
+/usr/bin/python3 - "$ingest_port" "$seconds" > "$work/producer.log" 2>&1 <<'PY' &
+import json, sys, time
+import boto3
+firehose = boto3.client("firehose", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}",
+                        region_name="us-east-1", aws_access_key_id="local",
+                        aws_secret_access_key="local")
+kinds = ["harsh_braking", "lane_departure", "close_following", "door_open"]
+end = time.time() + float(sys.argv[2]) - 3
+n = 0
+while time.time() < end:
+    event = {"event_id": n, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+             "vin": "1M8GDM9AXKP042788", "kind": kinds[n % len(kinds)],
+             "g": round(0.3 + (n % 7) * 0.05, 2)}
+    firehose.put_record(DeliveryStreamName="dashcam",
+                        Record={"Data": json.dumps(event) + "\n"})
+    n += 1
+    time.sleep(2)
+print(f"dashcam producer: {n} events accepted")
+PY
+pids+=($!)
+printf '{"event_id": "boot", "kind": "dashcam_started"}\n' |
+  $canhose put --config "$work/canhose.yaml" --stream dashcam --verbose 2> "$work/put.log"
+sleep "$((seconds - 1))"
 
 echo
 echo "=== canhose status"
@@ -123,7 +162,7 @@ echo
 echo "S3 objects written by the emulator:"
 find "$work/s3" -type f | sed "s|$work/||" | head -5
 echo "..."
-/usr/bin/python3 - "$work/s3" <<'PY'
+/usr/bin/python3 - "$work/s3/fleet-telemetry" <<'PY'
 import glob, io, os, sys
 import pandas as pd
 files = sorted(f for f in glob.glob(sys.argv[1] + "/**/*", recursive=True) if os.path.isfile(f))
@@ -143,4 +182,16 @@ print("\nraw frame records:")
 print(raw_df.tail(3).to_string(index=False))
 ids = [int(l.split()[0]) for l in lines]
 print("\nrecord ids unique:", len(ids) == len(set(ids)))
+PY
+echo
+echo "=== the dashcam's events (local producer -> canhose ingest -> Firehose dashcam-events)"
+cat "$work/put.log" "$work/producer.log"
+/usr/bin/python3 - "$work/s3/dashcam-events" <<'PY'
+import glob, io, os, sys
+import pandas as pd
+files = sorted(f for f in glob.glob(sys.argv[1] + "/**/*", recursive=True) if os.path.isfile(f))
+lines = [l for f in files for l in open(f) if l.strip()]
+df = pd.read_json(io.StringIO("".join(lines)), lines=True)
+print(f"{len(df)} events in {len(files)} objects")
+print(df.tail(4).to_string(index=False))
 PY
