@@ -171,8 +171,8 @@ void BM_DaemonIngestFloodToDelivered(benchmark::State& state) {
     }
   }
   const double rss_last = rss_mib(pid);
-  const double backlog = static_cast<double>(sent) -
-                         metric_sum(scrape(), "canhose_delivery_records_total");
+  const double backlog =
+      static_cast<double>(sent) - metric_sum(scrape(), "canhose_delivery_records_total");
   // Until canhosed has delivered everything it was sent.
   while (metric_sum(scrape(), "canhose_delivery_records_total") < static_cast<double>(sent)) {
     if (Clock::now() - start > 10min) {
