@@ -21,8 +21,10 @@ class IngestSink {
   virtual void append(std::span<const std::span<const std::byte>> records,
                       std::span<std::uint64_t> seqs) = 0;
 
-  // Completes on the loop once every accepted record up to `seq` is durable under the
-  // queue's fsync policy; with an error if that will not happen (the queue closed first).
+  // Completes on the loop once every accepted record up to `seq` is kept under the queue's
+  // fsync policy (always: fsynced; interval: written to its segment file, which a crash of
+  // canhosed cannot undo; never: written); with an error if that will not happen (the
+  // queue closed first).
   virtual void async_wait_durable(std::uint64_t seq,
                                   std::function<void(std::error_code)> handler) = 0;
 

@@ -41,7 +41,15 @@ void QueueIngestSink::append(std::span<const std::span<const std::byte>> records
 
 void QueueIngestSink::async_wait_durable(std::uint64_t seq,
                                          std::function<void(std::error_code)> handler) {
-  queue_.async_wait_durable(seq, std::move(handler));
+  // The contract a producer gets (README, "Send your own records"): fsync always, after
+  // the fsync; interval, once written (a SIGKILL cannot lose it; a power cut within
+  // queue.fsync_interval can), so a call is not held for up to that interval; never,
+  // once written too (durable means written in that mode).
+  if (queue_.options().fsync == queue::FsyncMode::interval) {
+    queue_.async_wait_written(seq, std::move(handler));
+  } else {
+    queue_.async_wait_durable(seq, std::move(handler));
+  }
 }
 
 }  // namespace canhose::ingest

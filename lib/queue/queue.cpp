@@ -223,20 +223,48 @@ void Queue::async_wait_durable(std::uint64_t seq, std::function<void(std::error_
   durable_waiters_.emplace(seq, std::move(handler));
 }
 
-// Takes the durable waiters up to `durable_seq` out of the map before any is called (a
-// handler may wait again) and calls them with `ec`.
-void Queue::complete_durable_waiters(std::uint64_t durable_seq, std::error_code ec) {
-  if (durable_waiters_.empty() || durable_waiters_.begin()->first > durable_seq) {
+void Queue::async_wait_written(std::uint64_t seq, std::function<void(std::error_code)> handler) {
+  std::uint64_t written = 0;
+  {
+    std::lock_guard lock(mutex_);
+    written = std::max(written_seq_, durable_seq_);
+    if (seq > written && !closed_) {
+      written_wanted_ = true;  // under the lock: the worker's next write reports itself
+    }
+  }
+  if (closed_ || seq <= written) {
+    const std::error_code ec =
+        seq <= written ? std::error_code() : std::make_error_code(std::errc::operation_canceled);
+    asio::post(io_, [h = std::move(handler), ec] { h(ec); });
+    return;
+  }
+  written_waiters_.emplace(seq, std::move(handler));
+}
+
+// Takes the waiters up to `seq` out of the map before any is called (a handler may wait
+// again) and calls them with `ec`.
+void Queue::complete_waiters(
+    std::multimap<std::uint64_t, std::function<void(std::error_code)>>& waiters, std::uint64_t seq,
+    std::error_code ec) {
+  if (waiters.empty() || waiters.begin()->first > seq) {
     return;
   }
   std::vector<std::function<void(std::error_code)>> ready;
-  const auto end = durable_waiters_.upper_bound(durable_seq);
-  for (auto it = durable_waiters_.begin(); it != end; ++it) {
+  const auto end = waiters.upper_bound(seq);
+  for (auto it = waiters.begin(); it != end; ++it) {
     ready.push_back(std::move(it->second));
   }
-  durable_waiters_.erase(durable_waiters_.begin(), end);
+  waiters.erase(waiters.begin(), end);
   for (auto& w : ready) {
     w(ec);
+  }
+}
+
+void Queue::on_written(std::uint64_t written_seq) {
+  complete_waiters(written_waiters_, written_seq, {});
+  if (written_waiters_.empty()) {
+    std::lock_guard lock(mutex_);
+    written_wanted_ = false;
   }
 }
 
@@ -260,7 +288,8 @@ void Queue::on_durable(std::uint64_t durable_seq) {
   if (durable_handler_) {
     durable_handler_(durable_seq);
   }
-  complete_durable_waiters(durable_seq, {});
+  complete_waiters(durable_waiters_, durable_seq, {});
+  on_written(durable_seq);  // durable implies written
   bool ready = false;
   std::uint64_t in_memory = 0;
   {
@@ -321,12 +350,14 @@ void Queue::close() {
   }
   // What close() made durable is durable: those waiters succeed, the rest never will.
   std::vector<std::pair<std::function<void(std::error_code)>, std::error_code>> durable_done;
-  for (auto& [seq, waiter] : durable_waiters_) {
-    durable_done.emplace_back(
-        std::move(waiter),
-        seq <= durable ? std::error_code() : std::make_error_code(std::errc::operation_canceled));
+  for (auto* waiters : {&durable_waiters_, &written_waiters_}) {
+    for (auto& [seq, waiter] : *waiters) {
+      durable_done.emplace_back(
+          std::move(waiter),
+          seq <= durable ? std::error_code() : std::make_error_code(std::errc::operation_canceled));
+    }
+    waiters->clear();
   }
-  durable_waiters_.clear();
   for (auto& [h, ec] : durable_done) {
     asio::post(io_, [h = std::move(h), ec = ec] { h(ec); });
   }
@@ -381,6 +412,18 @@ void Queue::count_drop_locked(DropReason reason, std::uint64_t records) {
 }
 
 // ---------------------------------------------------------------- worker thread
+
+void Queue::publish_written_locked(std::uint64_t written_seq) {
+  written_seq_ = std::max(written_seq_, written_seq);
+  if (!written_wanted_) {
+    return;
+  }
+  asio::post(io_, [guard = std::weak_ptr<int>(alive_), this, written_seq] {
+    if (guard.lock()) {
+      on_written(written_seq);
+    }
+  });
+}
 
 void Queue::publish_durable_locked(std::uint64_t durable_seq) {
   if (durable_seq <= durable_seq_) {

@@ -135,6 +135,11 @@ class Queue {
   // ingest endpoint). At close: success if close() made `seq` durable, otherwise
   // std::errc::operation_canceled. Waiters are kept in a map by `seq`: each costs one node.
   void async_wait_durable(std::uint64_t seq, std::function<void(std::error_code)> handler);
+  // The same for "written": every accepted record up to `seq` is in its segment file, in
+  // the kernel's page cache, so a crash or SIGKILL of canhosed no longer loses it (a power
+  // cut before the next fsync still can: queue.fsync_interval is that window). Durable
+  // implies written. The worker reports writes to the loop only while someone waits.
+  void async_wait_written(std::uint64_t seq, std::function<void(std::error_code)> handler);
   // Payload bytes accepted and not yet durable: what queue.memory_buffer bounds.
   std::uint64_t memory_bytes() const;
   // Completes (on the loop) once memory_bytes() is at most `bytes`, at once if it is now;
@@ -214,6 +219,7 @@ class Queue {
   void remove_segment_file(const std::filesystem::path& path);
   void enforce_bounds_locked(std::unique_lock<std::mutex>& lock, std::uint64_t incoming);
   void publish_durable_locked(std::uint64_t durable_seq);
+  void publish_written_locked(std::uint64_t written_seq);
   void count_drop_locked(DropReason reason, std::uint64_t records);
   // What the disk refused, for the metrics: records (segment create/write/fsync) and the
   // cursor file are tracked apart, each until its own next success.
@@ -233,7 +239,10 @@ class Queue {
 
   // Loop thread.
   void on_durable(std::uint64_t durable_seq);
-  void complete_durable_waiters(std::uint64_t durable_seq, std::error_code ec);
+  void on_written(std::uint64_t written_seq);
+  static void complete_waiters(
+      std::multimap<std::uint64_t, std::function<void(std::error_code)>>& waiters,
+      std::uint64_t seq, std::error_code ec);
   bool readable_locked() const;
   // One past the highest sequence number segments_[i]'s frames may carry.
   std::uint64_t seq_end_locked(std::size_t i) const;
@@ -258,7 +267,9 @@ class Queue {
   std::uint64_t disk_bytes_ = 0;
   std::uint64_t next_seq_ = 1;
   std::uint64_t durable_seq_ = 0;
-  std::uint64_t ack_seq_ = 1;  // first unacknowledged (acks and evictions)
+  std::uint64_t written_seq_ = 0;  // records up to it are in their segment files
+  bool written_wanted_ = false;    // async_wait_written() has waiters: report writes
+  std::uint64_t ack_seq_ = 1;      // first unacknowledged (acks and evictions)
   std::uint64_t persisted_ack_ = 0;
   std::uint64_t persisted_next_ = 0;
   std::uint64_t acks_since_persist_ = 0;
@@ -303,6 +314,8 @@ class Queue {
   std::vector<std::function<void(std::error_code)>> waiters_;
   // async_wait_durable(): by the sequence number each waits for.
   std::multimap<std::uint64_t, std::function<void(std::error_code)>> durable_waiters_;
+  // async_wait_written(): likewise (loop thread).
+  std::multimap<std::uint64_t, std::function<void(std::error_code)>> written_waiters_;
   // async_wait_memory_below(): each waiter's bound; checked whenever records become durable
   // (the only time the memory buffer shrinks before close).
   std::vector<std::pair<std::uint64_t, std::function<void(std::error_code)>>> room_waiters_;

@@ -173,6 +173,7 @@ bool Queue::write_pending_locked(std::unique_lock<std::mutex>& lock) {
   active_written_ += r.bytes;
   written_count_ += count;
   segments_.back().file_bytes = active_written_;
+  publish_written_locked(last_seq);
   disk_bytes_ += r.bytes;
   retry_delay_ = options_.retry_initial;  // the disk works again
   retry_at_ = {};

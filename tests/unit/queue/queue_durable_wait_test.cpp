@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <filesystem>
 #include <optional>
 
 #include "queue/posix_file_system.hpp"
@@ -108,6 +110,60 @@ TEST_F(QueueDurableWaitTest, RecordsCloseMakesDurableEndTheirWaitsWithSuccess) {
   io_.poll();
   ASSERT_TRUE(result.has_value());
   EXPECT_FALSE(*result) << result->message();
+}
+
+}  // namespace
+}  // namespace canhose::queue
+
+namespace canhose::queue {
+namespace {
+
+// fsync: interval. The ingest endpoint answers once a record is written to its segment file
+// (a SIGKILL of canhosed cannot lose it), without holding the call until the next fsync.
+TEST_F(QueueDurableWaitTest, AWrittenWaitEndsBeforeTheFsyncThatMakesTheRecordDurable) {
+  options_.fsync = FsyncMode::interval;
+  options_.fsync_interval = std::chrono::minutes(1);  // no timed fsync during the test
+  fs_ = std::make_shared<FaultInjectingFileSystem>(std::make_shared<PosixFileSystem>());
+  open(fs_);
+  const auto seqs = append_n(3, 100);
+  std::optional<std::error_code> written;
+  std::optional<std::error_code> durable;
+  queue_->async_wait_written(seqs.back(), [&](std::error_code ec) { written = ec; });
+  queue_->async_wait_durable(seqs.back(), [&](std::error_code ec) { durable = ec; });
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return written.has_value(); }, 10s));
+  EXPECT_FALSE(*written);
+  EXPECT_FALSE(durable) << "no fsync yet";
+  EXPECT_LT(queue_->metrics().durable_seq, seqs.back());
+  // Written means in the file: 3 frames after the segment header.
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.dir)) {
+    if (std::isdigit(
+            static_cast<unsigned char>(entry.path().filename().string()[0]))) {  // a segment
+      bytes += entry.file_size();
+    }
+  }
+  EXPECT_GE(bytes, 3 * 100u);
+  queue_->close();
+  io_.restart();
+  io_.poll();
+  ASSERT_TRUE(durable.has_value());
+  EXPECT_FALSE(*durable) << "close() fsyncs what was written";
+}
+
+TEST_F(QueueDurableWaitTest, AWrittenWaitWaitsForADiskThatRefusesWrites) {
+  options_.fsync = FsyncMode::interval;
+  open_with_disk_down();
+  const auto seqs = append_n(2, 100);
+  std::optional<std::error_code> written;
+  queue_->async_wait_written(seqs.back(), [&](std::error_code ec) { written = ec; });
+  io_.restart();
+  io_.run_for(100ms);
+  EXPECT_FALSE(written) << "nothing could be written";
+  fs_->clear();
+  ASSERT_TRUE(testing::run_until(
+      io_, [&] { return written.has_value(); }, 10s));
+  EXPECT_FALSE(*written);
 }
 
 }  // namespace
