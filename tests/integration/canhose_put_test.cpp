@@ -39,7 +39,9 @@ struct Daemon {
       : metrics_port(test::free_loopback_port()),
         ingest_port(test::free_loopback_port()),
         config("service:\n  state_dir: " + (dir.path() / "state").string() +
-               "\n  shutdown_grace: 1s\nmetrics:\n  listen: 127.0.0.1:" +
+               "\n  shutdown_grace: 1s\n"
+               // No snapshot records: the stream holds only what canhose put sent.
+               "record:\n  period: 1h\nmetrics:\n  listen: 127.0.0.1:" +
                std::to_string(metrics_port) +
                "\ndelivery:\n  stream: edge-gw\n  region: us-east-1\n  endpoint: " +
                (endpoint.empty() ? "http://127.0.0.1:" + std::to_string(test::free_loopback_port())
