@@ -36,7 +36,8 @@ def free_port():
 
 
 def daemon_config(state_dir, delivery_endpoint, *, flush_interval="200ms",
-                  dashcam_flush_interval="200ms", fsync_interval="20ms", queue=None, extra=""):
+                  dashcam_flush_interval="200ms", fsync="interval", fsync_interval="20ms", queue=None,
+                  extra=""):
     """canhose.yaml: the vehicle stream (delivery.stream, pack on) and the dashcam stream
     (own upstream, pack off), no vehicle sources, snapshot records once an hour (so none in
     a test), metrics and ingest on ephemeral ports."""
@@ -47,7 +48,7 @@ service:
   state_dir: {state_dir}
   shutdown_grace: 10s
 queue:
-  fsync: interval
+  fsync: {fsync}
   fsync_interval: {fsync_interval}
 {queue_lines}delivery:
   stream: {VEHICLE_STREAM}

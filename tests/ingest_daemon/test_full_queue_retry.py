@@ -40,8 +40,11 @@ class FullQueueRetryTest(unittest.TestCase):
 
     def test_sdk_retries_through_a_full_queue_until_it_drains(self):
         port = free_port()
+        # fsync: always, so that the only refusal is the full disk: under interval, calls are
+        # answered once written and can outrun the fsync, filling the memory buffer for a
+        # moment (a refusal that clears by itself, which this test cannot tell apart).
         self.daemon = self.bed.start_daemon(daemon_config(
-            self.bed.state_dir, f"http://127.0.0.1:{port}",
+            self.bed.state_dir, f"http://127.0.0.1:{port}", fsync="always",
             queue={"max_bytes": "4MiB", "segment_bytes": "256KiB", "memory_buffer": "2MiB",
                    "when_full": "drop_newest"}))
 
