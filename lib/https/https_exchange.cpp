@@ -165,13 +165,23 @@ void HttpsExchange::cancel() {
 void HttpsExchange::open_connection() {
   const std::string& host = proxy_ != nullptr ? proxy_->host : endpoint_.host;
   const std::uint16_t port = proxy_ != nullptr ? proxy_->port : endpoint_.port;
-  resolve_timed_out_ = false;
+  error_code not_literal;
+  const asio::ip::address literal = asio::ip::make_address(host, not_literal);
+  if (!not_literal) {
+    // An address needs no resolver: getaddrinfo() would only hand it back, after a hop
+    // through the resolver's thread.
+    return connect_to({asio::ip::tcp::endpoint(literal, port)});
+  }
   resolve_timer_.expires_after(shared_->options.timeouts.resolve);
   resolve_timer_.async_wait([self = shared_from_this()](error_code ec) {
-    if (!ec) {
-      self->resolve_timed_out_ = true;
-      self->resolver_.cancel();
+    if (ec || self->finished_) {
+      return;
     }
+    // getaddrinfo() cannot be interrupted: cancelling the resolver only throws its answer
+    // away whenever it comes. Fail now, so that a resolver that never answers (a DNS
+    // server that drops queries, a stuck nsswitch module) cannot hold the request.
+    self->resolver_.cancel();
+    self->fail(HttpPhase::resolve, beast::error::timeout, self->resolve_what());
   });
   resolver_.async_resolve(
       host, std::to_string(port),
@@ -180,15 +190,17 @@ void HttpsExchange::open_connection() {
       });
 }
 
+std::string HttpsExchange::resolve_what() const {
+  return proxy_ != nullptr ? "resolve proxy " + proxy_->host : "resolve " + endpoint_.host;
+}
+
 void HttpsExchange::on_resolved(error_code ec, asio::ip::tcp::resolver::results_type results) {
-  resolve_timer_.cancel();
-  const std::string what =
-      proxy_ != nullptr ? "resolve proxy " + proxy_->host : "resolve " + endpoint_.host;
-  if (resolve_timed_out_) {
-    return fail(HttpPhase::resolve, beast::error::timeout, what);
+  if (finished_) {
+    return;  // the resolve timed out (or the exchange was cancelled) before the answer
   }
+  resolve_timer_.cancel();
   if (ec) {
-    return fail(HttpPhase::resolve, ec, what);
+    return fail(HttpPhase::resolve, ec, resolve_what());
   }
   std::vector<asio::ip::tcp::endpoint> endpoints;
   for (const auto& entry : results) {
@@ -198,8 +210,12 @@ void HttpsExchange::on_resolved(error_code ec, asio::ip::tcp::resolver::results_
   }
   if (endpoints.empty()) {
     return fail(HttpPhase::resolve, asio::error::host_not_found,
-                what + " (plain http needs a loopback address)");
+                resolve_what() + " (plain http needs a loopback address)");
   }
+  connect_to(std::move(endpoints));
+}
+
+void HttpsExchange::connect_to(std::vector<asio::ip::tcp::endpoint> endpoints) {
   connection_->tcp().expires_after(shared_->options.timeouts.connect);
   connection_->tcp().async_connect(
       endpoints, [self = shared_from_this()](error_code cec, const asio::ip::tcp::endpoint&) {

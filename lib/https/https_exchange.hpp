@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/beast/http.hpp>
 #include "asio/asio.hpp"
@@ -53,6 +54,8 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
 
   void open_connection();
   void on_resolved(boost::system::error_code ec, asio::ip::tcp::resolver::results_type results);
+  void connect_to(std::vector<asio::ip::tcp::endpoint> endpoints);
+  std::string resolve_what() const;
   void on_connected(boost::system::error_code ec);
   void send_proxy_connect();
   void on_proxy_response(boost::system::error_code ec);
@@ -86,7 +89,6 @@ class HttpsExchange : public std::enable_shared_from_this<HttpsExchange> {
   bool cancelled_ = false;
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer resolve_timer_;
-  bool resolve_timed_out_ = false;
   boost::beast::flat_buffer buffer_;
   std::optional<ResponseParser> parser_;
   // The proxy's answer to CONNECT. Its body is never read (a 200 has none).
