@@ -15,6 +15,7 @@
 #include "ingest/ingest_connection.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics_server.hpp"
+#include "metrics/tcp_listen.hpp"
 
 namespace canhose::ingest {
 namespace {
@@ -56,6 +57,7 @@ IngestServer::IngestServer(asio::io_context& io, IngestOptions options,
       api_(local_streams(streams)),
       tcp_acceptor_(io),
       unix_acceptor_(io),
+      connections_(options_.max_connections, options_.max_connections_per_address),
       body_budget_(4 * options_.max_body_bytes) {
   for (const LocalStream& s : api_.streams()) {  // the api's order
     for (const auto& b : streams) {
@@ -73,7 +75,7 @@ IngestServer::IngestServer(asio::io_context& io, IngestOptions options,
 }
 
 IngestServer::~IngestServer() {
-  for (const auto& [raw, connection] : std::map(connections_)) {
+  for (const auto& connection : connections_.all()) {
     connection->close();
   }
   if (!options_.unix_socket.empty() && unix_acceptor_.is_open()) {
@@ -104,21 +106,7 @@ void IngestServer::start() {
     std::string error;
     const auto address = metrics::parse_listen_address(options_.listen, error);
     const tcp::endpoint endpoint(asio::ip::make_address(address->host), address->port);
-    boost::system::error_code ec;
-    tcp_acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) {
-      tcp_acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-      tcp_acceptor_.bind(endpoint, ec);
-    }
-    if (!ec) {
-      tcp_acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-      throw std::runtime_error("cannot listen on " + options_.listen +
-                               " for ingest.listen: " + ec.message());
-    }
+    metrics::listen_tcp(tcp_acceptor_, endpoint, options_.listen + " for ingest.listen");
     bound_port_ = tcp_acceptor_.local_endpoint().port();
     log::info(kLog, "Firehose API for local producers at ", tls_ ? "https" : "http", "://",
               endpoint.address().is_v6() ? "[" : "", address->host,
@@ -177,7 +165,7 @@ void IngestServer::accept_tcp() {
           boost::system::error_code peer_error;
           const tcp::endpoint peer = socket.remote_endpoint(peer_error);
           const std::string address = peer_error ? std::string() : peer.address().to_string();
-          if (peer_error || !admit(address)) {
+          if (peer_error || !connections_.admit(address, counters_)) {
             boost::system::error_code ignored;
             socket.close(ignored);  // refused (or already gone): close rather than queue
           } else {
@@ -199,7 +187,7 @@ void IngestServer::accept_unix() {
       return;
     }
     if (!ec) {
-      if (!admit("unix")) {
+      if (!connections_.admit("unix", counters_)) {
         boost::system::error_code ignored;
         socket.close(ignored);
       } else {
@@ -214,62 +202,15 @@ void IngestServer::accept_unix() {
 
 void IngestServer::add(std::shared_ptr<Connection> connection) {
   ++counters_.connections_accepted;
-  ++per_address_[connection->peer()];
   Connection* raw = connection.get();
-  connections_.emplace(raw, connection);
+  connections_.add(std::move(connection));
   raw->start();
 }
 
-bool IngestServer::admit(const std::string& peer) {
-  const auto from_peer = per_address_.find(peer);
-  if (from_peer != per_address_.end() &&
-      from_peer->second >= options_.max_connections_per_address) {
-    const auto replaced = oldest_waiting(&peer);
-    if (!replaced) {
-      ++counters_.refused_per_address_limit;
-      return false;
-    }
-    ++counters_.replaced_while_waiting;
-    replaced->close();
-    forget(replaced.get());
-  }
-  if (connections_.size() >= options_.max_connections) {
-    const auto replaced = oldest_waiting(nullptr);
-    if (!replaced) {
-      ++counters_.refused_connection_limit;
-      return false;
-    }
-    ++counters_.replaced_while_waiting;
-    replaced->close();
-    forget(replaced.get());
-  }
-  return true;
-}
-
-std::shared_ptr<IngestServer::Connection> IngestServer::oldest_waiting(
-    const std::string* peer) const {
-  std::shared_ptr<Connection> oldest;
-  for (const auto& [raw, c] : connections_) {
-    if (c->waiting_for_request() && (peer == nullptr || c->peer() == *peer) &&
-        (!oldest || c->number() < oldest->number())) {
-      oldest = c;
-    }
-  }
-  return oldest;
-}
-
-// Idempotent: a replaced connection is forgotten at once, and again when its read ends.
 void IngestServer::forget(const Connection* connection) {
-  const auto it = connections_.find(connection);
-  if (it == connections_.end()) {
-    return;
+  if (connections_.forget(connection)) {
+    maybe_stopped();
   }
-  const auto peer = per_address_.find(connection->peer());
-  if (peer != per_address_.end() && --peer->second == 0) {
-    per_address_.erase(peer);
-  }
-  connections_.erase(it);
-  maybe_stopped();
 }
 
 bool IngestServer::reserve_body(std::uint64_t bytes) {
@@ -313,7 +254,7 @@ void IngestServer::async_stop(std::chrono::steady_clock::time_point deadline,
     std::error_code removed;
     std::filesystem::remove(options_.unix_socket, removed);
   }
-  for (const auto& [raw, c] : std::map(connections_)) {
+  for (const auto& c : connections_.all()) {
     c->stop_after_answer();
   }
   // Calls still in progress (waiting for the disk, or writing their answer) get until the
@@ -323,9 +264,9 @@ void IngestServer::async_stop(std::chrono::steady_clock::time_point deadline,
     if (ec || alive.expired()) {
       return;
     }
-    for (const auto& [raw, c] : std::map(connections_)) {
+    for (const auto& c : connections_.all()) {
       c->close();
-      forget(raw);
+      forget(c.get());
     }
     maybe_stopped();
   });

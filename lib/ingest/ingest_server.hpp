@@ -42,6 +42,7 @@
 #include "ingest/ingest_sink.hpp"
 #include "ingest/sigv4_request_verifier.hpp"
 #include "lifecycle/component.hpp"
+#include "metrics/connection_table.hpp"
 #include "metrics/metric_family.hpp"
 
 namespace boost::asio::ssl {
@@ -57,14 +58,12 @@ struct IngestStreamBinding {
   IngestSink* sink = nullptr;
 };
 
-struct IngestCounters {
+// The connection limits' counts (metrics::ConnectionLimitCounters), and the rest.
+struct IngestCounters : metrics::ConnectionLimitCounters {
   std::uint64_t connections_accepted = 0;
-  std::uint64_t refused_connection_limit = 0;   // over max_connections, none waiting
-  std::uint64_t refused_per_address_limit = 0;  // over the per-address limit, none waiting
-  std::uint64_t replaced_while_waiting = 0;     // closed to make room for a new connection
-  std::uint64_t request_timeouts = 0;           // no whole request within request_timeout
-  std::uint64_t idle_timeouts = 0;              // keep-alive connection idle too long
-  std::uint64_t write_timeouts = 0;             // response not taken within write_timeout
+  std::uint64_t request_timeouts = 0;  // no whole request within request_timeout
+  std::uint64_t idle_timeouts = 0;     // keep-alive connection idle too long
+  std::uint64_t write_timeouts = 0;    // response not taken within write_timeout
   std::uint64_t tls_handshake_failures = 0;
   std::uint64_t headers_too_large = 0;
   std::uint64_t bodies_too_large = 0;      // answered 413
@@ -134,9 +133,6 @@ class IngestServer final : public lifecycle::Component {
   void accept_tcp();
   void accept_unix();
   void start_unix_socket();
-  // Makes room for a connection from `peer` within the limits; false to refuse it.
-  bool admit(const std::string& peer);
-  std::shared_ptr<Connection> oldest_waiting(const std::string* peer) const;
   void add(std::shared_ptr<Connection> connection);
   void forget(const Connection* connection);
   bool reserve_body(std::uint64_t bytes);
@@ -161,8 +157,7 @@ class IngestServer final : public lifecycle::Component {
   asio::local::stream_protocol::acceptor unix_acceptor_;
   std::uint16_t bound_port_ = 0;
   std::uint64_t next_number_ = 0;
-  std::map<const Connection*, std::shared_ptr<Connection>> connections_;
-  std::map<std::string, std::size_t> per_address_;
+  metrics::ConnectionTable<Connection, std::string> connections_;
   std::uint64_t body_budget_ = 0;
   std::uint64_t body_reserved_ = 0;
   bool stopping_ = false;

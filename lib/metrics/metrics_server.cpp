@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include "log/logger.hpp"
+#include "metrics/tcp_listen.hpp"
 
 namespace canhose::metrics {
 namespace {
@@ -133,7 +134,7 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
 
   void finish() {
     close();
-    server_.forget(shared_from_this());
+    server_.sessions_.forget(this);
   }
 
   MetricsServer& server_;
@@ -151,32 +152,19 @@ MetricsServer::MetricsServer(asio::io_context& io, const MetricRegistry& registr
       registry_(registry),
       address_(std::move(address)),
       options_(options),
-      acceptor_(io) {}
+      acceptor_(io),
+      sessions_(options_.max_connections, options_.max_connections_per_address) {}
 
 MetricsServer::~MetricsServer() {
-  for (const auto& s : sessions_) {
+  for (const auto& s : sessions_.all()) {
     s->close();
   }
 }
 
 void MetricsServer::start() {
   const tcp::endpoint endpoint(asio::ip::make_address(address_.host), address_.port);
-  beast::error_code ec;
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) {
-    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  }
-  if (!ec) {
-    acceptor_.bind(endpoint, ec);
-  }
-  if (!ec) {
-    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  }
-  if (ec) {
-    throw std::runtime_error("cannot listen on " + address_.host + ":" +
-                             std::to_string(address_.port) +
-                             " for metrics.listen: " + ec.message());
-  }
+  listen_tcp(acceptor_, endpoint,
+             address_.host + ":" + std::to_string(address_.port) + " for metrics.listen");
   bound_port_ = acceptor_.local_endpoint().port();
   log::info("metrics", "Prometheus metrics at http://", endpoint.address().is_v6() ? "[" : "",
             address_.host, endpoint.address().is_v6() ? "]" : "", ":", bound_port_, "/metrics");
@@ -191,14 +179,13 @@ void MetricsServer::accept() {
     if (!ec) {
       beast::error_code peer_error;
       const tcp::endpoint peer = socket.remote_endpoint(peer_error);
-      if (peer_error || !admit(peer.address())) {
+      if (peer_error || !sessions_.admit(peer.address(), counters_)) {
         beast::error_code ignored;
         socket.close(ignored);  // refused (or already gone): close rather than queue
       } else {
         auto session = std::make_shared<Session>(*this, std::move(socket), peer.address(),
                                                  next_session_number_++);
-        sessions_.insert(session);
-        ++per_address_[session->peer()];
+        sessions_.add(session);
         session->run();
       }
     } else {
@@ -206,55 +193,6 @@ void MetricsServer::accept() {
     }
     accept();
   });
-}
-
-bool MetricsServer::admit(const asio::ip::address& peer) {
-  const auto from_peer = per_address_.find(peer);
-  if (from_peer != per_address_.end() &&
-      from_peer->second >= options_.max_connections_per_address) {
-    const auto replaced = oldest_waiting(&peer);
-    if (!replaced) {
-      ++counters_.refused_per_address_limit;
-      return false;
-    }
-    ++counters_.replaced_while_waiting;
-    replaced->close();
-    forget(replaced);
-  }
-  if (sessions_.size() >= options_.max_connections) {
-    const auto replaced = oldest_waiting(nullptr);
-    if (!replaced) {
-      ++counters_.refused_connection_limit;
-      return false;
-    }
-    ++counters_.replaced_while_waiting;
-    replaced->close();
-    forget(replaced);
-  }
-  return true;
-}
-
-std::shared_ptr<MetricsServer::Session> MetricsServer::oldest_waiting(
-    const asio::ip::address* peer) const {
-  std::shared_ptr<Session> oldest;
-  for (const auto& s : sessions_) {
-    if (s->waiting_for_request() && (peer == nullptr || s->peer() == *peer) &&
-        (!oldest || s->number() < oldest->number())) {
-      oldest = s;
-    }
-  }
-  return oldest;
-}
-
-// Idempotent: a replaced session is forgotten at once, and again when its read completes.
-void MetricsServer::forget(const std::shared_ptr<Session>& session) {
-  if (sessions_.erase(session) == 0) {
-    return;
-  }
-  const auto it = per_address_.find(session->peer());
-  if (it != per_address_.end() && --it->second == 0) {
-    per_address_.erase(it);
-  }
 }
 
 void MetricsServer::collect_metrics(std::vector<MetricFamily>& out) const {
@@ -278,7 +216,7 @@ void MetricsServer::collect_metrics(std::vector<MetricFamily>& out) const {
 void MetricsServer::async_stop(std::chrono::steady_clock::time_point, std::function<void()> done) {
   beast::error_code ignored;
   acceptor_.close(ignored);
-  for (const auto& s : std::set(sessions_)) {
+  for (const auto& s : sessions_.all()) {
     s->close();
   }
   done();

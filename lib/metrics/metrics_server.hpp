@@ -7,15 +7,14 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "asio/asio.hpp"
 #include "lifecycle/component.hpp"
+#include "metrics/connection_table.hpp"
 #include "metrics/metric_family.hpp"
 #include "metrics/metric_registry.hpp"
 
@@ -63,11 +62,8 @@ class MetricsServer final : public lifecycle::Component {
   // canhose_metrics_connections, ..._refused_total, ..._closed_total (event loop only).
   void collect_metrics(std::vector<MetricFamily>& out) const;
 
-  struct Counters {
-    std::uint64_t refused_connection_limit = 0;   // over max_connections, none waiting
-    std::uint64_t refused_per_address_limit = 0;  // over the per-address limit, none waiting
-    std::uint64_t replaced_while_waiting = 0;     // closed to make room for a new connection
-    std::uint64_t request_timeouts = 0;           // no whole request within request_timeout
+  struct Counters : ConnectionLimitCounters {
+    std::uint64_t request_timeouts = 0;  // no whole request within request_timeout
   };
   const Counters& counters() const { return counters_; }
   std::size_t connections() const { return sessions_.size(); }
@@ -75,12 +71,6 @@ class MetricsServer final : public lifecycle::Component {
  private:
   class Session;
   void accept();
-  // Makes room for a connection from `peer` within the limits (replacing the oldest
-  // waiting one if needed); false when it must be refused.
-  bool admit(const asio::ip::address& peer);
-  // The oldest session waiting for a request, from `peer` (or any when null).
-  std::shared_ptr<Session> oldest_waiting(const asio::ip::address* peer) const;
-  void forget(const std::shared_ptr<Session>& session);
 
   asio::io_context& io_;
   const MetricRegistry& registry_;
@@ -89,8 +79,7 @@ class MetricsServer final : public lifecycle::Component {
   asio::ip::tcp::acceptor acceptor_;
   std::uint16_t bound_port_ = 0;
   std::uint64_t next_session_number_ = 0;
-  std::set<std::shared_ptr<Session>> sessions_;
-  std::map<asio::ip::address, std::size_t> per_address_;
+  ConnectionTable<Session, asio::ip::address> sessions_;
   Counters counters_;
 };
 
