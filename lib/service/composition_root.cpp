@@ -106,6 +106,10 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     for (const config::StreamPipelineOptions& options : pipeline_options) {
       pipelines.push_back(add_stream_pipeline(io, daemon, registry, options, aws.get(), labelled));
     }
+    daemon.on_reload(
+        [pipelines](const config::Config& old_config, const config::Config& new_config) {
+          reconfigure_stream_pipelines(pipelines, old_config, new_config);
+        });
     queue::Queue& queue = *pipelines.front().queue;
 
     // 2. The local ingest endpoint, once every queue it writes to is open.

@@ -3,7 +3,6 @@
 #include <memory>
 #include <stdexcept>
 
-#include "delivery/firehose_delivery.hpp"
 #include "queue/queue_component.hpp"
 
 namespace canhose::service {
@@ -61,6 +60,7 @@ StreamPipeline add_stream_pipeline(asio::io_context& io, Daemon& daemon,
                                    aws::AwsClient* aws, bool labelled) {
   StreamPipeline pipeline;
   pipeline.upstream = options.upstream;
+  pipeline.vehicle = options.vehicle;
   queue::Queue::OpenResult opened = queue::Queue::open(io, options.queue);
   if (!opened.queue) {
     throw std::runtime_error("cannot open the queue " + options.queue.dir.string() +
@@ -88,28 +88,32 @@ StreamPipeline add_stream_pipeline(asio::io_context& io, Daemon& daemon,
   }
   delivery::FirehoseDelivery* delivery_part = delivery.get();
   registry.add_collector(labelled_collector(delivery_part, options.upstream));
-  const bool vehicle = options.vehicle;
-  const std::string upstream = options.upstream;
-  daemon.on_reload([delivery_part, vehicle, upstream](const config::Config& old_config,
-                                                      const config::Config& new_config) {
-    // The pipelines were built from the old configuration; a stream that is gone or new
-    // is built at the next restart (the daemon's reload message says so).
-    const auto find = [&](const config::Config& c) -> std::optional<delivery::DeliveryOptions> {
-      for (const config::StreamPipelineOptions& p : config::stream_pipelines(c)) {
-        if (vehicle ? p.vehicle : (!p.vehicle && p.upstream == upstream)) {
-          return p.delivery;
-        }
-      }
-      return std::nullopt;
-    };
-    const auto before = find(old_config);
-    const auto after = find(new_config);
-    if (before && after) {
-      delivery_part->reconfigure(*before, *after);
-    }
-  });
+  pipeline.delivery = delivery_part;
   add_component(daemon, std::move(delivery), options.upstream, labelled);
   return pipeline;
+}
+
+void reconfigure_stream_pipelines(const std::vector<StreamPipeline>& pipelines,
+                                  const config::Config& old_config,
+                                  const config::Config& new_config) {
+  const std::vector<config::StreamPipelineOptions> before = config::stream_pipelines(old_config);
+  const std::vector<config::StreamPipelineOptions> after = config::stream_pipelines(new_config);
+  const auto find = [](const std::vector<config::StreamPipelineOptions>& options,
+                       const StreamPipeline& running) -> const config::StreamPipelineOptions* {
+    for (const config::StreamPipelineOptions& p : options) {
+      if (running.vehicle ? p.vehicle : (!p.vehicle && p.upstream == running.upstream)) {
+        return &p;
+      }
+    }
+    return nullptr;
+  };
+  for (const StreamPipeline& running : pipelines) {
+    const auto* old_options = find(before, running);
+    const auto* new_options = find(after, running);
+    if (running.delivery != nullptr && old_options != nullptr && new_options != nullptr) {
+      running.delivery->reconfigure(old_options->delivery, new_options->delivery);
+    }
+  }
 }
 
 }  // namespace canhose::service
