@@ -78,6 +78,7 @@
 #include "aws/crypto.hpp"
 #include "aws/firehose_client.hpp"
 #include "aws/static_credentials_provider.hpp"
+#include "bench/bench_files.hpp"
 #include "delivery/firehose_delivery.hpp"
 #include "https/https_transport.hpp"
 #include "queue/queue.hpp"
@@ -187,15 +188,6 @@ ServerProcess g_server;
 
 // ---------------------------------------------------------------------------------------
 // The pipeline under test, wired as lib/service/composition_root.cpp wires it.
-
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -378,7 +370,7 @@ void BM_DrainBacklog(benchmark::State& state) {
   for (auto _ : state) {
     p.append(per_iteration);
     p.wait_durable();
-    const double cpu_start = process_cpu_seconds();
+    const double cpu_start = bench::process_cpu_seconds();
     const auto start = Clock::now();
     CALLGRIND_START_INSTRUMENTATION;
     p.start_delivery(throughput_options(pack, dir.path()));
@@ -387,7 +379,7 @@ void BM_DrainBacklog(benchmark::State& state) {
     p.stop_delivery();
     CALLGRIND_STOP_INSTRUMENTATION;
     const double elapsed = seconds_since(start);
-    cpu += process_cpu_seconds() - cpu_start;
+    cpu += bench::process_cpu_seconds() - cpu_start;
     wall += elapsed;
     state.SetIterationTime(elapsed);
     records += c.records_delivered;
@@ -412,7 +404,7 @@ void BM_AppendAndDeliver(benchmark::State& state) {
   double cpu = 0;
   double wall = 0;
   for (auto _ : state) {
-    const double cpu_start = process_cpu_seconds();
+    const double cpu_start = bench::process_cpu_seconds();
     const auto start = Clock::now();
     target += per_iteration;
     CALLGRIND_START_INSTRUMENTATION;
@@ -420,7 +412,7 @@ void BM_AppendAndDeliver(benchmark::State& state) {
     p.run_until([&] { return p.delivery().counters().records_delivered == target; });
     CALLGRIND_STOP_INSTRUMENTATION;
     const double elapsed = seconds_since(start);
-    cpu += process_cpu_seconds() - cpu_start;
+    cpu += bench::process_cpu_seconds() - cpu_start;
     wall += elapsed;
     state.SetIterationTime(elapsed);
   }

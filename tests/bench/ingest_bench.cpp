@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "asio/asio.hpp"
+#include "bench/bench_files.hpp"
 #include "ingest/ingest_server.hpp"
 #include "ingest/queue_ingest_sink.hpp"
 #include "log/logger.hpp"
@@ -36,24 +37,10 @@ namespace {
 
 using namespace canhose;
 
-std::filesystem::path bench_dir(const std::string& name) {
-  const char* base = std::getenv("CANHOSE_BENCH_DIR");
-  auto dir = std::filesystem::path(base != nullptr ? base : ".") / ("canhose-bench-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
-
 // state.range(0): 0 = fsync always, 1 = fsync interval (the daemon's default, 200 ms).
 void BM_IngestPutRecordBatch(benchmark::State& state) {
   log::logger().set_level(log::Severity::error);
-  const auto dir = bench_dir("ingest");
+  const auto dir = bench::fresh_bench_dir("ingest");
   asio::io_context io;
   auto work = asio::make_work_guard(io);
   queue::QueueOptions queue_options;
@@ -83,7 +70,7 @@ void BM_IngestPutRecordBatch(benchmark::State& state) {
   auto client = test::FirehoseHttpClient::tcp(server.port());
 
   std::uint64_t calls = 0;
-  const double cpu_start = process_cpu_seconds();
+  const double cpu_start = bench::process_cpu_seconds();
   for (auto _ : state) {
     const auto reply = client.call("PutRecordBatch", body);
     if (reply.status != 200 || reply.body.find("\"FailedPutCount\":0") == std::string::npos) {
@@ -92,7 +79,7 @@ void BM_IngestPutRecordBatch(benchmark::State& state) {
     }
     ++calls;
   }
-  const double cpu = process_cpu_seconds() - cpu_start;
+  const double cpu = bench::process_cpu_seconds() - cpu_start;
   const double record_count = static_cast<double>(calls * records.size());
   state.SetItemsProcessed(static_cast<std::int64_t>(record_count));
   state.counters["cpu_us_per_record"] = record_count > 0 ? cpu / record_count * 1e6 : 0;

@@ -33,6 +33,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/prometheus_text.hpp"
 #include "support/accepting_firehose.hpp"
 #include "support/canhosed_process.hpp"
 #include "support/firehose_http_client.hpp"
@@ -84,13 +85,11 @@ std::uint16_t logged_port(const test::ChildProcess& child, const std::string& pa
 }
 
 // Reads a counter's value (the sum of its samples) from the metrics text.
+// The sum of every sample of `name` (e.g. over its `stream` labels).
 double metric_sum(const std::string& text, const std::string& name) {
   double sum = 0;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(name, 0) == 0 && (line[name.size()] == ' ' || line[name.size()] == '{')) {
-      sum += std::stod(line.substr(line.rfind(' ') + 1));
-    }
+  for (const auto& sample : cli::PrometheusText::parse(text).samples(name)) {
+    sum += sample.value;
   }
   return sum;
 }

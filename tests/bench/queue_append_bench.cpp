@@ -19,20 +19,13 @@
 #include <thread>
 
 #include "asio/asio.hpp"
+#include "bench/bench_files.hpp"
 #include "log/logger.hpp"
 #include "queue/queue.hpp"
 
 namespace {
 
 using namespace canhose;
-
-std::filesystem::path bench_dir(const std::string& name) {
-  const char* base = std::getenv("CANHOSE_BENCH_DIR");
-  auto dir = std::filesystem::path(base != nullptr ? base : ".") / ("canhose-bench-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 const queue::FsyncMode kModes[] = {queue::FsyncMode::always, queue::FsyncMode::interval,
                                    queue::FsyncMode::never};
@@ -41,7 +34,7 @@ void BM_QueueAppend(benchmark::State& state) {
   log::logger().set_level(log::Severity::error);
   const auto mode = kModes[state.range(0)];
   const auto size = static_cast<std::size_t>(state.range(1));
-  const auto dir = bench_dir("append");
+  const auto dir = bench::fresh_bench_dir("append");
   asio::io_context io;
   queue::QueueOptions options;
   options.dir = dir / "q";
@@ -94,7 +87,7 @@ void BM_QueueAppend(benchmark::State& state) {
 
 // write() each record, fdatasync every `sync_every` records (0: only at the end).
 void plain_loop(benchmark::State& state, std::size_t size, std::int64_t sync_every) {
-  const auto dir = bench_dir("plain");
+  const auto dir = bench::fresh_bench_dir("plain");
   const int fd = ::open((dir / "plain.dat").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0640);
   const std::string payload(size, 'p');
   std::int64_t n = 0;

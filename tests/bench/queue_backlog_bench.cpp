@@ -19,6 +19,7 @@
 #include <string>
 
 #include "asio/asio.hpp"
+#include "bench/bench_files.hpp"
 #include "log/logger.hpp"
 #include "queue/queue.hpp"
 
@@ -34,8 +35,7 @@ std::uint64_t backlog_bytes() {
 
 queue::QueueOptions backlog_options() {
   queue::QueueOptions o;
-  const char* base = std::getenv("CANHOSE_BENCH_DIR");
-  o.dir = std::filesystem::path(base != nullptr ? base : ".") / "canhose-bench-backlog";
+  o.dir = bench::bench_path("backlog");
   o.fsync = queue::FsyncMode::never;
   o.max_bytes = 64ULL * 1024 * 1024 * 1024;
   return o;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "asio/asio.hpp"
+#include "bench/bench_files.hpp"
 #include "log/logger.hpp"
 #include "queue/frame_codec.hpp"
 #include "queue/queue.hpp"
@@ -36,16 +37,11 @@ constexpr std::uint64_t kFirstSeq = 1;
 constexpr int kFramesAfter = 100;  // valid frames after the crafted region
 constexpr std::size_t kPayload = 100;
 
-std::filesystem::path bench_dir() {
-  const char* base = std::getenv("CANHOSE_BENCH_DIR");
-  return std::filesystem::path(base != nullptr ? base : ".") / "canhose-bench-resync";
-}
-
 // Removes the queue directory when the program ends.
 struct Cleanup {
   ~Cleanup() {
     std::error_code ignored;
-    std::filesystem::remove_all(bench_dir(), ignored);
+    std::filesystem::remove_all(bench::bench_path("resync"), ignored);
   }
 } cleanup;
 
@@ -76,7 +72,7 @@ void BM_OpenCraftedSegment(benchmark::State& state) {
   log::logger().set_level(log::Severity::error);
   const auto bytes = static_cast<std::size_t>(state.range(0)) * 1024 * 1024;
   const auto fill = static_cast<std::uint8_t>(state.range(1));
-  const auto dir = bench_dir();
+  const auto dir = bench::bench_path("resync");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto segment = crafted_segment(bytes, fill);

@@ -14,7 +14,6 @@
 #include "support/child_process.hpp"
 #include "support/firehose_emulator_process.hpp"
 #include "support/gpsfake_server.hpp"
-#include "support/loopback_http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "support/test_pki.hpp"
@@ -25,10 +24,8 @@ namespace {
 using namespace std::chrono_literals;
 
 test::RunResult put(const test::TempDir& dir, const std::filesystem::path& config,
-                    std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"put", "--config", config.string()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return test::run_program(CANHOSE_CLI_PATH, args, dir.path(), 60s);
+                    const std::vector<std::string>& extra = {}) {
+  return test::run_canhose("put", config, dir.path(), extra, 60s);
 }
 
 // canhosed with metrics and `ingest` (YAML under "ingest:"); delivery goes to `endpoint`,
@@ -56,15 +53,12 @@ struct Daemon {
     process.process().signal(SIGTERM);
     process.process().wait_for(30s);
   }
-  double metric(const std::string& sample) {
-    test::LoopbackHttpTarget target;
-    target.port = metrics_port;
-    const auto r = test::loopback_http_request(target, "GET", "/metrics");
-    std::smatch m;
-    const std::regex pattern("\n" + std::regex_replace(sample, std::regex(R"([{}"])"), R"(\$&)") +
-                             " ([0-9.e+]+)");
-    return std::regex_search(r.body, m, pattern) ? std::stod(m[1]) : -1;
+  double accepted(const std::string& stream) {
+    return test::scrape_metric(metrics_port, "canhose_ingest_records_total",
+                               {{"stream", stream}, {"result", "accepted"}})
+        .value_or(-1);
   }
+
   std::uint16_t metrics_port;
   std::uint16_t ingest_port;
   std::string config;
@@ -118,8 +112,7 @@ TEST(CanhosePut, EveryLineReachesFirehoseOverTheUnixSocketTcpAndStdin) {
             std::string::npos)
       << by_tcp.err;
   expected.insert({"tcp 1", "tcp 2", "tcp 3"});
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
-            1203);
+  EXPECT_EQ(daemon.accepted("edge-gw"), 1203);
 
   // Every line arrives once, as a line, in the S3 objects.
   std::multiset<std::string> seen;
@@ -149,8 +142,7 @@ TEST(CanhosePut, SignsWithTheFirstIngestKeyWhenAuthIsSigV4) {
   const auto file = dir.write("lines.txt", "one\ntwo\n");
   const auto ok = put(dir, daemon.process.config_path(), {"--file", file.string()});
   EXPECT_EQ(ok.status.code, 0) << ok.err;
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
-            2);
+  EXPECT_EQ(daemon.accepted("edge-gw"), 2);
 
   const auto wrong =
       dir.write("wrong.yaml",
@@ -216,8 +208,7 @@ TEST(CanhosePut, AFullQueueIsRetriedForRetryForThenExitsOneWithTheReason) {
       << r.err;
   EXPECT_GT(std::stoul(m[1]), 0u);
   EXPECT_LT(std::stoul(m[1]), 800u);
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
-            std::stod(m[1]));
+  EXPECT_EQ(daemon.accepted("edge-gw"), std::stod(m[1]));
 }
 
 TEST(CanhosePut, ServesHttpsWithThePinnedCertificateAndRefusesAnother) {
@@ -229,8 +220,7 @@ TEST(CanhosePut, ServesHttpsWithThePinnedCertificateAndRefusesAnother) {
   const auto file = dir.write("lines.txt", "secure\n");
   const auto ok = put(dir, daemon.process.config_path(), {"--file", file.string()});
   EXPECT_EQ(ok.status.code, 0) << ok.err;
-  EXPECT_EQ(daemon.metric(R"(canhose_ingest_records_total{stream="edge-gw",result="accepted"})"),
-            1);
+  EXPECT_EQ(daemon.accepted("edge-gw"), 1);
 
   const auto other = dir.write(
       "other.yaml",

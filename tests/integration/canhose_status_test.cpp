@@ -21,10 +21,8 @@ namespace {
 using namespace std::chrono_literals;
 
 test::RunResult status(const test::TempDir& dir, const std::filesystem::path& config,
-                       std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"status", "--config", config.string()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return test::run_program(CANHOSE_CLI_PATH, args, dir.path());
+                       const std::vector<std::string>& extra = {}) {
+  return test::run_canhose("status", config, dir.path(), extra);
 }
 
 TEST(CanhoseStatus, ShowsDeliveringQueueDeliveredCountAndCanRateOfARunningDaemon) {

@@ -2,7 +2,12 @@
 
 #include <fstream>
 #include <map>
+#include <stdexcept>
 #include <vector>
+
+#include "cli/prometheus_text.hpp"
+#include "support/loopback_http_client.hpp"
+#include "support/test_paths.hpp"
 
 namespace canhose::test {
 
@@ -25,6 +30,33 @@ CanhosedProcess::CanhosedProcess(const std::string& canhosed, const std::filesys
 
 bool CanhosedProcess::ready() {
   return notify_->wait_for("READY=1", std::chrono::seconds(30));
+}
+
+RunResult run_canhose(const std::string& command, const std::filesystem::path& config,
+                      const std::filesystem::path& dir, const std::vector<std::string>& extra,
+                      std::chrono::milliseconds limit) {
+  std::vector<std::string> args = {command, "--config", config.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_program(CANHOSE_CLI_PATH, args, dir, limit);
+}
+
+std::optional<double> scrape_metric(std::uint16_t metrics_port, const std::string& name,
+                                    const std::map<std::string, std::string>& labels) {
+  LoopbackHttpTarget target;
+  target.port = metrics_port;
+  LoopbackHttpResponse page;
+  try {
+    page = loopback_http_request(target, "GET", "/metrics");
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+  std::optional<double> sum;
+  for (const auto& sample : cli::PrometheusText::parse(page.body).samples(name)) {
+    if (cli::PrometheusText::matches(sample, labels)) {
+      sum = sum.value_or(0) + sample.value;
+    }
+  }
+  return sum;
 }
 
 }  // namespace canhose::test

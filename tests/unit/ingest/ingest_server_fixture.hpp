@@ -16,6 +16,7 @@
 #include "queue/queue.hpp"
 #include "support/fault_injecting_file_system.hpp"
 #include "support/firehose_http_client.hpp"
+#include "support/loop_calls.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canhose::ingest::testing {
@@ -88,22 +89,11 @@ class IngestServerFixture : public ::testing::Test {
 
   template <class F>
   auto on_loop(F f) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto result = task.get_future();
-    asio::post(io_, [&task] { task(); });
-    return result.get();
+    return test::on_loop(io_, std::move(f));
   }
-  // Waits until `condition` (run on the loop) holds; false after a generous 30 s.
   template <class F>
   bool eventually(F condition) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!on_loop(condition)) {
-      if (std::chrono::steady_clock::now() > give_up) {
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
+    return test::eventually_on_loop(io_, std::move(condition));
   }
   IngestCounters counters() {
     return on_loop([this] { return server_->counters(); });

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loop_calls.hpp"
+
 namespace canhose::metrics {
 namespace {
 
@@ -86,25 +88,13 @@ class MetricsServerTest : public ::testing::Test {
     loop_.join();
   }
 
-  // Runs `f` on the server's event loop and returns its result.
   template <class F>
   auto on_loop(F f) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto result = task.get_future();
-    asio::post(io_, [&task] { task(); });
-    return result.get();
+    return test::on_loop(io_, std::move(f));
   }
-  // Waits until `condition` (run on the loop) holds; false after a generous 30 s.
   template <class F>
   bool eventually(F condition) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!on_loop(condition)) {
-      if (std::chrono::steady_clock::now() > give_up) {
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
+    return test::eventually_on_loop(io_, std::move(condition));
   }
 
   asio::io_context io_;
