@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ cmake ninja-build pkg-config ccache clang-format
+  g++ cmake ninja-build pkg-config ccache clang-format lld
   # the .deb (cpack -G DEB): dpkg-shlibdeps works out Depends, file finds the binaries
   dpkg-dev file
   # libraries
