@@ -1,9 +1,9 @@
 #pragma once
-// Typed asynchronous Firehose calls. Each call builds the AWS JSON 1.1 body, a request
-// with the headers the AWS SDK signs (Host, Content-Type, X-Amz-Target; X-Amz-Date and
-// X-Amz-Security-Token from the signer), signs it with the current credentials at the
-// corrected time, sends it through the HttpTransport, learns the clock from the
-// response's Date header, and completes with a typed result.
+// Typed asynchronous Firehose calls. Each call builds the AWS JSON 1.1 body and the
+// headers the AWS SDK signs (Host, Content-Type, X-Amz-Target; X-Amz-Date and
+// X-Amz-Security-Token from the signer); SignedRequestSender signs it with the current
+// credentials at the corrected time, sends it through the HttpTransport and learns the
+// clock from the response's Date header; the call completes with a typed result.
 //
 // - A clock-skew rejection (RequestTimeTooSkewed, "Signature expired"/"not yet current")
 //   is answered by re-signing with the corrected clock and sending once more.
@@ -26,7 +26,7 @@
 #include "aws/clock_offset.hpp"
 #include "aws/firehose_api.hpp"
 #include "aws/server_text_redactor.hpp"
-#include "aws/sigv4_signer.hpp"
+#include "aws/signed_request_sender.hpp"
 #include "https/http_transport.hpp"
 
 namespace canhose::aws {
@@ -83,34 +83,19 @@ class FirehoseClient {
       std::function<void(const FirehoseError&, std::string_view body, const ServerTextRedactor&)>
           finish);
 
-  const https::Endpoint& endpoint() const { return endpoint_; }
-  const std::string& region() const { return signer_.region(); }
+  const https::Endpoint& endpoint() const { return sender_.endpoint(); }
+  const std::string& region() const { return sender_.region(); }
   // Requests re-sent after a clock-skew rejection, since construction.
-  std::uint64_t skew_resends() const { return skew_resends_; }
+  std::uint64_t skew_resends() const { return sender_.skew_resends(); }
 
  private:
-  struct Call;
   void invoke_redacted(std::string_view operation, std::string body, Finish finish);
   void invoke_redacted(std::string_view operation, https::HttpTransport::SharedBody body,
                        Finish finish);
-  // The one way a call ends: redacts the error, then runs the call's finish.
-  void complete(const std::shared_ptr<Call>& call, FirehoseError error, std::string_view body);
-  void start(std::shared_ptr<Call> call);
-  void send(const std::shared_ptr<Call>& call, const Credentials& credentials);
-  void on_response(const std::shared_ptr<Call>& call, https::HttpResult result);
-  void fail_later(const std::shared_ptr<Call>& call, FirehoseError error);
 
-  asio::any_io_executor executor_;
-  https::HttpTransport& transport_;
-  CachedCredentials& credentials_;
-  ClockOffset& clock_;
-  https::Endpoint endpoint_;
-  std::string host_header_;
-  SigV4Signer signer_;
-  std::uint64_t skew_resends_ = 0;
-  // Completions hold a weak_ptr to this, so a transport finishing after the client is
-  // gone does nothing.
-  std::shared_ptr<FirehoseClient*> self_;
+  // Signing, clock correction, the skew re-send and the credentials refresh; destroying
+  // it drops the callbacks of calls in flight.
+  SignedRequestSender sender_;
 };
 
 }  // namespace canhose::aws

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 import botocore.session
@@ -52,7 +53,7 @@ def test_pki():
 
 class EmulatorProcess:
     def __init__(self, extra_args=(), tls=False, iot=False, streams=(STREAM,),
-                 credentials=(f"{AKID}:{SECRET}",), listen="127.0.0.1:0"):
+                 credentials=(f"{AKID}:{SECRET}",), listen="127.0.0.1:0", sns_topics=()):
         self.dir = tempfile.mkdtemp(prefix="emulator-test-")
         self.output_dir = os.path.join(self.dir, "s3")
         self.tls = tls
@@ -62,6 +63,8 @@ class EmulatorProcess:
             args += ["--credentials", c]
         for s in streams:
             args += ["--stream", s]
+        for t in sns_topics:
+            args += ["--sns-topic", t]
         pki = test_pki() if (tls or iot) else None
         if tls:
             args += ["--tls-cert", f"{pki}/server.pem", "--tls-key", f"{pki}/server.key"]
@@ -120,6 +123,34 @@ class EmulatorProcess:
                           parameter_validation=validate, connect_timeout=10,
                           read_timeout=30))
 
+    def sns_client(self, key=AKID, secret=SECRET, token=None, region=REGION, retries=0):
+        """A botocore SNS client (Query protocol) for the emulator."""
+        session = botocore.session.get_session()
+        session.set_credentials(key, secret, token)
+        return session.create_client(
+            "sns", region_name=region, endpoint_url=self.endpoint,
+            verify=f"{test_pki()}/ca.pem" if self.tls else False,
+            config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
+                          connect_timeout=10, read_timeout=30))
+
+    def signed_form_request(self, params, key=AKID, secret=SECRET, token=None, region=REGION,
+                            service="sns", headers=None, sign=True, timestamp_offset=0):
+        """Sends one form-encoded Query POST (SNS) signed with botocore's SigV4Auth;
+        returns (status, headers, body). params: dict or bytes."""
+        data = params if isinstance(params, bytes) else \
+            urllib.parse.urlencode(params).encode()
+        all_headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        all_headers.update(headers or {})
+        request = AWSRequest(method="POST", url=self.endpoint + "/", data=data,
+                             headers=all_headers)
+        if sign:
+            signer = SigV4Auth(Credentials(key, secret, token), service, region)
+            if timestamp_offset:
+                _sign_at(signer, request, time.time() + timestamp_offset)
+            else:
+                signer.add_auth(request)
+        return self._send(request.method, "/", request.headers.items(), data)
+
     def signed_request(self, operation, body, key=AKID, secret=SECRET, token=None,
                        region=REGION, service="firehose", headers=None, sign=True,
                        timestamp_offset=0):
@@ -172,6 +203,18 @@ class EmulatorProcess:
     def flush(self):
         return self.control("POST", "flush", {})[1]["objects"]
 
+    def sns_messages(self):
+        return self.control("GET", "sns/messages")[1]["messages"]
+
+
+def query_error(body):
+    """(Type, Code, Message) of a Query-protocol ErrorResponse body, read with the
+    standard library's XML parser (independent of the emulator's writer)."""
+    import xml.etree.ElementTree as ElementTree
+    namespace = "{http://sns.amazonaws.com/doc/2010-03-31/}"
+    error = ElementTree.fromstring(body).find(namespace + "Error")
+    return tuple(error.findtext(namespace + name) for name in ("Type", "Code", "Message"))
+
 
 def error_code(body):
     """The error code of an AWS JSON error body, as botocore reads it: '__type' after the
@@ -211,7 +254,9 @@ class EmulatorTestCase(unittest.TestCase):
                                  record_failure_fraction=0, reset_fraction=0, delay_ms=0,
                                  date_skew_seconds=0, throttle_next=0, error500_next=0,
                                  record_failure_next=0, reset_next=0, iot_throttle_next=0,
-                                 iot_error500_next=0)
+                                 iot_error500_next=0, sns_reset_fraction=0,
+                                 sns_throttle_fraction=0, sns_error500_fraction=0,
+                                 sns_reset_next=0, sns_throttle_next=0, sns_error500_next=0)
         # ... and with nothing left buffered by an earlier test.
         self.emulator.flush()
 

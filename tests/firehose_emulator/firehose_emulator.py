@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Amazon Kinesis Data Firehose emulator for canhose's tests. See README.md beside this
-file for the command-line contract, the behaviour and the control endpoint.
+"""Amazon Kinesis Data Firehose (and SNS Publish) emulator for canhose's tests. See
+README.md beside this file for the command-line contract, the behaviour and the control
+endpoint.
 
 Run with Debian's interpreter: /usr/bin/python3 firehose_emulator.py --listen ...
 """
@@ -15,7 +16,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import botocore.model  # noqa: E402  (Debian's python3-botocore)
+import botocore.loaders  # noqa: E402  (Debian's python3-botocore)
+import botocore.model  # noqa: E402
 
 from emulator.credential_store import CredentialStore, parse_credentials_option  # noqa: E402
 from emulator.emulator_stats import EmulatorStats  # noqa: E402
@@ -27,9 +29,12 @@ from emulator.iot_credentials_handler import IotCredentialsHandler  # noqa: E402
 from emulator.model_validator import ModelValidator  # noqa: E402
 from emulator.s3_destination_writer import S3DestinationWriter  # noqa: E402
 from emulator.sigv4_verifier import SigV4Verifier  # noqa: E402
+from emulator.sns_service import SnsService, parse_topic_option  # noqa: E402
 
 DEFAULT_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                              "firehose", "service-2.json")
+# SNS answers signing times up to 15 minutes off (Firehose: 5).
+SNS_MAX_SKEW_SECONDS = 900
 
 
 def parse_arguments(argv):
@@ -54,6 +59,13 @@ def parse_arguments(argv):
                    help="default S3 buffer size per stream (default 5 MiB, as Firehose)")
     p.add_argument("--buffer-interval-seconds", type=float, default=300,
                    help="default S3 buffer interval per stream (default 300, as Firehose)")
+    p.add_argument("--sns-topic", action="append", default=[],
+                   metavar="NAME[:content-based-deduplication]",
+                   help="SNS topic arn:aws:sns:<region>:123456789012:NAME (FIFO if NAME ends "
+                        "in .fifo; repeatable)")
+    p.add_argument("--sns-throttle-fraction", type=float, default=0.0)
+    p.add_argument("--sns-error500-fraction", type=float, default=0.0)
+    p.add_argument("--sns-reset-fraction", type=float, default=0.0)
     p.add_argument("--service-model", default=DEFAULT_MODEL,
                    help="Firehose service-2.json (default: tests/data/firehose copy)")
     p.add_argument("--seed", type=int, default=0)
@@ -89,7 +101,10 @@ class EmulatorApp:
             error500_fraction=args.error500_fraction,
             record_failure_fraction=args.record_failure_fraction,
             record_failure_code=args.record_failure_code, delay_ms=args.delay_ms,
-            reset_fraction=args.reset_fraction, date_skew_seconds=args.date_skew_seconds)
+            reset_fraction=args.reset_fraction, date_skew_seconds=args.date_skew_seconds,
+            sns_reset_fraction=args.sns_reset_fraction,
+            sns_throttle_fraction=args.sns_throttle_fraction,
+            sns_error500_fraction=args.sns_error500_fraction)
         self.stats = EmulatorStats()
         self.credentials = CredentialStore()
         for text in args.credentials:
@@ -103,6 +118,12 @@ class EmulatorApp:
                                        args.buffer_interval_seconds)
         for name in args.stream:
             self.service.add_stream(name)
+        self.sns_verifier = SigV4Verifier(self.credentials, args.region, "sns",
+                                          SNS_MAX_SKEW_SECONDS)
+        self.sns = SnsService(args.region, args.output_dir, self.stats, self.clock)
+        for text in args.sns_topic:
+            self.sns.add_topic(*parse_topic_option(text))
+        self.sns_operation_names = _sns_operation_names()
         self.iot_role_aliases = set(args.iot_role_alias)
         self.iot_credential_lifetime = args.iot_credential_lifetime
         self.idle_timeout_seconds = args.idle_timeout_seconds
@@ -111,6 +132,12 @@ class EmulatorApp:
     def clock(self):
         """The server clock: real time moved by the injected date skew."""
         return time.time() + self.faults.date_skew_seconds()
+
+
+def _sns_operation_names():
+    """SNS's operations, from botocore's own model (for InvalidAction's message)."""
+    loader = botocore.loaders.create_loader()
+    return set(loader.load_service_model("sns", "service-2")["operations"])
 
 
 def main(argv):

@@ -41,6 +41,18 @@ class CommandLineTest(unittest.TestCase):
         self.assertIn("cannot start: --credentials wants AKID:SECRET[:TOKEN]", result.stderr)
         self.assertEqual(result.stdout, "")
 
+    def test_bad_sns_topic_option_fails_with_a_message(self):
+        for bad, says in (("no spaces allowed", "--sns-topic wants a topic name"),
+                          ("alerts:other-flag", "unknown flag 'other-flag'"),
+                          ("alerts:content-based-deduplication", "for FIFO topics")):
+            with self.subTest(topic=bad):
+                result = self.run_emulator("--listen", "127.0.0.1:0", "--credentials", "A:B",
+                                           "--sns-topic", bad)
+                self.assertEqual(result.returncode, 1)
+                self.assertIn("cannot start: ", result.stderr)
+                self.assertIn(says, result.stderr)
+                self.assertEqual(result.stdout, "")
+
     def test_port_in_use_fails_with_a_message(self):
         emulator = EmulatorProcess()
         self.addCleanup(emulator.cleanup)

@@ -38,6 +38,10 @@ std::optional<std::uint16_t> port_after(const std::string& text, const std::stri
 
 }  // namespace
 
+std::string sns_topic_arn(const std::string& name, const std::string& region) {
+  return "arn:aws:sns:" + region + ":123456789012:" + name;
+}
+
 void FirehoseEmulatorOptions::use_pki(const TestPki& pki, bool iot) {
   tls_cert = pki.server_cert;
   tls_key = pki.server_key;
@@ -84,6 +88,9 @@ FirehoseEmulatorProcess::FirehoseEmulatorProcess(const FirehoseEmulatorOptions& 
   }
   for (const std::string& stream : options.streams) {
     args.insert(args.end(), {"--stream", stream});
+  }
+  for (const std::string& topic : options.sns_topics) {
+    args.insert(args.end(), {"--sns-topic", topic});
   }
   if (options.seed) {
     args.insert(args.end(), {"--seed", std::to_string(*options.seed)});
@@ -195,6 +202,10 @@ std::vector<std::filesystem::path> FirehoseEmulatorProcess::flush() {
     written.emplace_back(path.get<std::string>());
   }
   return written;
+}
+
+nlohmann::json FirehoseEmulatorProcess::sns_messages() {
+  return control("GET", "sns/messages", {}).at("messages");
 }
 
 std::vector<std::filesystem::path> FirehoseEmulatorProcess::objects() const {

@@ -30,6 +30,9 @@ inline constexpr const char* kEmulatorSecretAccessKey = "wJalrXUtnFEMI/K7MDENG+b
 inline constexpr const char* kEmulatorRegion = "us-east-1";
 inline constexpr const char* kEmulatorStream = "edge-gw";
 
+// "arn:aws:sns:<region>:123456789012:<name>": a topic of the emulator (--sns-topic NAME).
+std::string sns_topic_arn(const std::string& name, const std::string& region = kEmulatorRegion);
+
 struct FirehoseEmulatorOptions {
   // HTTPS with pki.server_cert (control client verifies it with pki.ca_cert); with `iot`
   // also the IoT credentials endpoint, which accepts pki.client_cert.
@@ -53,6 +56,9 @@ struct FirehoseEmulatorOptions {
                                           kEmulatorSecretAccessKey};
   std::string region = kEmulatorRegion;
   std::vector<std::string> streams = {kEmulatorStream};  // pre-created DirectPut streams
+  // SNS topics, NAME[:content-based-deduplication] each: arn:aws:sns:<region>:
+  // 123456789012:NAME (FIFO when NAME ends in ".fifo"; sns_topic_arn() builds it).
+  std::vector<std::string> sns_topics;
   std::optional<std::uint64_t> seed;
   double throttle_fraction = 0;
   double error500_fraction = 0;
@@ -100,6 +106,10 @@ class FirehoseEmulatorProcess {
   std::vector<std::filesystem::path> flush();
   // Every object file under output_dir(), sorted by path.
   std::vector<std::filesystem::path> objects() const;
+  // GET /_emulator/sns/messages: every message SNS Publish accepted, in order (objects
+  // with topic_arn, message_id, message, subject, message_group_id,
+  // message_deduplication_id, sequence_number, timestamp, access_key_id).
+  nlohmann::json sns_messages();
 
   // SIGTERM and wait (SIGKILL after `limit`); idempotent. Returns how it ended.
   ExitStatus stop(std::chrono::milliseconds limit = std::chrono::seconds(20));

@@ -11,6 +11,9 @@ class EmulatorStats:
         self._operations = Counter()
         self._errors = Counter()
         self._streams = {}
+        self._sns_operations = Counter()
+        self._sns_errors = Counter()
+        self._sns_topics = Counter()
 
     def count(self, name, amount=1):
         with self._lock:
@@ -27,6 +30,18 @@ class EmulatorStats:
             counts["records_accepted"] += records
             counts["bytes_accepted"] += data_bytes
 
+    def sns_operation(self, action):
+        with self._lock:
+            self._sns_operations[action] += 1
+
+    def sns_error(self, code):
+        with self._lock:
+            self._sns_errors[code] += 1
+
+    def topic_published(self, arn):
+        with self._lock:
+            self._sns_topics[arn] += 1
+
     def error(self, code):
         with self._lock:
             self._errors[code] += 1
@@ -35,11 +50,16 @@ class EmulatorStats:
         with self._lock:
             names = ("requests", "records_accepted", "records_failed", "bytes_accepted",
                      "resets", "delayed", "tls_handshake_failures", "iot_requests",
-                     "iot_credentials_issued", "control_requests")
+                     "iot_credentials_issued", "control_requests", "sns_requests",
+                     "sns_messages_published", "sns_duplicates", "sns_resets")
             result = {name: self._counts[name] for name in names}
             result["operations"] = dict(self._operations)
             result["errors"] = dict(self._errors)
             result["streams"] = {name: {"records_accepted": c["records_accepted"],
                                         "bytes_accepted": c["bytes_accepted"]}
                                  for name, c in self._streams.items()}
+            result["sns_operations"] = dict(self._sns_operations)
+            result["sns_errors"] = dict(self._sns_errors)
+            result["sns_topics"] = {arn: {"messages_published": n}
+                                    for arn, n in self._sns_topics.items()}
             return result

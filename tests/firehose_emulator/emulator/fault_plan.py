@@ -8,6 +8,9 @@ sequence of requests always give the same faults (concurrent requests draw in th
 they arrive). Counters ("throttle_next": 2 ...) fail the next N requests or records for
 sure, before any fraction is consulted, for tests that want no chance at all.
 "iot_throttle_next"/"iot_error500_next" fail the next N IoT credentials requests.
+SNS Publish has its own settings ("sns_reset_*", "sns_throttle_*", "sns_error500_*"), so
+a test can fault alerts and deliveries apart; each SNS request draws three numbers (reset,
+throttle, error500) from the same random sequence.
 """
 
 import random
@@ -16,15 +19,18 @@ import threading
 RECORD_ERROR_CODES = ("ServiceUnavailableException", "InternalFailure")
 
 _FRACTIONS = ("throttle_fraction", "error500_fraction", "record_failure_fraction",
-              "reset_fraction")
+              "reset_fraction", "sns_reset_fraction", "sns_throttle_fraction",
+              "sns_error500_fraction")
 _COUNTERS = ("throttle_next", "error500_next", "record_failure_next", "reset_next",
-             "iot_throttle_next", "iot_error500_next")
+             "iot_throttle_next", "iot_error500_next", "sns_reset_next", "sns_throttle_next",
+             "sns_error500_next")
 
 
 class FaultPlan:
     def __init__(self, seed=0, throttle_fraction=0.0, error500_fraction=0.0,
                  record_failure_fraction=0.0, record_failure_code=RECORD_ERROR_CODES[0],
-                 delay_ms=0, reset_fraction=0.0, date_skew_seconds=0):
+                 delay_ms=0, reset_fraction=0.0, date_skew_seconds=0, sns_reset_fraction=0.0,
+                 sns_throttle_fraction=0.0, sns_error500_fraction=0.0):
         self._lock = threading.Lock()
         self._settings = {}
         self._random = random.Random(seed)
@@ -34,6 +40,9 @@ class FaultPlan:
             "record_failure_fraction": record_failure_fraction,
             "record_failure_code": record_failure_code, "delay_ms": delay_ms,
             "reset_fraction": reset_fraction, "date_skew_seconds": date_skew_seconds,
+            "sns_reset_fraction": sns_reset_fraction,
+            "sns_throttle_fraction": sns_throttle_fraction,
+            "sns_error500_fraction": sns_error500_fraction,
             **{name: 0 for name in _COUNTERS}})
 
     def update(self, changes):
@@ -80,14 +89,21 @@ class FaultPlan:
     def draw_request_faults(self):
         """-> (reset, throttle, error500) for one Firehose request; at most one is true
         (a reset wins over a throttle over a 500; a counter that did not fire is kept)."""
+        return self._draw_request_faults("")
+
+    def draw_sns_request_faults(self):
+        """The same for one SNS request, from the "sns_" settings."""
+        return self._draw_request_faults("sns_")
+
+    def _draw_request_faults(self, prefix):
         with self._lock:
             draws = [self._random.random() for _ in range(3)]
             for index, kind in enumerate(("reset", "throttle", "error500")):
                 fired = False
-                if self._settings[kind + "_next"] > 0:
-                    self._settings[kind + "_next"] -= 1
+                if self._settings[prefix + kind + "_next"] > 0:
+                    self._settings[prefix + kind + "_next"] -= 1
                     fired = True
-                elif draws[index] < self._settings[kind + "_fraction"]:
+                elif draws[index] < self._settings[prefix + kind + "_fraction"]:
                     fired = True
                 if fired:
                     return tuple(i == index for i in range(3))

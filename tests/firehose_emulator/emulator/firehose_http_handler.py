@@ -1,5 +1,6 @@
 """HTTP front of the emulated Firehose endpoint (AWS JSON 1.1 over POST /) and the
-unsigned control endpoint under /_emulator/ on the same port.
+unsigned control endpoint under /_emulator/ on the same port. A POST whose Content-Type is
+application/x-www-form-urlencoded is an SNS Query request: sns_http.py answers it.
 
 Order of work for a Firehose request, as the coral-based JSON services do it:
   read the whole request (Content-Length or chunked)
@@ -27,7 +28,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler
 
-from . import aws_error
+from . import aws_error, sns_http
 from .aws_error import AwsError
 from .http_servers import finish_tls_handshake
 
@@ -94,9 +95,11 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
     def _send_json(self, status, value):
         self._send(status, json.dumps(value).encode(), content_type="application/json")
 
-    def _reset_connection(self):
-        """Closes the TCP connection with RST and no response, as a dropped link looks."""
-        self.server.app.stats.count("resets")
+    def _reset_connection(self, count=True):
+        """Closes the TCP connection with RST and no response, as a dropped link looks.
+        count: add it to the Firehose "resets" (SNS counts its own)."""
+        if count:
+            self.server.app.stats.count("resets")
         self.close_connection = True
         raw = self.connection
         try:
@@ -118,6 +121,8 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
             return
         if self.path.startswith("/_emulator/"):
             self._control("POST", body)
+        elif sns_http.is_sns_request(self):
+            sns_http.handle(self, body)
         else:
             self._firehose(body)
 
@@ -205,6 +210,10 @@ class FirehoseHttpHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {"objects": written})
             elif route == ("GET", "/_emulator/objects"):
                 self._send_json(200, {"objects": app.writer.objects()})
+            elif route == ("GET", "/_emulator/sns/messages"):
+                self._send_json(200, {"messages": app.sns.messages()})
+            elif route == ("GET", "/_emulator/sns/topics"):
+                self._send_json(200, {"topics": app.sns.topics()})
             else:
                 self._send_json(404, {"error": f"no control route {method} {self.path}"})
         except ValueError as error:
