@@ -75,10 +75,23 @@ void ObdExchange::send_request(Kind kind, std::uint8_t mode, std::uint8_t pid, s
   x.pid = pid;
   x.entry = entry;
   x.expected = expected;
+  send(x);
+}
+
+void ObdExchange::send_request_without_pid(Kind kind, std::uint8_t mode, EcuSet expected) {
+  State x;
+  x.kind = kind;
+  x.mode = mode;
+  x.has_pid = false;
+  x.expected = expected;
+  send(x);
+}
+
+void ObdExchange::send(const State& x) {
   current_ = x;
   ++stats_.requests;
-  const std::array<std::uint8_t, 2> request{mode, pid};
-  send_(isotp::make_single_frame(options_.request_id, request));
+  const std::array<std::uint8_t, 2> request{x.mode, x.pid};
+  send_(isotp::make_single_frame(options_.request_id, std::span(request).first(x.has_pid ? 2 : 1)));
   arm_deadline(Clock::now() + options_.response_timeout);
 }
 
@@ -106,6 +119,10 @@ void ObdExchange::on_message(std::size_t ecu, std::span<const std::uint8_t> payl
   State& x = *current_;
   // Formatted only when a log line needs it: this is the per-answer path.
   const auto ecu_name = [ecu] { return hex(static_cast<unsigned>(first_response_id + ecu), 3); };
+  const auto request_name = [&x] {
+    return x.has_pid ? "mode " + hex(x.mode) + " PID " + describe_pid(x.pid)
+                     : "mode " + hex(x.mode) + " (" + std::string(describe_mode(x.mode)) + ")";
+  };
   if (const auto nr = parse_negative_response(payload)) {
     if (nr->service != x.mode) {
       ++stats_.unsolicited_answers;
@@ -114,8 +131,7 @@ void ObdExchange::on_message(std::size_t ecu, std::span<const std::uint8_t> payl
     if (nr->code == nrc_response_pending) {
       // The ECU promises an answer within P2*: wait up to pending_timeout from now.
       ++stats_.pending_answers;
-      log::debug("obd", "ECU ", ecu_name(), " response pending for mode ", hex(x.mode), " PID ",
-                 describe_pid(x.pid));
+      log::debug("obd", "ECU ", ecu_name(), " response pending for ", request_name());
       const Clock::time_point later = Clock::now() + options_.pending_timeout;
       if (later > deadline_timer_.expiry()) {
         arm_deadline(later);
@@ -125,13 +141,12 @@ void ObdExchange::on_message(std::size_t ecu, std::span<const std::uint8_t> payl
     ++stats_.negative_answers;
     x.answered.set(ecu);
     x.last_nrc = nr->code;
-    log::warning("obd", "ECU ", ecu_name(), " rejected mode ", hex(x.mode), " PID ",
-                 describe_pid(x.pid), ": 7F ", hex_byte(nr->service), " ", hex_byte(nr->code), " ",
-                 nrc_name(nr->code));
+    log::warning("obd", "ECU ", ecu_name(), " rejected ", request_name(), ": 7F ",
+                 hex_byte(nr->service), " ", hex_byte(nr->code), " ", nrc_name(nr->code));
     maybe_finish();
     return;
   }
-  if (payload.size() < 2 || payload[0] != x.mode + 0x40 || payload[1] != x.pid) {
+  if (payload[0] != x.mode + 0x40 || (x.has_pid && (payload.size() < 2 || payload[1] != x.pid))) {
     // A late answer to an earlier request, or one to somebody else's request.
     ++stats_.unsolicited_answers;
     return;
@@ -144,8 +159,8 @@ void ObdExchange::on_message(std::size_t ecu, std::span<const std::uint8_t> payl
     ++stats_.positive_answers;
   } else {
     ++stats_.malformed_answers;
-    log::warning("obd", "ECU ", ecu_name(), " sent a malformed answer to mode ", hex(x.mode),
-                 " PID ", describe_pid(x.pid), " (", payload.size(), " bytes)");
+    log::warning("obd", "ECU ", ecu_name(), " sent a malformed answer to ", request_name(), " (",
+                 payload.size(), " bytes)");
   }
   maybe_finish();
 }

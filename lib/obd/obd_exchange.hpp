@@ -25,20 +25,23 @@ struct ObdPollerStats;  // obd_poller.hpp
 // An exchange ends when every ECU expected to answer has answered, or at response_timeout
 // after the request, extended to pending_timeout by a 7F xx 78 "response pending" and by
 // an ISO-TP transfer in progress (bounded by N_Cr). A VIN exchange ends at its first
-// positive answer. Negative responses are logged with their NRC name.
+// positive answer. Negative responses are logged with their NRC name. Most requests are
+// [mode, pid] and answered [mode + 0x40, pid, ...]; mode 03 (stored DTCs) is the single
+// byte [03], answered [43, ...] without a PID.
 class ObdExchange {
  public:
   static constexpr std::uint32_t first_response_id = 0x7E8;
   static constexpr std::size_t max_ecus = 8;  // 0x7E8-0x7EF
   using EcuSet = std::bitset<max_ecus>;       // bit n: the ECU answering on 0x7E8+n
 
-  enum class Kind { discovery, pid, vin };
+  enum class Kind { discovery, pid, vin, dtcs };
 
   // One request and what the ECUs answered so far.
   struct State {
     Kind kind = Kind::pid;
     std::uint8_t mode = 0;
     std::uint8_t pid = 0;
+    bool has_pid = true;    // false: the request is [mode] alone and answers echo no PID
     std::size_t entry = 0;  // Kind::pid: the requester's index of the PID
     EcuSet expected;        // empty: unknown, wait for the deadline
     EcuSet answered;
@@ -73,6 +76,8 @@ class ObdExchange {
   // Sends [mode, pid] as a single frame on options.request_id and waits for the answers.
   void send_request(Kind kind, std::uint8_t mode, std::uint8_t pid, std::size_t entry,
                     EcuSet expected);
+  // Sends [mode] alone (mode 03), whose answers [mode + 0x40, ...] carry no PID.
+  void send_request_without_pid(Kind kind, std::uint8_t mode, EcuSet expected);
   // Whether a request is outstanding.
   bool active() const { return current_.has_value(); }
   // Forgets the outstanding request and any transfer in progress, without reporting them.
@@ -82,6 +87,7 @@ class ObdExchange {
  private:
   using Clock = std::chrono::steady_clock;
 
+  void send(const State& x);
   void on_message(std::size_t ecu, std::span<const std::uint8_t> payload, std::int64_t ts);
   void on_aborted(std::size_t ecu, std::string_view reason);
   void arm_deadline(Clock::time_point deadline);

@@ -12,7 +12,7 @@ metrics::MetricRegistry::Collector metrics_collector(const ObdSource& source) {
     auto add = [&out](const char* name, const char* help, MetricType type, double value) {
       out.push_back({name, help, type, {{{}, value}}});
     };
-    add("canhose_obd_requests_total", "OBD-II requests sent (discovery, PIDs, VIN)",
+    add("canhose_obd_requests_total", "OBD-II requests sent (discovery, PIDs, VIN, DTCs)",
         MetricType::counter, d(p.requests));
     out.push_back({"canhose_obd_answers_total",
                    "answers per ECU, by result (negative = an NRC 7F xx nn)",
@@ -26,6 +26,12 @@ metrics::MetricRegistry::Collector metrics_collector(const ObdSource& source) {
         d(p.timeouts));
     add("canhose_obd_values_total", "values published to the records", MetricType::counter,
         d(p.values_published));
+    out.push_back(
+        {"canhose_obd_dtc_reads_total",
+         "reads of the stored DTCs (mode 03), by result (failed = NRC, no answer or "
+         "malformed)",
+         MetricType::counter,
+         {{{{"result", "ok"}}, d(p.dtc_reads)}, {{{"result", "failed"}}, d(p.dtc_read_failures)}}});
     add("canhose_obd_polled_pids", "configured PIDs the vehicle supports", MetricType::gauge,
         d(poller.polled_pids().size()));
     add("canhose_obd_unsupported_pids", "configured PIDs the vehicle does not support",

@@ -30,6 +30,9 @@ std::string check_options(const ObdOptions& o) {
   } else if (o.discovery_retry_initial.count() <= 0 ||
              o.discovery_retry_max < o.discovery_retry_initial) {
     e << "discovery_retry_initial must be positive and at most discovery_retry_max";
+  } else if (o.dtc_interval < std::chrono::milliseconds(10) ||
+             o.dtc_interval > std::chrono::hours(1)) {
+    e << "dtc_interval must be between 10ms and 1h";
   } else if (!o.vin.empty() && !is_valid_vin(o.vin)) {
     e << "vin '" << o.vin << "' is not 17 characters of the ISO 3779 set";
   } else {
@@ -98,6 +101,7 @@ void read_options(MappingReader& r, ObdOptions& c) {
   r.value("response_timeout", c.response_timeout, between<Duration>(1ms, 10s));
   r.value("pending_timeout", c.pending_timeout, between<Duration>(1ms, 1min));
   r.value("vin_read", c.vin_read);
+  r.value("dtc_interval", c.dtc_interval, between<Duration>(10ms, 1h));
   r.choice("fuel_type", c.fuel_type,
            {{"gasoline", FuelType::gasoline}, {"diesel", FuelType::diesel}});
   r.value("co2", c.co2);

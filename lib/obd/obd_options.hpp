@@ -34,12 +34,17 @@ struct ObdOptions {
   // ISO-TP N_Cr: the longest gap between consecutive frames of one multi-frame answer.
   std::chrono::milliseconds isotp_timeout{1000};
   // What to poll, each at its own period. Requests carry one PID each, never several:
-  // old ECUs reject multi-PID requests (7F 01 12).
+  // old ECUs reject multi-PID requests (7F 01 12). PID 0x01 (monitor_status: MIL and DTC
+  // count) is a status, so a slow period does; the stored DTCs follow from it.
   std::vector<PidPoll> pids = {{0x0D, std::chrono::seconds(1)},  {0x0C, std::chrono::seconds(1)},
                                {0x04, std::chrono::seconds(1)},  {0x11, std::chrono::seconds(1)},
                                {0x10, std::chrono::seconds(1)},  {0x5E, std::chrono::seconds(1)},
-                               {0x05, std::chrono::seconds(10)}, {0x2F, std::chrono::seconds(30)},
-                               {0x46, std::chrono::seconds(30)}};
+                               {0x05, std::chrono::seconds(10)}, {0x01, std::chrono::seconds(10)},
+                               {0x2F, std::chrono::seconds(30)}, {0x46, std::chrono::seconds(30)}};
+  // Stored DTCs (mode 03) are read only while PID 0x01 reports the MIL on or DTCs counted:
+  // at once when that status changes, then every dtc_interval. A vehicle without DTCs is
+  // never asked (no bus load).
+  std::chrono::milliseconds dtc_interval{std::chrono::minutes(1)};
   // Read the VIN (mode 09 PID 02) at start when `vin` is empty.
   bool vin_read = true;
   std::string vin;  // a configured VIN; when set, the vehicle is not asked

@@ -89,6 +89,10 @@ std::string ObdPoller::status() const {
     case Phase::polling:
       s << "obd " << responders_.count() << " ECUs " << polled_pids().size() << "/"
         << schedule_.entries().size() << " PIDs";
+      if (status_ && (status_->mil || status_->dtc_count > 0)) {
+        s << " MIL " << (status_->mil ? "on" : "off") << " DTCs "
+          << (dtcs_ ? (dtcs_->empty() ? "none read" : *dtcs_) : "not read yet");
+      }
       break;
   }
   s << " vin " << (vin_ ? *vin_ : std::string("none"));
@@ -156,6 +160,8 @@ bool ObdPoller::on_answer(Exchange& x, std::size_t ecu, std::span<const std::uin
         return true;
       }
       return false;
+    case Kind::dtcs:
+      return on_dtc_answer(x, ecu, payload, ts);
     case Kind::vin: {
       VinResult r = parse_vin_response(payload);
       if (r.vin) {
@@ -182,6 +188,9 @@ void ObdPoller::on_exchange_finished(const Exchange& x) {
       break;
     case Kind::vin:
       finish_vin(x);
+      break;
+    case Kind::dtcs:
+      finish_dtcs(x);
       break;
   }
   post_schedule();
@@ -275,7 +284,11 @@ void ObdPoller::finish_pid(const Exchange& x) {
     }
     const double value = x.values[preferred];
     const std::int64_t ts = x.timestamps[preferred];
-    publish(d.name, value, d.unit, ts);
+    if (d.pid == pid_monitor_status) {
+      on_monitor_status(x, ts);
+    } else {
+      publish(d.name, value, d.unit, ts);
+    }
     if (options_.co2 && d.pid == pid_fuel_rate) {
       publish("co2_g_per_s", co2_.from_fuel_rate(value), "g/s", ts);
     } else if (options_.co2 && d.pid == pid_maf && !schedule_.answering(pid_fuel_rate)) {
@@ -321,6 +334,20 @@ void ObdPoller::publish(std::string_view name, double value, std::string_view un
   }
 }
 
+void ObdPoller::publish_integer(std::string_view name, std::int64_t value, std::int64_t ts) {
+  ++stats_.values_published;
+  if (callbacks_.on_integer) {
+    callbacks_.on_integer(name, value, ts);
+  }
+}
+
+void ObdPoller::publish_text(std::string_view name, const std::string& text, std::int64_t ts) {
+  ++stats_.values_published;
+  if (callbacks_.on_text) {
+    callbacks_.on_text(name, text, ts);
+  }
+}
+
 void ObdPoller::post_schedule() {
   asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
     const auto guard = alive.lock();
@@ -350,6 +377,14 @@ void ObdPoller::schedule_next() {
       exchange_.send_request(Kind::pid, 0x01, pid, next.entry, expected);
       return;
     }
+    case PidSchedule::Next::What::dtcs:
+      for (std::vector<std::uint16_t>& codes : dtc_answers_) {
+        codes.clear();
+      }
+      // Every ECU that reported a monitor status answers mode 03, with 43 00 when it
+      // stores none, so the read ends at the last answer instead of the timeout.
+      exchange_.send_request_without_pid(Kind::dtcs, mode_stored_dtcs, status_ecus_);
+      return;
     case PidSchedule::Next::What::nothing:
       return;  // nothing to poll: logged at the end of discovery
     case PidSchedule::Next::What::wait:

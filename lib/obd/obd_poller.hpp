@@ -13,6 +13,9 @@
 //   3. Polling: each supported PID when due, earliest due first, ONE PID PER REQUEST (old
 //      ECUs reject multi-PID requests with 7F 01 12) and ONE REQUEST OUTSTANDING at a time
 //      (functional requests are answered by every ECU; answers carry no request id).
+//   4. Trouble codes: PID 0x01 (monitor status) is published as mil and dtc_count; while
+//      it reports the MIL on or DTCs counted, mode 03 reads the stored DTCs — at once when
+//      that status changes, then every dtc_interval — and publishes them as dtcs.
 //
 // An exchange ends when every ECU that advertised the PID has answered (so a normal poll
 // costs one round trip, not a timeout), or at response_timeout, extended to
@@ -42,6 +45,7 @@
 #include "asio/asio.hpp"
 #include "lifecycle/component.hpp"
 #include "obd/co2_estimator.hpp"
+#include "obd/dtc.hpp"
 #include "obd/isotp_receiver.hpp"
 #include "obd/obd_exchange.hpp"
 #include "obd/obd_frame.hpp"
@@ -59,10 +63,16 @@ struct ObdCallbacks {
                      std::int64_t timestamp_ns)>
       on_value;
   std::function<void(const std::string& vin)> on_vin;
+  // Integer fields ("mil" 0/1, "dtc_count") and text fields ("dtcs": "P0301 C0123", "" for
+  // none); timestamp as above.
+  std::function<void(std::string_view name, std::int64_t value, std::int64_t timestamp_ns)>
+      on_integer;
+  std::function<void(std::string_view name, const std::string& text, std::int64_t timestamp_ns)>
+      on_text;
 };
 
 struct ObdPollerStats {
-  std::uint64_t requests = 0;             // requests sent (discovery, PIDs, VIN)
+  std::uint64_t requests = 0;             // requests sent (discovery, PIDs, VIN, DTCs)
   std::uint64_t positive_answers = 0;     // per ECU
   std::uint64_t negative_answers = 0;     // per ECU, excluding response pending
   std::uint64_t pending_answers = 0;      // 7F xx 78
@@ -70,6 +80,8 @@ struct ObdPollerStats {
   std::uint64_t unsolicited_answers = 0;  // not matching the outstanding request (late)
   std::uint64_t timeouts = 0;             // exchanges with no answer at all
   std::uint64_t values_published = 0;
+  std::uint64_t dtc_reads = 0;          // mode 03 exchanges with a usable answer
+  std::uint64_t dtc_read_failures = 0;  // mode 03 exchanges without one (NRC, none, malformed)
 };
 
 struct EcuAnswer {
@@ -106,6 +118,12 @@ class ObdPoller final : public lifecycle::Component {
   bool backed_off(std::uint8_t pid) const;
   const ObdPollerStats& stats() const { return stats_; }
   IsoTpReceiverStats isotp_stats() const;  // summed over all ECUs
+  // The last monitor status (PID 0x01), merged over the ECUs: the MIL is on when any ECU
+  // commands it, the count is the sum of theirs. nullopt before the first answer.
+  const std::optional<MonitorStatus>& monitor_status() const { return status_; }
+  // The stored DTCs as published in "dtcs"; nullopt while unknown (not read yet since the
+  // status changed).
+  const std::optional<std::string>& dtcs() const { return dtcs_; }
 
  private:
   // exchange_ runs one request at a time (ISO-TP, NRCs, deadlines); schedule_ says what to
@@ -123,7 +141,14 @@ class ObdPoller final : public lifecycle::Component {
   void finish_discovery(const Exchange& x);
   void finish_pid(const Exchange& x);
   void finish_vin(const Exchange& x);
+  // Trouble codes (obd_poller_dtcs.cpp).
+  bool on_dtc_answer(Exchange& x, std::size_t ecu, std::span<const std::uint8_t> payload,
+                     std::int64_t ts);
+  void on_monitor_status(const Exchange& x, std::int64_t ts);
+  void finish_dtcs(const Exchange& x);
   void publish(std::string_view name, double value, std::string_view unit, std::int64_t ts);
+  void publish_integer(std::string_view name, std::int64_t value, std::int64_t ts);
+  void publish_text(std::string_view name, const std::string& text, std::int64_t ts);
   void schedule_next();
   void post_schedule();
 
@@ -141,6 +166,11 @@ class ObdPoller final : public lifecycle::Component {
   asio::steady_timer schedule_timer_;
   bool discovery_silence_logged_ = false;
   std::optional<std::string> vin_;
+  std::optional<MonitorStatus> status_;
+  ObdExchange::EcuSet status_ecus_;  // the ECUs that answered the last monitor status
+  std::array<std::vector<std::uint16_t>, max_ecus> dtc_answers_;  // of the current read
+  std::optional<std::string> dtcs_;
+  bool dtc_failure_logged_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

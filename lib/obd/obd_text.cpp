@@ -24,4 +24,8 @@ std::string describe_pid(std::uint8_t pid) {
   return hex(pid) + (d != nullptr ? " (" + std::string(d->name) + ")" : std::string());
 }
 
+std::string_view describe_mode(std::uint8_t mode) {
+  return mode == 0x03 ? "stored DTCs" : "no PID";
+}
+
 }  // namespace canhose::obd

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace canhose::obd {
 
@@ -13,5 +14,7 @@ std::string hex(unsigned value, int digits = 2);
 std::string hex_byte(unsigned value);
 // "0x0C (rpm)", or just "0xA6" for a PID without a decoder.
 std::string describe_pid(std::uint8_t pid);
+// What a request without a PID asks for: "stored DTCs" for mode 03.
+std::string_view describe_mode(std::uint8_t mode);
 
 }  // namespace canhose::obd

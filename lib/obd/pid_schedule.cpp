@@ -12,7 +12,8 @@ PidSchedule::PidSchedule(const ObdOptions& options)
       discovery_retry_max_(options.discovery_retry_max),
       vin_retry_max_(options.vin_retry_max),
       discovery_retry_(options.discovery_retry_initial),
-      vin_retry_(options.vin_retry_initial) {
+      vin_retry_(options.vin_retry_initial),
+      dtc_interval_(options.dtc_interval) {
   for (const PidPoll& p : options.pids) {
     Entry e;
     e.definition = find_pid(p.pid);
@@ -24,6 +25,9 @@ PidSchedule::PidSchedule(const ObdOptions& options)
 PidSchedule::Next PidSchedule::next(Clock::time_point now) const {
   if (vin_wanted_ && vin_due_ <= now) {
     return {Next::What::vin, 0, {}};
+  }
+  if (dtcs_wanted_ && dtcs_due_ <= now) {
+    return {Next::What::dtcs, 0, {}};
   }
   std::optional<std::size_t> best;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -41,6 +45,9 @@ PidSchedule::Next PidSchedule::next(Clock::time_point now) const {
   }
   if (vin_wanted_ && (!wake || vin_due_ < *wake)) {
     wake = vin_due_;
+  }
+  if (dtcs_wanted_ && (!wake || dtcs_due_ < *wake)) {
+    wake = dtcs_due_;
   }
   if (!wake) {
     return {Next::What::nothing, 0, {}};
@@ -90,6 +97,13 @@ bool PidSchedule::backed_off(std::uint8_t pid) const {
 void PidSchedule::vin_failed(Clock::time_point now) {
   vin_due_ = now + vin_retry_;
   vin_retry_ = std::min(vin_retry_ * 2, vin_retry_max_);
+}
+
+void PidSchedule::want_dtcs(bool wanted, bool at_once, Clock::time_point now) {
+  if (wanted && (at_once || !dtcs_wanted_)) {
+    dtcs_due_ = now;
+  }
+  dtcs_wanted_ = wanted;
 }
 
 std::chrono::milliseconds PidSchedule::take_discovery_retry() {

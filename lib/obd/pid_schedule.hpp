@@ -1,7 +1,8 @@
 #pragma once
 // PidSchedule: what ObdPoller asks for next and when — each configured PID at its period,
-// backed off after repeated failures, the VIN until it is read, and discovery's retry
-// interval. Bookkeeping only: no timers, no I/O; the caller passes the time. Internal to lib/obd.
+// backed off after repeated failures, the VIN until it is read, the stored DTCs while the
+// vehicle reports any, and discovery's retry interval. Bookkeeping only: no timers, no I/O; the
+// caller passes the time. Internal to lib/obd.
 
 #include <chrono>
 #include <cstdint>
@@ -29,6 +30,7 @@ class PidSchedule {
   struct Next {
     enum class What {
       vin,      // ask for the VIN now
+      dtcs,     // ask for the stored DTCs (mode 03) now
       pid,      // ask for entries()[entry] now
       wait,     // nothing is due before `wake`
       nothing,  // nothing to ask for, ever
@@ -54,7 +56,8 @@ class PidSchedule {
     vin_due_ = now;
   }
 
-  // The earliest due supported PID, or the VIN when wanted and due (the VIN first).
+  // The VIN when wanted and due, else the stored DTCs when wanted and due, else the earliest
+  // due supported PID.
   Next next(Clock::time_point now) const;
 
   // The exchange for entries()[entry] ended with a positive answer: due again one period
@@ -77,6 +80,14 @@ class PidSchedule {
   std::chrono::milliseconds vin_retry() const { return vin_retry_; }
   void vin_failed(Clock::time_point now);
 
+  // Stored DTCs: read only while wanted (the monitor status reports the MIL on or DTCs
+  // counted). `at_once` makes a read due now (the status changed); otherwise a wanted read
+  // stays due dtc_interval after the previous one.
+  void want_dtcs(bool wanted, bool at_once, Clock::time_point now);
+  bool dtcs_wanted() const { return dtcs_wanted_; }
+  // A read ended, answered or not: the next one is due after dtc_interval.
+  void dtcs_read(Clock::time_point now) { dtcs_due_ = now + dtc_interval_; }
+
   // The wait before discovery asks again, doubling each time up to discovery_retry_max.
   std::chrono::milliseconds take_discovery_retry();
 
@@ -90,6 +101,9 @@ class PidSchedule {
   bool vin_wanted_ = false;
   Clock::time_point vin_due_{};
   std::chrono::milliseconds vin_retry_;
+  std::chrono::milliseconds dtc_interval_;
+  bool dtcs_wanted_ = false;
+  Clock::time_point dtcs_due_{};
 };
 
 }  // namespace canhose::obd

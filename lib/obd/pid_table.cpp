@@ -22,7 +22,10 @@ double celsius(D d) {
 }
 
 // One line per PID: pid, field name, unit, data bytes, formula.
-constexpr std::array<PidDefinition, 19> table{{
+constexpr std::array<PidDefinition, 20> table{{
+    // Byte A as it is (MIL in bit 7, DTC count below); ObdPoller publishes it as the
+    // integer fields mil and dtc_count (dtc.hpp), never as one number.
+    {0x01, "monitor_status", "", 4, u8},
     {0x04, "engine_load", "%", 1, percent},
     {0x05, "coolant_temp", "degC", 1, celsius},
     {0x0B, "intake_pressure", "kPa", 1, u8},

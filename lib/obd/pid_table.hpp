@@ -3,7 +3,9 @@
 // byte after the PID, B the second, and so on. Adding a PID is one line in pid_table.cpp.
 //
 // Field names are the names records use ("speed", "rpm", ...); units are SI-ish strings
-// as J1979 states them ("km/h", "degC", "%", "g/s", "L/h").
+// as J1979 states them ("km/h", "degC", "%", "g/s", "L/h"). One PID is not a single
+// number: 0x01 "monitor_status" decodes to its byte A, which the poller publishes as the
+// fields mil and dtc_count (dtc.hpp).
 
 #include <cstdint>
 #include <optional>

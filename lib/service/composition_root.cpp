@@ -184,6 +184,12 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
                                     std::int64_t) {
         store.publish(name, record::FieldValue(value));
       };
+      callbacks.on_integer = [&store](std::string_view name, std::int64_t value, std::int64_t) {
+        store.publish(name, record::FieldValue(value));
+      };
+      callbacks.on_text = [&store](std::string_view name, const std::string& text, std::int64_t) {
+        store.publish(name, record::FieldValue(text));
+      };
       const bool vin_configured = !config.device.vin.empty();
       callbacks.on_vin = [&store, vin_configured](const std::string& vin) {
         if (!vin_configured) {

@@ -3,7 +3,8 @@
 //
 //   canhose_ecu_sim [--interface vcan0] [--vin 1G1JC5444R7252367] [--ecus N]
 //                   [--accept-multi-pid] [--delay-ms N] [--silent] [--nrc PID:CODE]...
-//                   [--no-fuel-rate] [--duration-s S]
+//                   [--no-fuel-rate] [--dtcs P0301,P0420,...] [--mil-on-after-s S]
+//                   [--mil-off] [--duration-s S]
 //
 // The engine ECU (0x7E8) answers mode 01 PIDs with values that change over time
 // (SimulatedEngine: speed, rpm, coolant, MAF, fuel rate, ...) and mode 09 PID 02 with the
@@ -16,10 +17,19 @@
 //   --delay-ms N        answer N ms after each request (default 1)
 //   --silent            answer nothing (ignition off) until SIGUSR1 toggles it
 //   --nrc PID:CODE      answer mode 01 PID with 7F 01 CODE
+//   --dtcs CODES        the engine stores these DTCs (SAE J2012, comma-separated) with its
+//                       MIL on: from the start, after --mil-on-after-s S, or (--mil-off)
+//                       only when SIGUSR2 toggles the MIL. Without --dtcs (or before
+//                       then) it reports the MIL off and no DTCs (PID 01, mode 03 43 00).
+//   --mil-on-after-s S  light the MIL with the --dtcs codes S seconds after start
+//   --mil-off           keep the MIL off until SIGUSR2
+// SIGUSR2 toggles the MIL: on with the --dtcs codes, off with the codes cleared.
 // Every frame sent is printed on stdout as "tx ID B0 B1 ...", every frame heard as
-// "rx ID ...", then "ready"; at the end one "ecu ID requests=... multi_pid_requests=...
-// flow_controls=... abandoned_transfers=..." line per ECU. SIGTERM/SIGINT end it.
+// "rx ID ...", then "ready", and "mil on"/"mil off" when the MIL changes; at the end one
+// "ecu ID requests=... multi_pid_requests=... flow_controls=... abandoned_transfers=...
+// dtc_requests=..." line per ECU. SIGTERM/SIGINT end it.
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -48,8 +58,28 @@ struct Arguments {
   bool silent = false;
   std::vector<std::pair<std::uint8_t, std::uint8_t>> nrcs;
   bool fuel_rate = true;
+  std::vector<std::uint16_t> dtcs;
+  int mil_on_after_s = 0;
+  bool mil_off = false;
   int duration_s = 0;
 };
+
+std::vector<std::uint16_t> parse_dtc_list(const std::string& text) {
+  std::vector<std::uint16_t> codes;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const auto code = canhose::test::parse_dtc(item);
+    if (!code) {
+      throw std::invalid_argument("--dtcs wants SAE J2012 codes such as P0301,C0123, not '" + item +
+                                  "'");
+    }
+    codes.push_back(*code);
+    start = comma + 1;
+  }
+  return codes;
+}
 
 void print_frame(const char* direction, const canhose::obd::ObdFrame& f) {
   std::printf("%s %03X", direction, static_cast<unsigned>(f.id));
@@ -96,6 +126,12 @@ Arguments parse(int argc, char** argv) {
                           static_cast<std::uint8_t>(std::stoul(v.substr(colon + 1), nullptr, 0)));
     } else if (arg == "--no-fuel-rate") {
       a.fuel_rate = false;
+    } else if (arg == "--dtcs") {
+      a.dtcs = parse_dtc_list(value());
+    } else if (arg == "--mil-on-after-s") {
+      a.mil_on_after_s = std::stoi(value());
+    } else if (arg == "--mil-off") {
+      a.mil_off = true;
     } else if (arg == "--duration-s") {
       a.duration_s = std::stoi(value());
     } else {
@@ -126,6 +162,7 @@ int main(int argc, char** argv) {
     ecu->silent = args.silent;
     if (i == 0) {
       ecu->set_vin(args.vin);
+      ecu->set_dtcs({}, false);  // a healthy engine until the MIL comes on
       for (const auto& [pid, code] : args.nrcs) {
         ecu->set_negative(pid, code);
       }
@@ -166,11 +203,47 @@ int main(int argc, char** argv) {
   port->on_sent = [](const canhose::obd::ObdFrame& f) { print_frame("tx", f); };
   port->on_received = [](const canhose::obd::ObdFrame& f) { print_frame("rx", f); };
 
+  // The MIL: on with the --dtcs codes, or off with none stored (as after mode 04).
+  bool mil = false;
+  auto set_mil = [&](bool on) {
+    mil = on;
+    ecus[0]->set_dtcs(on ? args.dtcs : std::vector<std::uint16_t>{}, on);
+    std::printf("mil %s\n", on ? "on" : "off");
+    std::fflush(stdout);
+  };
+  canhose::asio::steady_timer mil_timer(io);
+  if (!args.dtcs.empty() && !args.mil_off) {
+    if (args.mil_on_after_s <= 0) {
+      set_mil(true);
+    } else {
+      mil_timer.expires_after(std::chrono::seconds(args.mil_on_after_s));
+      mil_timer.async_wait([&](std::error_code ec) {
+        if (!ec) {
+          set_mil(true);
+        }
+      });
+    }
+  }
+  canhose::asio::signal_set mil_toggle(io, SIGUSR2);
+  std::function<void()> wait_mil_toggle = [&] {
+    mil_toggle.async_wait([&](std::error_code ec, int) {
+      if (ec) {
+        return;
+      }
+      mil_timer.cancel();
+      set_mil(!mil);
+      wait_mil_toggle();
+    });
+  };
+  wait_mil_toggle();
+
   canhose::asio::steady_timer end_timer(io);
   auto finish = [&] {
     port->stop();
     refresh.cancel();
     end_timer.cancel();
+    mil_timer.cancel();
+    mil_toggle.cancel();
     io.stop();
   };
   canhose::asio::signal_set stop_signals(io, SIGTERM, SIGINT);
@@ -208,9 +281,10 @@ int main(int argc, char** argv) {
   io.run();
   for (const auto& ecu : ecus) {
     std::printf(
-        "ecu %03X requests=%d multi_pid_requests=%d flow_controls=%d abandoned_transfers=%d\n",
+        "ecu %03X requests=%d multi_pid_requests=%d flow_controls=%d abandoned_transfers=%d "
+        "dtc_requests=%d\n",
         static_cast<unsigned>(ecu->response_id()), ecu->requests, ecu->multi_pid_requests,
-        ecu->flow_controls, ecu->abandoned_transfers);
+        ecu->flow_controls, ecu->abandoned_transfers, ecu->dtc_requests);
   }
   std::fflush(stdout);
   return 0;

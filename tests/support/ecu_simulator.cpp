@@ -22,6 +22,14 @@ ObdFrame padded(std::uint32_t id, std::uint8_t padding) {
 
 EcuSimulator::EcuSimulator(std::uint32_t response_id) : response_id_(response_id) {}
 
+void EcuSimulator::set_dtcs(std::vector<std::uint16_t> codes, bool mil) {
+  const auto count = static_cast<std::uint8_t>(std::min<std::size_t>(codes.size(), 0x7F));
+  // B, C, D: misfire, fuel and component monitors and four spark-ignition ones supported,
+  // all complete (readiness is not what the tests look at).
+  pids_[0x01] = {static_cast<std::uint8_t>((mil ? 0x80 : 0x00) | count), 0x07, 0x65, 0x00};
+  dtcs_ = std::move(codes);
+}
+
 std::vector<EcuSimulator::Output> EcuSimulator::on_frame(const ObdFrame& f) {
   std::vector<Output> out;
   if (f.len == 0) {
@@ -48,10 +56,13 @@ std::vector<EcuSimulator::Output> EcuSimulator::on_frame(const ObdFrame& f) {
     return out;  // not for us, or a multi-frame request (OBD requests are single frames)
   }
   const std::size_t length = f.data[0] & 0x0F;
-  if (length < 2 || length + 1 > f.len) {
+  if (length < 1 || length + 1 > f.len) {
     return out;
   }
   ++requests;
+  if (f.data[1] == 0x03) {
+    ++dtc_requests;
+  }
   if (silent) {
     return out;
   }
@@ -107,6 +118,24 @@ std::vector<EcuSimulator::Output> EcuSimulator::answer(std::uint8_t mode,
                                                        const std::vector<std::uint8_t>& pids) {
   std::vector<Output> out;
   const std::chrono::microseconds delay = response_delay;
+  if ((mode == 0x01 || mode == 0x09) && pids.empty()) {
+    return out;  // no PID: not a request these modes know
+  }
+  if (mode == 0x03) {
+    if (const auto n = mode_negative_.find(mode); n != mode_negative_.end()) {
+      send_payload({0x7F, mode, n->second}, Fault::none, delay, out);
+    } else if (dtcs_) {
+      std::vector<std::uint8_t> payload{0x43, static_cast<std::uint8_t>(dtcs_->size())};
+      for (std::uint16_t code : *dtcs_) {
+        payload.push_back(static_cast<std::uint8_t>(code >> 8));
+        payload.push_back(static_cast<std::uint8_t>(code & 0xFF));
+      }
+      send_payload(payload, take_fault(0x03, 0x00), delay, out);
+    } else {
+      send_payload({0x7F, mode, 0x11}, Fault::none, delay, out);  // serviceNotSupported
+    }
+    return out;
+  }
   if (mode == 0x01) {
     if (pids.size() > 1 && reject_multi_pid) {
       send_payload({0x7F, 0x01, 0x12}, Fault::none, delay, out);
@@ -220,6 +249,29 @@ void EcuSimulator::flow_control_timeout() {
     pending_payload_.clear();
     ++abandoned_transfers;
   }
+}
+
+std::optional<std::uint16_t> parse_dtc(std::string_view text) {
+  static constexpr std::string_view systems = "PCBU";
+  if (text.size() != 5 || systems.find(text[0]) == std::string_view::npos || text[1] < '0' ||
+      text[1] > '3') {
+    return std::nullopt;
+  }
+  unsigned code = static_cast<unsigned>(systems.find(text[0])) << 14 |
+                  static_cast<unsigned>(text[1] - '0') << 12;
+  for (std::size_t i = 2; i < 5; ++i) {
+    const char c = text[i];
+    unsigned digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<unsigned>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    code |= digit << (4 * (4 - i));
+  }
+  return static_cast<std::uint16_t>(code);
 }
 
 }  // namespace canhose::test

@@ -14,6 +14,10 @@
 //   - Mode 09 PID 02: the VIN as [49 02 01 + 17 chars], a multi-frame ISO-TP message:
 //     first frame, then consecutive frames only after a flow control, honouring its block
 //     size and STmin. Mode 09 PID 00 advertises PID 02 when a VIN is set.
+//   - Trouble codes, once set_dtcs() was called: PID 01 (monitor status) answers
+//     [A 07 65 00] with A = MIL in bit 7 and the number of stored DTCs; mode 03 (the
+//     single byte 03) answers [43 N code...], multi-frame beyond two codes, and 43 00
+//     when none are stored (as ISO 15765-4 ECUs do).
 //   - Answers are padded to 8 bytes with `padding`.
 
 #include <chrono>
@@ -21,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "obd/obd_frame.hpp"
@@ -51,12 +56,19 @@ class EcuSimulator {
   // Knobs.
   void set_pid(std::uint8_t pid, std::vector<std::uint8_t> data) { pids_[pid] = std::move(data); }
   void set_vin(std::string vin) { vin_ = std::move(vin); }
+  // The MIL and the stored DTCs (16-bit J2012 codes, 0x0301 = P0301), in the order mode 03
+  // lists them. Until the first call the ECU supports neither PID 01 nor mode 03.
+  void set_dtcs(std::vector<std::uint16_t> codes, bool mil);
+  // Negative answer to every request of a mode without PIDs (mode 03: 7F 03 nrc).
+  void set_mode_negative(std::uint8_t mode, std::uint8_t nrc) { mode_negative_[mode] = nrc; }
+  void clear_mode_negative(std::uint8_t mode) { mode_negative_.erase(mode); }
   void set_negative(std::uint8_t pid, std::uint8_t nrc) { negative_[pid] = nrc; }
   void clear_negative(std::uint8_t pid) { negative_.erase(pid); }
   // Answer `pid` with `count` times 7F 01 78, `interval` apart, then the real answer.
   void set_pending(std::uint8_t pid, int count, std::chrono::milliseconds interval) {
     pending_[pid] = {count, interval};
   }
+  // `pid` 0x00 for mode 03, whose requests carry none.
   void set_fault(std::uint8_t mode, std::uint8_t pid, Fault f, int times = 1000000) {
     faults_[{mode, pid}] = {f, times};
   }
@@ -76,6 +88,7 @@ class EcuSimulator {
 
   // What it heard.
   int requests = 0;            // single-frame requests addressed to it
+  int dtc_requests = 0;        // of which mode 03 (stored DTCs)
   int multi_pid_requests = 0;  // of which asking for more than one PID
   int flow_controls = 0;
   std::vector<obd::ObdFrame> flow_control_frames;
@@ -103,6 +116,8 @@ class EcuSimulator {
   std::uint32_t response_id_;
   std::map<std::uint8_t, std::vector<std::uint8_t>> pids_;
   std::optional<std::string> vin_;
+  std::optional<std::vector<std::uint16_t>> dtcs_;  // set: answers PID 01 and mode 03
+  std::map<std::uint8_t, std::uint8_t> mode_negative_;
   std::map<std::uint8_t, std::uint8_t> negative_;
   std::map<std::uint8_t, Pending> pending_;
   std::map<std::pair<std::uint8_t, std::uint8_t>, FaultUse> faults_;
@@ -113,5 +128,8 @@ class EcuSimulator {
   std::uint8_t next_sequence_ = 1;
   Fault transfer_fault_ = Fault::none;
 };
+
+// "P0301" -> 0x0301, "C0123" -> 0x4123 (SAE J2012); nullopt for anything else.
+std::optional<std::uint16_t> parse_dtc(std::string_view text);
 
 }  // namespace canhose::test

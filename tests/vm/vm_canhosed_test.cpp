@@ -167,11 +167,12 @@ class VmCanhosed : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<ChildProcess> start_simulator() {
+  std::unique_ptr<ChildProcess> start_simulator(std::vector<std::string> args = {}) {
     std::filesystem::create_directories(dir_.path() / ("sim" + std::to_string(++sims_)));
-    auto sim = std::make_unique<ChildProcess>(
-        guest_program("canhose_ecu_sim"), std::vector<std::string>{"--interface", "vcan0"},
-        std::map<std::string, std::string>{}, dir_.path() / ("sim" + std::to_string(sims_)));
+    args.insert(args.begin(), {"--interface", "vcan0"});
+    auto sim = std::make_unique<ChildProcess>(guest_program("canhose_ecu_sim"), args,
+                                              std::map<std::string, std::string>{},
+                                              dir_.path() / ("sim" + std::to_string(sims_)));
     for (int i = 0; i < 100 && sim->stdout_text().find("ready") == std::string::npos; ++i) {
       std::this_thread::sleep_for(100ms);
     }
@@ -185,6 +186,21 @@ class VmCanhosed : public ::testing::Test {
     while (std::chrono::steady_clock::now() < deadline) {
       if (occurrences(daemon_->stderr_text(), needle) > before) {
         return true;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  // Waits until a STATUS= canhosed sent holds `needle`.
+  bool wait_status(const std::string& needle, std::chrono::seconds limit = 30s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        const std::lock_guard lock(status_mutex_);
+        if (status_.find(needle) != std::string::npos) {
+          return true;
+        }
       }
       std::this_thread::sleep_for(100ms);
     }
@@ -332,6 +348,31 @@ TEST_F(VmCanhosed, AMinuteOnTheBusReachesTheQueueThroughLinkDownAndInterfaceRemo
   EXPECT_GE(with_speed, snapshots / 2);
   EXPECT_GE(with_co2, snapshots / 2);
   EXPECT_NE(log.find("OBD-II"), std::string::npos);
+}
+
+TEST_F(VmCanhosed, MilAndStoredDtcsBecomeRecordFieldsOfTheirTypes) {
+  auto sim = start_simulator({"--dtcs", "P0301,P0420,C0123"});  // the MIL is on from the start
+  ASSERT_NO_FATAL_FAILURE(start_canhosed(
+      "record:\n  format: jsonl\n  fields: [record_id, timestamp, mil, dtc_count, dtcs]\n"
+      "  period: 200ms\n"
+      "sources:\n  obd:\n    enabled: true\n    interface: vcan0\n    vin_read: false\n"
+      "    co2: false\n    pids:\n      - {pid: monitor_status, period: 300ms}\n"));
+  ASSERT_TRUE(wait_log("stored DTCs: P0301 P0420 C0123", 0)) << daemon_->stderr_text();
+  ASSERT_TRUE(wait_status("MIL on DTCs P0301 P0420 C0123")) << last_status();
+  last_status();  // one more status interval, in which records are built every 200 ms
+  ASSERT_EQ(stop_canhosed(), 0) << daemon_->stderr_text();
+  sim->signal(SIGTERM);
+  ASSERT_TRUE(sim->wait_for(10s));
+
+  std::size_t with_dtcs = 0;
+  for (const std::string& record : queued_records(dir_.path() / "state" / "queue")) {
+    if (record.find("\"dtcs\":\"P0301 P0420 C0123\"") != std::string::npos) {
+      ++with_dtcs;
+      // Integers print as integers; the codes keep their spaces in jsonl.
+      EXPECT_NE(record.find("\"mil\":1,\"dtc_count\":3,"), std::string::npos) << record;
+    }
+  }
+  EXPECT_GE(with_dtcs, 1U) << daemon_->stderr_text();
 }
 
 TEST_F(VmCanhosed, FloodFigures) {

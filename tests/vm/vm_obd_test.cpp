@@ -137,6 +137,12 @@ class VmObd : public ::testing::Test {
       published_.push_back({std::string(name), value, std::string(unit)});
     };
     callbacks.on_vin = [this](const std::string& vin) { vins_.push_back(vin); };
+    callbacks.on_integer = [this](std::string_view name, std::int64_t value, std::int64_t) {
+      integers_[std::string(name)].push_back(value);
+    };
+    callbacks.on_text = [this](std::string_view name, const std::string& text, std::int64_t) {
+      texts_[std::string(name)].push_back(text);
+    };
     source_ = std::make_unique<ObdSource>(io_, options_, opener_, callbacks);
     source_->start();
   }
@@ -182,7 +188,14 @@ class VmObd : public ::testing::Test {
   std::unique_ptr<ObdSource> source_;
   std::vector<Published> published_;
   std::vector<std::string> vins_;
+  std::map<std::string, std::vector<std::int64_t>> integers_;  // mil, dtc_count
+  std::map<std::string, std::vector<std::string>> texts_;      // dtcs
 };
+
+// Mode 03 requests ("rx 7DF 01 03 ...") the simulator heard in `text`.
+std::size_t dtc_requests_in(const std::string& text) {
+  return test::lines_starting_with(text, "rx 7DF 01 03 ").size();
+}
 
 TEST_F(VmObd, PublishesTheSimulatedValuesCo2AndTheVinOnePidPerRequest) {
   start_simulator({});
@@ -343,6 +356,39 @@ TEST_F(VmObd, TwoEcusAnsweringAtOncePublishTheEngineValue) {
   // With both ECUs answering quickly there is nothing late; on a slow machine an answer
   // may come after response_timeout, which is counted, not an error.
   std::cerr << "late answers: " << source_->poller().stats().unsolicited_answers << "\n";
+}
+
+TEST_F(VmObd, MilComingOnBringsTheStoredDtcsAndOnlyThenAreTheyAskedFor) {
+  options_.pids = {{0x0D, 200ms}, {0x01, 200ms}};
+  options_.vin_read = false;
+  options_.co2 = false;
+  start_simulator({"--dtcs", "P0301,P0420,C0123", "--mil-off"});
+  start_source();
+  ASSERT_TRUE(run_until(
+      io_, [&] { return integers_["mil"].size() >= 3 && count("speed") >= 3; }, 60s))
+      << source_->status();
+  for (std::int64_t mil : integers_["mil"]) {
+    EXPECT_EQ(mil, 0);
+  }
+  for (const std::string& dtcs : texts_["dtcs"]) {
+    EXPECT_EQ(dtcs, "");
+  }
+  EXPECT_EQ(dtc_requests_in(simulator_->stdout_text()), 0U) << "a healthy car is not asked";
+
+  simulator_->signal(SIGUSR2);  // the MIL comes on with three codes
+  ASSERT_TRUE(run_until(
+      io_, [&] { return !texts_["dtcs"].empty() && texts_["dtcs"].back() == "P0301 P0420 C0123"; },
+      60s))
+      << source_->status();
+  EXPECT_EQ(integers_["mil"].back(), 1);
+  EXPECT_EQ(integers_["dtc_count"].back(), 3);
+  const std::string out = simulator_->stdout_text();
+  finish();
+  // Read once, over multi-frame ISO-TP (43 03 and six code bytes) with our flow control.
+  EXPECT_GE(dtc_requests_in(out), 1U);
+  EXPECT_NE(out.find("tx 7E8 10 08 43 03 03 01 04 20"), std::string::npos) << out;
+  EXPECT_NE(out.find("rx 7E0 30 00 00"), std::string::npos) << out;
+  EXPECT_EQ(source_->poller().stats().dtc_read_failures, 0U);
 }
 
 }  // namespace

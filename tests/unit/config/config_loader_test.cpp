@@ -251,6 +251,20 @@ TEST(ConfigLoader, ObdPidsByNameOrNumberAndUnknownOnesAreMistakes) {
       "\"warp_speed\"\n");
 }
 
+TEST(ConfigLoader, ObdMonitorStatusByNameAndTheDtcIntervalWithItsRange) {
+  const LoadResult ok = parse_config_text(
+      "sources:\n  obd:\n    enabled: true\n    pids:\n      - {pid: monitor_status, period: "
+      "5s}\n    dtc_interval: 2m\n",
+      "test.yaml");
+  ASSERT_TRUE(ok.ok()) << base::format_errors(ok.errors);
+  ASSERT_EQ(ok.config.sources.obd.pids.size(), 1u);
+  EXPECT_EQ(ok.config.sources.obd.pids[0].pid, 0x01);
+  EXPECT_EQ(ok.config.sources.obd.dtc_interval, std::chrono::minutes(2));
+  EXPECT_EQ(base::format_errors(
+                parse_config_text("sources:\n  obd:\n    dtc_interval: 5ms\n", "t.yaml").errors),
+            "t.yaml:3:19: sources.obd.dtc_interval: must be between 10ms and 1h, found \"5ms\"\n");
+}
+
 TEST(ConfigLoader, CanInterfacesAndReplaySpeedAreChecked) {
   EXPECT_EQ(
       base::format_errors(

@@ -67,5 +67,73 @@ TEST(EcuSimulator, VinWaitsForFlowControlAndHonoursBlockSize) {
   EXPECT_FALSE(ecu.awaiting_flow_control());
 }
 
+TEST(EcuSimulator, MonitorStatusCarriesTheMilAndTheCount) {
+  EcuSimulator ecu;
+  EXPECT_TRUE(ecu.on_frame(request({0x01, 0x01})).empty());  // not supported before set_dtcs
+  ecu.set_dtcs({0x0301, 0x0420}, true);
+  const auto bitmap = ecu.on_frame(request({0x01, 0x00}));
+  ASSERT_EQ(bitmap.size(), 1u);
+  EXPECT_EQ(bitmap[0].frame.data[3] & 0x80, 0x80);  // PID 01 is the bitmap's top bit
+  const auto out = ecu.on_frame(request({0x01, 0x01}));
+  ASSERT_EQ(out.size(), 1u);
+  const std::array<std::uint8_t, 8> want{0x06, 0x41, 0x01, 0x82, 0x07, 0x65, 0x00, 0xAA};
+  EXPECT_EQ(out[0].frame.data, want);
+}
+
+TEST(EcuSimulator, StoredDtcsFitASingleFrameUpToTwoCodes) {
+  EcuSimulator ecu;
+  ecu.set_dtcs({}, false);
+  const auto none = ecu.on_frame(request({0x03}));
+  ASSERT_EQ(none.size(), 1u);
+  const std::array<std::uint8_t, 8> want_none{0x02, 0x43, 0x00, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA};
+  EXPECT_EQ(none[0].frame.data, want_none);
+  ecu.set_dtcs({0x0301, 0x4123}, true);
+  const auto two = ecu.on_frame(request({0x03}));
+  ASSERT_EQ(two.size(), 1u);
+  const std::array<std::uint8_t, 8> want_two{0x06, 0x43, 0x02, 0x03, 0x01, 0x41, 0x23, 0xAA};
+  EXPECT_EQ(two[0].frame.data, want_two);
+  EXPECT_EQ(ecu.dtc_requests, 2);
+}
+
+TEST(EcuSimulator, ThreeStoredDtcsAreMultiFrame) {
+  EcuSimulator ecu;
+  ecu.set_dtcs({0x0301, 0x0420, 0x4123}, true);
+  const auto first = ecu.on_frame(request({0x03}));
+  ASSERT_EQ(first.size(), 1u);
+  const std::array<std::uint8_t, 8> want_ff{0x10, 0x08, 0x43, 0x03, 0x03, 0x01, 0x04, 0x20};
+  EXPECT_EQ(first[0].frame.data, want_ff);
+  const auto rest = ecu.on_frame(
+      obd::isotp::make_flow_control(0x7E0, obd::isotp::FlowStatus::clear_to_send, 0, 0));
+  ASSERT_EQ(rest.size(), 1u);
+  const std::array<std::uint8_t, 8> want_cf{0x21, 0x41, 0x23, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA};
+  EXPECT_EQ(rest[0].frame.data, want_cf);
+}
+
+TEST(EcuSimulator, Mode03WithoutDtcSupportOrRefusedIsANegativeAnswer) {
+  EcuSimulator ecu;
+  const auto unsupported = ecu.on_frame(request({0x03}));
+  ASSERT_EQ(unsupported.size(), 1u);
+  EXPECT_EQ(unsupported[0].frame.data[1], 0x7F);
+  EXPECT_EQ(unsupported[0].frame.data[3], 0x11);
+  ecu.set_dtcs({0x0301}, true);
+  ecu.set_mode_negative(0x03, 0x22);
+  const auto refused = ecu.on_frame(request({0x03}));
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].frame.data[2], 0x03);
+  EXPECT_EQ(refused[0].frame.data[3], 0x22);
+}
+
+TEST(EcuSimulator, DtcTextParsesTheFourSystems) {
+  EXPECT_EQ(parse_dtc("P0301"), 0x0301);
+  EXPECT_EQ(parse_dtc("C0123"), 0x4123);
+  EXPECT_EQ(parse_dtc("B1234"), 0x9234);
+  EXPECT_EQ(parse_dtc("U0155"), 0xC155);
+  EXPECT_EQ(parse_dtc("P3FFF"), 0x3FFF);
+  EXPECT_FALSE(parse_dtc("P4000"));
+  EXPECT_FALSE(parse_dtc("X0301"));
+  EXPECT_FALSE(parse_dtc("P030"));
+  EXPECT_FALSE(parse_dtc("p0301"));
+}
+
 }  // namespace
 }  // namespace canhose::test

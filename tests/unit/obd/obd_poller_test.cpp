@@ -7,10 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "log/logger.hpp"
-#include "log/stderr_sink.hpp"
-#include "support/ecu_simulator.hpp"
-#include "support/simulated_can_bus.hpp"
+#include "obd_poller_fixture.hpp"
 
 namespace canhose::obd {
 namespace {
@@ -19,118 +16,8 @@ using namespace std::chrono_literals;
 using test::EcuSimulator;
 using test::run_for;
 using test::run_until;
-
-class CapturingSink : public log::LogSink {
- public:
-  void write(const log::LogRecord& r) override {
-    lines.push_back({r.severity, std::string(r.message)});
-  }
-  struct Line {
-    log::Severity severity;
-    std::string message;
-  };
-  std::vector<Line> lines;
-};
-
-struct Published {
-  std::string name;
-  double value;
-  std::string unit;
-  std::int64_t timestamp_ns;
-};
-
-class ObdPollerTest : public ::testing::Test {
- protected:
-  ObdPollerTest() {
-    engine.set_pid(0x05, {0x7B});        // coolant 83 degC
-    engine.set_pid(0x0C, {0x1A, 0xF8});  // 1726 rpm
-    engine.set_pid(0x0D, {0x3C});        // 60 km/h
-    engine.set_pid(0x10, {0x03, 0xE8});  // MAF 10 g/s
-    engine.set_pid(0x5E, {0x00, 0x3C});  // fuel rate 3 L/h
-    sink = std::make_shared<CapturingSink>();
-    log::logger().set_sink(sink);
-    log::logger().set_level(log::Severity::debug);
-    log::logger().set_rate_limit(1000, std::chrono::hours(1));
-  }
-  ~ObdPollerTest() override {
-    poller.reset();
-    log::logger().set_sink(std::make_shared<log::StderrSink>());
-    log::logger().set_level(log::Severity::info);
-    log::logger().set_rate_limit(10, std::chrono::seconds(30));
-  }
-
-  static ObdOptions fast_options(std::vector<PidPoll> pids) {
-    ObdOptions o;
-    o.enabled = true;
-    o.pids = std::move(pids);
-    o.response_timeout = 80ms;  // generous: sanitizer builds on a busy machine are slow
-    o.vin_read = false;
-    o.discovery_retry_initial = 20ms;
-    o.discovery_retry_max = 80ms;
-    return o;
-  }
-
-  void start(ObdOptions o, std::vector<EcuSimulator*> ecus = {}) {
-    if (ecus.empty()) {
-      ecus.push_back(&engine);
-    }
-    for (EcuSimulator* e : ecus) {
-      bus.add_ecu(*e);
-    }
-    ObdCallbacks cb;
-    cb.on_value = [this](std::string_view name, double value, std::string_view unit,
-                         std::int64_t ts) {
-      values.push_back({std::string(name), value, std::string(unit), ts});
-    };
-    cb.on_vin = [this](const std::string& vin) { vins.push_back(vin); };
-    poller = std::make_unique<ObdPoller>(io, std::move(o), bus.tester_sender(), std::move(cb));
-    bus.set_tester([this](const ObdFrame& f) { poller->on_frame(f); });
-    poller->start();
-  }
-
-  std::size_t count(const std::string& name) const {
-    std::size_t n = 0;
-    for (const Published& p : values) {
-      n += p.name == name ? 1 : 0;
-    }
-    return n;
-  }
-  std::vector<Published> all(const std::string& name) const {
-    std::vector<Published> out;
-    for (const Published& p : values) {
-      if (p.name == name) {
-        out.push_back(p);
-      }
-    }
-    return out;
-  }
-  // Requests [02 mode pid] the poller put on 0x7DF.
-  std::size_t requests_for(std::uint8_t mode, std::uint8_t pid) const {
-    std::size_t n = 0;
-    for (const auto& e : bus.log) {
-      if (e.from_tester && e.frame.id == 0x7DF && e.frame.data[1] == mode &&
-          e.frame.data[2] == pid) {
-        ++n;
-      }
-    }
-    return n;
-  }
-  std::size_t log_lines_containing(const std::string& text) const {
-    std::size_t n = 0;
-    for (const auto& l : sink->lines) {
-      n += l.message.find(text) != std::string::npos ? 1 : 0;
-    }
-    return n;
-  }
-
-  asio::io_context io;
-  test::SimulatedCanBus bus{io};
-  EcuSimulator engine{0x7E8};
-  std::shared_ptr<CapturingSink> sink;
-  std::vector<Published> values;
-  std::vector<std::string> vins;
-  std::unique_ptr<ObdPoller> poller;
-};
+using test_support::ObdPollerTest;
+using test_support::Published;
 
 TEST_F(ObdPollerTest, PollsEachSupportedPidWithOnePidPerRequest) {
   start(fast_options({{0x0D, 30ms}, {0x0C, 30ms}, {0x05, 60ms}}));
@@ -469,14 +356,19 @@ TEST_F(ObdPollerTest, StopEndsPolling) {
 TEST(ObdOptionsCheck, BadOptionsAreNamed) {
   ObdOptions o;
   EXPECT_EQ(check_options(o), "");
-  o.pids = {{0x01, 1s}};
-  EXPECT_NE(check_options(o).find("PID 0x1 has no decoder"), std::string::npos);
+  o.pids = {{0x02, 1s}};  // the freeze frame's DTC: canhose has no decoder for it
+  EXPECT_NE(check_options(o).find("PID 0x2 has no decoder"), std::string::npos);
   o.pids = {{0x0D, 1s}, {0x0D, 2s}};
   EXPECT_NE(check_options(o).find("listed twice"), std::string::npos);
   o.pids = {{0x0D, 1s}};
   o.vin = "TOO-SHORT";
   EXPECT_NE(check_options(o).find("ISO 3779"), std::string::npos);
   o.vin.clear();
+  o.dtc_interval = 5ms;
+  EXPECT_EQ(check_options(o), "dtc_interval must be between 10ms and 1h");
+  o.dtc_interval = 2h;
+  EXPECT_EQ(check_options(o), "dtc_interval must be between 10ms and 1h");
+  o.dtc_interval = 1min;
   o.request_id = 0x18DB33F1;
   EXPECT_NE(check_options(o).find("11-bit"), std::string::npos);
   asio::io_context io;

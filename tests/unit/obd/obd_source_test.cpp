@@ -189,5 +189,43 @@ TEST(ObdSource, MetricsShowDiscoveryUnsupportedPidsTheVinAndAnswers) {
   EXPECT_NE(registry.render().find("canhose_obd_link_open 0\n"), std::string::npos);
 }
 
+TEST(ObdSource, LitMilBringsItsStoredDtcsThroughTheSocketAsFieldsAndAMetric) {
+  asio::io_context io;
+  SocketpairOpener opener(0);
+  std::map<std::string, std::int64_t> integers;
+  std::map<std::string, std::string> texts;
+  ObdCallbacks callbacks;
+  callbacks.on_integer = [&](std::string_view name, std::int64_t value, std::int64_t) {
+    integers[std::string(name)] = value;
+  };
+  callbacks.on_text = [&](std::string_view name, const std::string& text, std::int64_t) {
+    texts[std::string(name)] = text;
+  };
+  ObdOptions options = fast_options();
+  options.pids = {{0x0D, 100ms}, {0x01, 100ms}};
+  options.vin_read = false;
+  ObdSource source(io, options, opener, callbacks);
+  metrics::MetricRegistry registry;
+  registry.add_collector(metrics_collector(source));
+  source.start();
+  test::EcuSimulator ecu;
+  ecu.set_pid(0x0D, {0x3C});
+  ecu.set_dtcs({0x0301, 0x0420, 0x4123}, true);  // three codes: a multi-frame answer
+  EcuThread ecu_thread(opener.ecu_fd, ecu);
+  ASSERT_TRUE(run_until(io, [&] { return texts.count("dtcs") != 0; }));
+  EXPECT_EQ(texts["dtcs"], "P0301 P0420 C0123");
+  EXPECT_EQ(integers["mil"], 1);
+  EXPECT_EQ(integers["dtc_count"], 3);
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("canhose_obd_dtc_reads_total{result=\"ok\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("canhose_obd_dtc_reads_total{result=\"failed\"} 0\n"), std::string::npos)
+      << text;
+
+  bool stopped = false;
+  source.async_stop(std::chrono::steady_clock::now() + 1s, [&] { stopped = true; });
+  ASSERT_TRUE(run_until(io, [&] { return stopped; }));
+  EXPECT_EQ(ecu.dtc_requests, 1);
+}
+
 }  // namespace
 }  // namespace canhose::obd

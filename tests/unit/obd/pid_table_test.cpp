@@ -16,6 +16,15 @@ double decode(std::uint8_t pid, std::vector<std::uint8_t> data) {
   return v ? v->value : -1e9;
 }
 
+TEST(PidTable, MonitorStatusIsByteAOfFourBytes) {
+  // A = 0x83: MIL on, 3 DTCs; B, C, D (readiness) are required but not decoded.
+  EXPECT_DOUBLE_EQ(decode(0x01, {0x83, 0x07, 0x65, 0x00}), 131.0);
+  EXPECT_EQ(find_pid(0x01)->name, "monitor_status");
+  EXPECT_EQ(find_pid("monitor_status")->pid, 0x01);
+  const std::vector<std::uint8_t> only_a{0x41, 0x01, 0x83};
+  EXPECT_FALSE(decode_mode01_response(0x01, only_a));
+}
+
 TEST(PidTable, EngineLoadIsAPercentOf255) {
   EXPECT_DOUBLE_EQ(decode(0x04, {0xFF}), 100.0);
   EXPECT_DOUBLE_EQ(decode(0x04, {0x33}), 20.0);  // 51 * 100 / 255
@@ -96,8 +105,8 @@ TEST(PidTable, ShortOrMismatchedPayloadsDoNotDecode) {
   EXPECT_FALSE(decode_mode01_response(0x0C, other_pid));
   const std::vector<std::uint8_t> negative{0x7F, 0x01, 0x12};
   EXPECT_FALSE(decode_mode01_response(0x0C, negative));
-  const std::vector<std::uint8_t> no_decoder{0x41, 0x01, 0, 0, 0, 0};
-  EXPECT_FALSE(decode_mode01_response(0x01, no_decoder));
+  const std::vector<std::uint8_t> no_decoder{0x41, 0x02, 0x03, 0x01};  // freeze frame DTC
+  EXPECT_FALSE(decode_mode01_response(0x02, no_decoder));
 }
 
 TEST(PidTable, NamesAndPidsLookUpEachOther) {
