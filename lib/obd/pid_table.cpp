@@ -90,6 +90,14 @@ const PidDefinition* find_pid(std::string_view name) {
   return nullptr;
 }
 
+std::vector<std::string_view> published_fields(std::uint8_t pid) {
+  if (pid == 0x01) {
+    return {"mil", "dtc_count", "dtcs"};
+  }
+  const PidDefinition* d = find_pid(pid);
+  return d == nullptr ? std::vector<std::string_view>{} : std::vector<std::string_view>{d->name};
+}
+
 std::optional<DecodedValue> decode_mode01_response(std::uint8_t pid,
                                                    std::span<const std::uint8_t> payload) {
   const PidDefinition* d = find_pid(pid);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace canhose::obd {
 
@@ -27,6 +28,11 @@ std::span<const PidDefinition> pid_definitions();
 // nullptr when canhose has no decoder for `pid`.
 const PidDefinition* find_pid(std::uint8_t pid);
 const PidDefinition* find_pid(std::string_view name);
+
+// The record fields that polling `pid` publishes: its name, or mil, dtc_count and dtcs for
+// monitor_status (the stored codes are read when the status reports some). Empty when
+// canhose has no decoder for `pid`.
+std::vector<std::string_view> published_fields(std::uint8_t pid);
 
 struct DecodedValue {
   const PidDefinition* definition = nullptr;

@@ -13,6 +13,7 @@
 #include "can/socketcan_source.hpp"
 #include "config/aws_client_options.hpp"
 #include "config/config_check.hpp"
+#include "config/record_options.hpp"
 #include "config/stream_pipelines.hpp"
 #include "dbc/dbc_decoder.hpp"
 #include "dbc/dbc_parser.hpp"
@@ -142,7 +143,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     // 4. Records: snapshots of the field store every period, raw frames on arrival.
     // The builder publishes device.vin and device.id (record.vin/device_id) itself.
     sink = std::make_unique<queue::QueueRecordSink>(queue);
-    builder = std::make_unique<record::RecordBuilder>(io, store, *sink, config.record);
+    builder = std::make_unique<record::RecordBuilder>(io, store, *sink,
+                                                      config::record_builder_options(config));
     if (config.raw_frames.enabled) {
       raw_frames = std::make_unique<record::RawFrameRecorder>(
           *sink, config.raw_frames, config.record.format, config.record.missing_token);
