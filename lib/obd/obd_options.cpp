@@ -2,6 +2,7 @@
 
 #include "base/mapping_reader.hpp"
 
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -61,6 +62,25 @@ using base::between;
 using base::Duration;
 using base::MappingReader;
 
+namespace {
+
+// A CAN id, written in hex (0x7DF) as often as in decimal; nullopt unless 11-bit.
+std::optional<std::uint32_t> parse_request_id(const std::string& text) {
+  std::size_t used = 0;
+  unsigned long id = 0;
+  try {
+    id = std::stoul(text, &used, 0);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (text.empty() || used != text.size() || id > 0x7FF) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(id);
+}
+
+}  // namespace
+
 void read_options(MappingReader& r, ObdOptions& c) {
   r.value("enabled", c.enabled);
   r.value("interface", c.interface);
@@ -98,10 +118,33 @@ void read_options(MappingReader& r, ObdOptions& c) {
     }
     p.value("period", poll.period, between<Duration>(10ms, 1h));
   });
+  std::string request_id;
+  r.value("request_id", request_id, [](const std::string& text) -> std::optional<std::string> {
+    if (parse_request_id(text)) {
+      return std::nullopt;
+    }
+    return std::string("expected an 11-bit CAN id (0x000 to 0x7FF; 0x7DF is the functional id)");
+  });
+  if (const auto id = parse_request_id(request_id)) {
+    c.request_id = *id;
+  }
   r.value("response_timeout", c.response_timeout, between<Duration>(1ms, 10s));
   r.value("pending_timeout", c.pending_timeout, between<Duration>(1ms, 1min));
+  r.value("isotp_timeout", c.isotp_timeout, between<Duration>(1ms, 10s));
   r.value("vin_read", c.vin_read);
+  r.value("vin_retry_initial", c.vin_retry_initial, between<Duration>(1ms, 1h));
+  r.value("vin_retry_max", c.vin_retry_max, between<Duration>(1ms, 1h));
   r.value("dtc_interval", c.dtc_interval, between<Duration>(10ms, 1h));
+  r.value("failures_before_backoff", c.failures_before_backoff,
+          [](std::uint32_t n) -> std::optional<std::string> {
+            if (n >= 1 && n <= 1000) {
+              return std::nullopt;
+            }
+            return std::string("expected 1 to 1000 failures in a row");
+          });
+  r.value("max_backoff", c.max_backoff, between<Duration>(10ms, 1h));
+  r.value("discovery_retry_initial", c.discovery_retry_initial, between<Duration>(10ms, 1h));
+  r.value("discovery_retry_max", c.discovery_retry_max, between<Duration>(10ms, 1h));
   r.choice("fuel_type", c.fuel_type,
            {{"gasoline", FuelType::gasoline}, {"diesel", FuelType::diesel}});
   r.value("co2", c.co2);

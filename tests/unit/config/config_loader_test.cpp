@@ -265,6 +265,36 @@ TEST(ConfigLoader, ObdMonitorStatusByNameAndTheDtcIntervalWithItsRange) {
             "t.yaml:3:19: sources.obd.dtc_interval: must be between 10ms and 1h, found \"5ms\"\n");
 }
 
+TEST(ConfigLoader, ObdTimingKeysTheDocsListAreRead) {
+  const LoadResult ok = parse_config_text(
+      "sources:\n  obd:\n    enabled: true\n    request_id: 0x7E0\n    isotp_timeout: 2s\n"
+      "    failures_before_backoff: 5\n    max_backoff: 2m\n    discovery_retry_initial: 2s\n"
+      "    discovery_retry_max: 1m\n    vin_retry_initial: 10s\n    vin_retry_max: 10m\n",
+      "test.yaml");
+  ASSERT_TRUE(ok.ok()) << base::format_errors(ok.errors);
+  const obd::ObdOptions& o = ok.config.sources.obd;
+  EXPECT_EQ(o.request_id, 0x7E0u);
+  EXPECT_EQ(o.isotp_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(o.failures_before_backoff, 5u);
+  EXPECT_EQ(o.max_backoff, std::chrono::minutes(2));
+  EXPECT_EQ(o.discovery_retry_initial, std::chrono::seconds(2));
+  EXPECT_EQ(o.discovery_retry_max, std::chrono::minutes(1));
+  EXPECT_EQ(o.vin_retry_initial, std::chrono::seconds(10));
+  EXPECT_EQ(o.vin_retry_max, std::chrono::minutes(10));
+
+  EXPECT_EQ(base::format_errors(
+                parse_config_text("sources:\n  obd:\n    request_id: 0x800\n", "t.yaml").errors),
+            "t.yaml:3:17: sources.obd.request_id: expected an 11-bit CAN id (0x000 to 0x7FF; "
+            "0x7DF is the functional id), found \"0x800\"\n");
+  // The relations between keys are checked too (check_options).
+  EXPECT_NE(base::format_errors(parse_config_text("sources:\n  obd:\n    enabled: true\n"
+                                                  "    vin_retry_initial: 10m\n",
+                                                  "t.yaml")
+                                    .errors)
+                .find("vin_retry_initial must be positive and at most vin_retry_max"),
+            std::string::npos);
+}
+
 TEST(ConfigLoader, CanInterfacesAndReplaySpeedAreChecked) {
   EXPECT_EQ(
       base::format_errors(
