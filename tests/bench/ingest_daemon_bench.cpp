@@ -88,7 +88,8 @@ std::uint16_t logged_port(const test::ChildProcess& child, const std::string& pa
 // The sum of every sample of `name` (e.g. over its `stream` labels).
 double metric_sum(const std::string& text, const std::string& name) {
   double sum = 0;
-  for (const auto& sample : cli::PrometheusText::parse(text).samples(name)) {
+  const cli::PrometheusText page = cli::PrometheusText::parse(text);  // samples() refers into it
+  for (const auto& sample : page.samples(name)) {
     sum += sample.value;
   }
   return sum;

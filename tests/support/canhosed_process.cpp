@@ -51,7 +51,9 @@ std::optional<double> scrape_metric(std::uint16_t metrics_port, const std::strin
     return std::nullopt;
   }
   std::optional<double> sum;
-  for (const auto& sample : cli::PrometheusText::parse(page.body).samples(name)) {
+  // Kept in a variable: samples() refers into it.
+  const cli::PrometheusText text = cli::PrometheusText::parse(page.body);
+  for (const auto& sample : text.samples(name)) {
     if (cli::PrometheusText::matches(sample, labels)) {
       sum = sum.value_or(0) + sample.value;
     }
