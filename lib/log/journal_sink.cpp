@@ -5,20 +5,38 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include <sys/uio.h>
 #include <systemd/sd-journal.h>
 
 namespace canhose::log {
 
+std::vector<std::string> journal_entry(const LogRecord& record) {
+  std::vector<std::string> entry;
+  entry.reserve(4 + record.fields.size());
+  entry.push_back("MESSAGE=" + std::string(record.message));
+  entry.push_back("PRIORITY=" + std::to_string(static_cast<int>(record.severity)));
+  entry.push_back("SYSLOG_IDENTIFIER=canhosed");
+  entry.push_back("CANHOSE_COMPONENT=" + std::string(record.component));
+  for (const LogField& f : record.fields) {
+    entry.push_back("CANHOSE_" + std::string(f.name) + "=" + std::string(f.value));
+  }
+  return entry;
+}
+
 void JournalSink::write(const LogRecord& record) {
-  const std::string message(record.message);
-  const std::string component(record.component);
-  const int rc = sd_journal_send("MESSAGE=%s", message.c_str(), "PRIORITY=%i",
-                                 static_cast<int>(record.severity), "SYSLOG_IDENTIFIER=canhosed",
-                                 "CANHOSE_COMPONENT=%s", component.c_str(), nullptr);
+  const std::vector<std::string> entry = journal_entry(record);
+  std::vector<iovec> parts;
+  parts.reserve(entry.size());
+  for (const std::string& e : entry) {
+    parts.push_back(iovec{const_cast<char*>(e.data()), e.size()});
+  }
+  const int rc = sd_journal_sendv(parts.data(), static_cast<int>(parts.size()));
   if (rc < 0) {
-    std::fprintf(stderr, "<%d>%s: %s\n", static_cast<int>(record.severity), component.c_str(),
-                 message.c_str());
+    std::fprintf(stderr, "<%d>%.*s: %.*s\n", static_cast<int>(record.severity),
+                 static_cast<int>(record.component.size()), record.component.data(),
+                 static_cast<int>(record.message.size()), record.message.data());
     std::fflush(stderr);
   }
 }

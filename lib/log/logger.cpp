@@ -39,12 +39,18 @@ void Logger::set_clock(SteadyNow now) {
   now_ = now != nullptr ? now : &std::chrono::steady_clock::now;
 }
 
-void Logger::emit_locked(Severity s, std::string_view component, std::string_view message) {
-  sink_->write(LogRecord{s, component, message, std::chrono::system_clock::now()});
+void Logger::emit_locked(Severity s, std::string_view component, std::string_view message,
+                         std::span<const LogField> fields) {
+  sink_->write(LogRecord{s, component, message, std::chrono::system_clock::now(), fields});
 }
 
 // A rate-limit key: the severity, the component, a separator, the message.
 void Logger::write(Severity s, std::string_view component, std::string_view message) {
+  write(s, component, message, {});
+}
+
+void Logger::write(Severity s, std::string_view component, std::string_view message,
+                   std::span<const LogField> fields) {
   if (!enabled(s)) {
     return;
   }
@@ -59,7 +65,7 @@ void Logger::write(Severity s, std::string_view component, std::string_view mess
     emit_repeats_locked(key, d.suppressed_before);
   }
   if (d.emit) {
-    emit_locked(s, component, message);
+    emit_locked(s, component, message, fields);
   }
 }
 

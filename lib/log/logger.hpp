@@ -44,6 +44,10 @@ class Logger {
     return static_cast<int>(s) <= level_.load(std::memory_order_relaxed);
   }
   void write(Severity s, std::string_view component, std::string_view message);
+  // write() with structured fields for the journal (log_sink.hpp). The rate limit keys on
+  // the message alone; a line reporting suppressed repeats carries no fields.
+  void write(Severity s, std::string_view component, std::string_view message,
+             std::span<const LogField> fields);
   // Reports the suppressed repeats of windows that are over. Call periodically.
   void flush_suppressed();
   // Reports every suppressed repeat, windows still open included: at exit, so that the
@@ -51,7 +55,8 @@ class Logger {
   void flush_all_suppressed();
 
  private:
-  void emit_locked(Severity s, std::string_view component, std::string_view message);
+  void emit_locked(Severity s, std::string_view component, std::string_view message,
+                   std::span<const LogField> fields = {});
   void emit_repeats_locked(std::string_view key, std::uint64_t suppressed);
 
   std::atomic<int> level_;

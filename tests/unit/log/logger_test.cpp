@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -21,12 +22,17 @@ struct CapturedLine {
   Severity severity;
   std::string component;
   std::string message;
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 class CapturingSink : public LogSink {
  public:
   void write(const LogRecord& r) override {
-    lines.push_back({r.severity, std::string(r.component), std::string(r.message)});
+    CapturedLine line{r.severity, std::string(r.component), std::string(r.message), {}};
+    for (const LogField& f : r.fields) {
+      line.fields.emplace_back(f.name, f.value);
+    }
+    lines.push_back(std::move(line));
   }
   std::vector<CapturedLine> lines;
 };
@@ -159,3 +165,29 @@ TEST(JournalDetection, OnlyWhenJournalStreamMatchesStderr) {
 
 }  // namespace
 }  // namespace canhose::log
+
+TEST_F(LoggerTest, StructuredFieldsReachTheSinkButNotTheRepeatCount) {
+  const std::array<LogField, 2> fields{LogField{"RULE", "harsh_braking"}, LogField{"COUNT", "4"}};
+  for (int i = 0; i < 3; ++i) {
+    logger().write(Severity::warning, "alerts", "alert harsh_braking", fields);
+  }
+  logger().flush_all_suppressed();
+  ASSERT_EQ(sink_->lines.size(), 3u);  // two admitted, then the repeat count
+  const std::vector<std::pair<std::string, std::string>> expected{{"RULE", "harsh_braking"},
+                                                                  {"COUNT", "4"}};
+  EXPECT_EQ(sink_->lines[0].fields, expected);
+  EXPECT_EQ(sink_->lines[1].fields, expected);
+  EXPECT_EQ(sink_->lines[2].message, "alert harsh_braking; repeated 1 more times");
+  EXPECT_TRUE(sink_->lines[2].fields.empty());
+}
+
+TEST(JournalSink, EntryCarriesPriorityComponentAndPrefixedFields) {
+  const std::array<LogField, 1> fields{LogField{"RULE", "bus_off"}};
+  const LogRecord record{Severity::warning, "alerts", "alert bus_off",
+                         std::chrono::system_clock::now(), fields};
+  const std::vector<std::string> entry = journal_entry(record);
+  const std::vector<std::string> expected{"MESSAGE=alert bus_off", "PRIORITY=4",
+                                          "SYSLOG_IDENTIFIER=canhosed",
+                                          "CANHOSE_COMPONENT=alerts", "CANHOSE_RULE=bus_off"};
+  EXPECT_EQ(entry, expected);
+}
