@@ -74,4 +74,20 @@ void ErrorFrameCounters::count(const CanFrame& f, const ErrorFrameInfo& i) {
   restarted += i.restarted ? 1 : 0;
 }
 
+std::optional<int> bus_state(const ErrorFrameInfo& info) {
+  if (info.bus_off) {
+    return 3;
+  }
+  if (info.error_passive) {
+    return 2;
+  }
+  if (info.error_warning) {
+    return 1;
+  }
+  if (info.back_to_active || info.restarted) {
+    return 0;
+  }
+  return std::nullopt;
+}
+
 }  // namespace canhose::can

@@ -3,6 +3,7 @@
 // controller, and running counts of them per interface.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "can/can_frame.hpp"
@@ -28,6 +29,13 @@ struct ErrorFrameInfo {
 
 // Interprets an error frame (f.error must be set). Never fails: unknown bits are ignored.
 ErrorFrameInfo describe_error_frame(const CanFrame& f);
+
+// The controller state an error frame reports, as the number alert rules read in the
+// field <interface>.bus_state: 0 error-active (back to active, or restarted after
+// bus-off), 1 error warning, 2 error passive, 3 bus-off; nullopt when the frame says
+// nothing about the state (a protocol violation, a missing ACK, ...). The worst state a
+// frame reports wins.
+std::optional<int> bus_state(const ErrorFrameInfo& info);
 
 // "bus-off, error passive (tx 128 rx 0)" -- for the log.
 std::string to_string(const ErrorFrameInfo& info);
