@@ -20,8 +20,16 @@ void GpsFieldPublisher::set_or_clear(Field f, double value,
                                      FieldStore::Clock::time_point observed) {
   if (gps::GpsFix::present(value)) {
     store_.publish(ids_[f], value, observed);
+    tell(f, value);
   } else {
     store_.clear(ids_[f]);
+    tell(f, std::nullopt);
+  }
+}
+
+void GpsFieldPublisher::tell(Field f, std::optional<double> value) const {
+  if (observer_) {
+    observer_(store_.name_of(ids_[f]), value);
   }
 }
 
@@ -31,6 +39,7 @@ void GpsFieldPublisher::publish(const gps::GpsFix& fix) {
                                    : fix.mode == gps::FixMode::two_d ? 2
                                                                      : 1;
   store_.publish(ids_[mode], mode_number, t);
+  tell(mode, static_cast<double>(mode_number));
   set_or_clear(lat, fix.latitude_deg, t);
   set_or_clear(lon, fix.longitude_deg, t);
   set_or_clear(alt, fix.altitude_msl_m, t);
@@ -42,8 +51,10 @@ void GpsFieldPublisher::publish(const gps::GpsFix& fix) {
   set_or_clear(eps, fix.eps_mps * 3.6, t);
   if (fix.has_fix() && fix.satellites_used) {
     store_.publish(ids_[sats], static_cast<std::int64_t>(*fix.satellites_used), t);
+    tell(sats, static_cast<double>(*fix.satellites_used));
   } else {
     store_.clear(ids_[sats]);
+    tell(sats, std::nullopt);
   }
 }
 

@@ -15,6 +15,9 @@
 // Wiring: gpsd_client.on_fix([&](const gps::GpsFix& f) { publisher.publish(f); });
 
 #include <array>
+#include <functional>
+#include <optional>
+#include <string_view>
 
 #include "gps/gps_fix.hpp"
 #include "record/field_store.hpp"
@@ -26,12 +29,20 @@ class GpsFieldPublisher {
   explicit GpsFieldPublisher(FieldStore& store);
   void publish(const gps::GpsFix& fix);
 
+  // Also told every field publish() sets (a value) or clears (nullopt), in the order above:
+  // the alert rules see GPS values as they arrive. Empty: nobody is told.
+  using Observer = std::function<void(std::string_view field, std::optional<double> value)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
  private:
   enum Field { mode, lat, lon, alt, speed, track, epx, epy, epv, eps, sats, count };
   void set_or_clear(Field f, double value, FieldStore::Clock::time_point observed);
 
+  void tell(Field f, std::optional<double> value) const;
+
   FieldStore& store_;
   std::array<FieldId, count> ids_{};
+  Observer observer_;
 };
 
 }  // namespace canhose::record
