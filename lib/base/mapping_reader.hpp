@@ -139,8 +139,9 @@ class MappingReader {
 
   // Where a key's value starts, to point inside it. `plain` is true for a plain
   // (unquoted) scalar, whose text starts at `mark`; a quoted scalar's text starts one
-  // column after it, and a block scalar's on the lines below. Nothing when the key is
-  // absent.
+  // column after it, and a block scalar's on the lines below. yaml-cpp keeps no more:
+  // a plain scalar folded over several lines, or a `>-` block, reads like a one-line
+  // one. Nothing when the key is absent or null.
   struct ValueMark {
     YAML::Mark mark;
     bool plain = false;

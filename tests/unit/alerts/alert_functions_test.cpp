@@ -11,8 +11,8 @@ namespace {
 TEST(AlertFunctionsTest, RateIsPerSecondBetweenTheTwoLatestValues) {
   Harness h({rule("climb", "rate(speed) > 10")});
   h.set("speed", 0, kT0);
-  EXPECT_TRUE(h.events.empty());        // one value: unknown
-  h.set("speed", 5, kT0 + 500 * kMs);   // 10 per second: not more than 10
+  EXPECT_TRUE(h.events.empty());       // one value: unknown
+  h.set("speed", 5, kT0 + 500 * kMs);  // 10 per second: not more than 10
   EXPECT_TRUE(h.events.empty());
   h.set("speed", 11, kT0 + 1000 * kMs);  // 12 per second
   ASSERT_EQ(h.events.size(), 1u);

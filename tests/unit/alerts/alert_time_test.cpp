@@ -112,7 +112,7 @@ TEST(AlertTimeTest, TemplateErrorsHaveOffsets) {
   const auto error = [](std::string_view text) {
     auto parsed = parse_template(text);
     return std::get_if<ExpressionError>(&parsed) ? *std::get_if<ExpressionError>(&parsed)
-                                                  : ExpressionError{999, "parsed"};
+                                                 : ExpressionError{999, "parsed"};
   };
   EXPECT_EQ(error("a {b").offset, 2u);
   EXPECT_EQ(error("a {b").message, "this \"{\" is not closed: write {name}, or {{ for a brace");

@@ -126,7 +126,8 @@ TEST(ExpressionTest, EveryErrorHasItsOffsetAndMessage) {
       {"speed > 5 and and rpm > 3", 14, "expected a field name after \"and\""},
       {"speed >", 7, "expected a field name after \">\""},
       {") speed", 0, "expected a field name, a number or \"(\", found \")\""},
-      {"(speed > 5", 10, "expected \")\" to close the \"(\" at offset 0, found the end of the expression"},
+      {"(speed > 5", 10,
+       "expected \")\" to close the \"(\" at offset 0, found the end of the expression"},
       {"speed > 5 rpm", 10, "unexpected \"rpm\" after a complete condition; a missing and/or?"},
       {"1 < speed < 3", 10, "comparisons do not chain: write a < b and b < c"},
       {"speed = 5", 6, "use == to compare (a single = is not an operator)"},
@@ -137,7 +138,8 @@ TEST(ExpressionTest, EveryErrorHasItsOffsetAndMessage) {
       {"\"a\" + 1 > 0", 4, "\"+\" cannot apply to a string"},
       {"-\"a\" == 1", 0, "\"-\" cannot apply to a string"},
       {"speed > 2s", 8, "a duration such as 2s is only allowed as a window, e.g. delta(speed, 2s)"},
-      {"foo(speed) > 1", 0, "unknown function \"foo\" (known: abs, rate, delta, avg, min, max, changed)"},
+      {"foo(speed) > 1", 0,
+       "unknown function \"foo\" (known: abs, rate, delta, avg, min, max, changed)"},
       {"rate(speed + 1) > 1", 5, "rate() takes a field name, e.g. rate(speed)"},
       {"rate(3) > 1", 5, "rate() takes a field name, e.g. rate(speed)"},
       {"rate() > 1", 5, "rate() takes 1 argument, e.g. rate(speed)"},
@@ -170,7 +172,6 @@ TEST(ExpressionTest, DeepNestingIsAnErrorNotACrash) {
     nots += "not ";
   }
   EXPECT_EQ(error_of(nots + "true").message, "the condition is nested too deeply");
-
 }
 
 TEST(ExpressionTest, CaretLinesPointAtTheOffset) {
