@@ -210,6 +210,20 @@ void MappingReader::error(std::string_view key, std::string message) {
   context_.add_error(mark_, child_display(key), std::move(message));
 }
 
+void MappingReader::error_at(const YAML::Mark& mark, std::string_view key, std::string message) {
+  context_.add_error(mark, child_display(key), std::move(message));
+}
+
+std::optional<MappingReader::ValueMark> MappingReader::value_mark(std::string_view key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key && !is_absent(e.value_node)) {
+      // yaml-cpp tags a plain scalar "?" and a quoted or block scalar "!".
+      return ValueMark{e.value_node.Mark(), e.value_node.Tag() == "?"};
+    }
+  }
+  return std::nullopt;
+}
+
 void MappingReader::type_error(const Entry& entry, std::string_view key,
                                std::string_view expected) {
   context_.add_error(

@@ -133,6 +133,20 @@ class MappingReader {
 
   // Reports a mistake that involves a key's value (cross-field checks).
   void error(std::string_view key, std::string message);
+  // The same at a given position, for a mistake inside a value (a character of an
+  // expression).
+  void error_at(const YAML::Mark& mark, std::string_view key, std::string message);
+
+  // Where a key's value starts, to point inside it. `plain` is true for a plain
+  // (unquoted) scalar, whose text starts at `mark`; a quoted scalar's text starts one
+  // column after it, and a block scalar's on the lines below. yaml-cpp keeps no more:
+  // a plain scalar folded over several lines, or a `>-` block, reads like a one-line
+  // one. Nothing when the key is absent or null.
+  struct ValueMark {
+    YAML::Mark mark;
+    bool plain = false;
+  };
+  std::optional<ValueMark> value_mark(std::string_view key) const;
   bool has(std::string_view key) const;
   const std::string& path() const { return display_path_; }
 
