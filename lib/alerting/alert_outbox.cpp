@@ -37,7 +37,7 @@ std::string outbox_entry_id(std::string_view vehicle, const alerts::Alert& alert
   key.reserve(vehicle.size() + alert.rule.size() + 24);
   key.append(vehicle).append("|").append(alert.rule).append("|");
   key.append(std::to_string(alert.time_ns));
-  return aws::sha256_hex(key);
+  return aws::crypto::sha256_hex(key);
 }
 
 std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view vehicle) {
@@ -209,6 +209,11 @@ void AlertOutbox::async_wait_ready(std::function<void(std::error_code)> handler)
     return;
   }
   queue_->async_wait_readable(std::move(handler));
+}
+
+void AlertOutbox::async_wait_stored(std::function<void(std::error_code)> handler) {
+  const std::uint64_t next = queue_->next_sequence();
+  queue_->async_wait_durable(next > 0 ? next - 1 : 0, std::move(handler));
 }
 
 std::uint64_t AlertOutbox::depth() const {

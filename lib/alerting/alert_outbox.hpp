@@ -86,6 +86,11 @@ class AlertOutbox {
   // std::errc::operation_canceled at close.
   void async_wait_ready(std::function<void(std::error_code)> handler);
 
+  // Completes on the loop once every entry pushed so far is on disk (fsynced): for a
+  // caller that must not go on before its alert would survive a power cut. At close:
+  // success if close() stored them, std::errc::operation_canceled otherwise.
+  void async_wait_stored(std::function<void(std::error_code)> handler);
+
   // Entries pushed and not yet acknowledged or dropped (the head included).
   std::uint64_t depth() const;
   // Entries lost: dropped to make room (drop_oldest), refused by push(), and damaged
