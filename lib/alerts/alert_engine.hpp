@@ -16,6 +16,9 @@
 //   a looping replay cannot flood alerts; Event and Alert carry the data's own times.
 //   Sources with clocks more than 1 s apart make the offset grow at each interleaving;
 //   feed the engine times from one clock.
+// - Memory is bounded: a field read by rate/delta/avg/min/max keeps at most 16384
+//   samples (its longest window + max_age of them), a rule at most 65536 event times.
+//   avg/min/max walk the samples of their window at each evaluation.
 // - Lifetime: owns copies of everything; not thread-safe (one event loop calls it).
 
 #include <cstdint>

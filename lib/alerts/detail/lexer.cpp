@@ -121,7 +121,14 @@ LexResult lex(std::string_view s) {
     out.error = LexError{start, "unexpected character \"" + std::string(1, c) + "\""};
     return out;
   }
-  out.tokens.push_back({Token::end, "", s.size()});
+  // The end: just past the last character, or one blank further, never on a new line
+  // (a block scalar's text ends with one), so a caret under it lands where text is missing.
+  std::size_t end = s.find_last_not_of(" \t\r\n");
+  end = end == std::string_view::npos ? 0 : end + 1;
+  if (end < s.size() && (s[end] == ' ' || s[end] == '\t')) {
+    ++end;
+  }
+  out.tokens.push_back({Token::end, "", end});
   return out;
 }
 

@@ -115,6 +115,19 @@ TEST(AlertRulesOptionsTest, ABlockScalarPointsAtItsStartAndShowsTheCaretLine) {
             "    ^\n");
 }
 
+TEST(AlertRulesOptionsTest, AMissingEndInABlockScalarIsShownOnItsLastLine) {
+  const Read r = read(R"(alerts:
+  rules:
+    - name: b
+      when: >
+        speed >
+)");
+  EXPECT_EQ(r.errors,
+            "conf.yaml:4:13: alerts.rules[0].when: expected a field name after \">\"\n"
+            "    speed >\n"
+            "           ^\n");
+}
+
 TEST(AlertRulesOptionsTest, EveryMistakeIsAConfigError) {
   const Read r = read(R"(alerts:
   max_age: 0s
