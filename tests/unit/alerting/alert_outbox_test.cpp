@@ -48,6 +48,9 @@ class AlertOutboxTest : public ::testing::Test {
     std::optional<std::error_code> done;
     outbox.async_wait_stored([&](std::error_code ec) { done = ec; });
     io.restart();
+    // The queue's worker thread posts to the loop: without work of its own the loop
+    // would stop while the worker writes, and miss it.
+    auto work = asio::make_work_guard(io);
     const auto limit = std::chrono::steady_clock::now() + 30s;
     while (!done && std::chrono::steady_clock::now() < limit) {
       io.run_one_for(100ms);
@@ -222,6 +225,8 @@ TEST_F(AlertOutboxTest, WaitingForAnEntryCompletesWhenOneIsStored) {
   io.poll();
   EXPECT_FALSE(ready.has_value());
   ASSERT_TRUE(outbox->push(alert("a", kT0), "v"));
+  io.restart();
+  auto work = asio::make_work_guard(io);
   const auto limit = std::chrono::steady_clock::now() + 30s;
   while (!ready && std::chrono::steady_clock::now() < limit) {
     io.run_one_for(100ms);

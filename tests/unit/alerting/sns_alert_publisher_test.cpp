@@ -117,6 +117,9 @@ class SnsAlertPublisherTest : public ::testing::Test {
   // Runs the loop until `done` holds (30 s at most, a failure then).
   void run_until(const std::function<bool()>& done) {
     io.restart();
+    // The queue's worker thread posts to the loop: without work of its own the loop
+    // would stop while the worker writes, and miss it.
+    auto work = asio::make_work_guard(io);
     const auto limit = std::chrono::steady_clock::now() + 30s;
     while (!done() && std::chrono::steady_clock::now() < limit) {
       io.run_one_for(50ms);
