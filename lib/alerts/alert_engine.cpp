@@ -115,8 +115,7 @@ void AlertEngine::evaluate(InputId id, std::int64_t time_ns, std::int64_t effect
     const detail::Evaluation at{&fields_,     rule.field_ids.data(), time_ns,
                                 effective_ns, max_age_ns_,           id};
     const detail::Value v = detail::evaluate(rule.expression(), at, stack_);
-    const auto outcome =
-        rule.observe(detail::truth(v) == detail::Truth::yes, effective_ns, time_ns);
+    const auto outcome = rule.observe(detail::truth(v), effective_ns, time_ns);
     if (outcome == detail::RuleState::Outcome::none) {
       continue;
     }

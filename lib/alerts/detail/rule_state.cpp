@@ -33,11 +33,11 @@ std::uint32_t RuleState::events_in_window(std::int64_t effective_ns) const {
   return n;
 }
 
-RuleState::Outcome RuleState::observe(bool is_true, std::int64_t effective_ns,
+RuleState::Outcome RuleState::observe(Truth truth, std::int64_t effective_ns,
                                       std::int64_t data_ns) {
-  if (!is_true) {
+  if (truth != Truth::yes) {
     holding_ = false;
-    armed_ = true;
+    armed_ = armed_ || truth == Truth::no;
     return Outcome::none;
   }
   if (!holding_) {

@@ -16,6 +16,7 @@
 
 #include "alerts/alert.hpp"
 #include "alerts/alert_rules_options.hpp"
+#include "alerts/detail/evaluator.hpp"
 #include "alerts/expression.hpp"
 #include "alerts/message_template.hpp"
 
@@ -33,8 +34,11 @@ class RuleState {
   RuleState(const RuleOptions& options, Expression expression, MessageTemplate message);
 
   enum class Outcome : unsigned char { none, event, alert, suppressed };
-  // The condition's truth at an evaluation: what it raised.
-  Outcome observe(bool is_true, std::int64_t effective_ns, std::int64_t data_ns);
+  // The condition at an evaluation: what it raised. `unknown` (a value it reads is missing
+  // or stale) neither raises an event nor re-arms the rule: a condition that was true, went
+  // unknown while a slow field aged, and is true again is still the same episode, not a
+  // second event. It does restart a `for` streak (the condition was not seen to hold).
+  Outcome observe(Truth truth, std::int64_t effective_ns, std::int64_t data_ns);
 
   // The events within the window ending at `effective_ns`.
   std::uint32_t events_in_window(std::int64_t effective_ns) const;

@@ -29,12 +29,23 @@ TEST(AlertEngineTest, AnEventOnEachRisingEdgeOnly) {
   EXPECT_EQ(h.order, (std::vector<int>{0, 1, 0, 1}));
 }
 
-TEST(AlertEngineTest, UnknownReArmsButNeverFires) {
+TEST(AlertEngineTest, UnknownNeitherFiresNorReArms) {
   Harness h({rule("fast", "speed > 100")});
   h.set("speed", 110, kT0);
-  h.clear("speed", kT0 + kSecond);  // unknown: not true, so it re-arms
+  h.clear("speed", kT0 + kSecond);  // unknown: the same episode goes on
   h.set("speed", 110, kT0 + 2 * kSecond);
+  EXPECT_EQ(h.events.size(), 1u);
+  h.set("speed", 90, kT0 + 3 * kSecond);  // false: re-armed
+  h.set("speed", 110, kT0 + 4 * kSecond);
   EXPECT_EQ(h.events.size(), 2u);
+}
+
+TEST(AlertEngineTest, UnknownFromTheStartNeverFires) {
+  Harness h({rule("fast", "speed > 100 and rpm > 0")});
+  h.set("speed", 110, kT0);  // rpm never published: unknown
+  EXPECT_TRUE(h.events.empty());
+  h.set("rpm", 800, kT0 + kSecond);
+  EXPECT_EQ(h.events.size(), 1u);
 }
 
 TEST(AlertEngineTest, ForNeedsTheConditionOnEveryEvaluation) {
