@@ -163,9 +163,6 @@ TEST(JournalDetection, OnlyWhenJournalStreamMatchesStderr) {
   unsetenv("JOURNAL_STREAM");
 }
 
-}  // namespace
-}  // namespace canhose::log
-
 TEST_F(LoggerTest, StructuredFieldsReachTheSinkButNotTheRepeatCount) {
   const std::array<LogField, 2> fields{LogField{"RULE", "harsh_braking"}, LogField{"COUNT", "4"}};
   for (int i = 0; i < 3; ++i) {
@@ -187,7 +184,10 @@ TEST(JournalSink, EntryCarriesPriorityComponentAndPrefixedFields) {
                          std::chrono::system_clock::now(), fields};
   const std::vector<std::string> entry = journal_entry(record);
   const std::vector<std::string> expected{"MESSAGE=alert bus_off", "PRIORITY=4",
-                                          "SYSLOG_IDENTIFIER=canhosed",
-                                          "CANHOSE_COMPONENT=alerts", "CANHOSE_RULE=bus_off"};
+                                          "SYSLOG_IDENTIFIER=canhosed", "CANHOSE_COMPONENT=alerts",
+                                          "CANHOSE_RULE=bus_off"};
   EXPECT_EQ(entry, expected);
 }
+
+}  // namespace
+}  // namespace canhose::log
