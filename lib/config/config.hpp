@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "alerting/alerting_options.hpp"
 #include "aws/credentials_options.hpp"
 #include "aws/iot_credentials_provider.hpp"
 #include "base/units.hpp"
@@ -79,6 +80,9 @@ struct Config {
   record::RawFrameOptions raw_frames;   // record.raw_frames
   // The local Firehose endpoint; streams filled in from delivery.stream when left out.
   ingest::IngestOptions ingest;
+  // Alert rules and where alerts go (SNS, alerts.stream); the outbox lives in
+  // <service.state_dir>/alerts/outbox.
+  alerting::AlertingOptions alerts;
 };
 
 }  // namespace canhose::config

@@ -110,6 +110,10 @@ void read_config(MappingReader& root, Config& config) {
     ingest::read_options(r, config.ingest);
     complete_ingest_streams(r, config);
   });
+  root.section("alerts", [&](MappingReader& r) {
+    alerting::read_options(r, config.alerts);
+    check_alerts_stream(r, config);
+  });
   config.record.vin = config.device.vin;
   config.sources.obd.vin = config.device.vin;  // a configured VIN: the vehicle is not asked
   config.record.device_id = config.device.id;

@@ -1,5 +1,6 @@
 #include "config/stream_pipelines.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -24,32 +25,51 @@ std::vector<StreamPipelineOptions> stream_pipelines(const Config& config) {
   vehicle.queue = config.queue;
   vehicle.delivery = config.delivery;
   pipelines.push_back(std::move(vehicle));
-  if (!config.ingest.enabled()) {
-    return pipelines;
+  // The pipeline of an upstream other than the vehicle's, made on first use.
+  const auto pipeline_of = [&](const std::string& upstream, std::optional<bool> pack,
+                               std::optional<base::Duration> flush_interval) {
+    auto it = std::find_if(pipelines.begin(), pipelines.end(),
+                           [&](const StreamPipelineOptions& p) { return p.upstream == upstream; });
+    if (it != pipelines.end()) {
+      return it;
+    }
+    StreamPipelineOptions p;
+    p.upstream = upstream;
+    const std::filesystem::path dir = config.service.state_dir / "streams" / upstream;
+    p.queue = config.queue;
+    p.queue.dir = dir / "queue";
+    p.delivery = config.delivery;
+    p.delivery.stream = upstream;
+    p.delivery.dead_letter_dir = dir / "dead-letter";
+    p.delivery.pack = pack.value_or(config.delivery.pack);
+    p.delivery.flush_interval = flush_interval.value_or(config.delivery.flush_interval);
+    pipelines.push_back(std::move(p));
+    return std::prev(pipelines.end());
+  };
+  if (config.ingest.enabled()) {
+    for (const ingest::IngestStream& stream : config.ingest.streams) {
+      pipeline_of(stream.upstream_name(), stream.pack, stream.flush_interval)
+          ->local_streams.push_back(stream.name);
+    }
   }
-  for (const ingest::IngestStream& stream : config.ingest.streams) {
-    const std::string& upstream = stream.upstream_name();
-    auto it = pipelines.begin();
-    while (it != pipelines.end() && it->upstream != upstream) {
-      ++it;
-    }
-    if (it == pipelines.end()) {
-      StreamPipelineOptions p;
-      p.upstream = upstream;
-      const std::filesystem::path dir = config.service.state_dir / "streams" / upstream;
-      p.queue = config.queue;
-      p.queue.dir = dir / "queue";
-      p.delivery = config.delivery;
-      p.delivery.stream = upstream;
-      p.delivery.dead_letter_dir = dir / "dead-letter";
-      p.delivery.pack = stream.pack.value_or(config.delivery.pack);
-      p.delivery.flush_interval = stream.flush_interval.value_or(config.delivery.flush_interval);
-      pipelines.push_back(std::move(p));
-      it = std::prev(pipelines.end());
-    }
-    it->local_streams.push_back(stream.name);
+  if (config.alerts.active() && !config.alerts.stream.empty()) {
+    pipeline_of(config.alerts.stream, std::nullopt, std::nullopt)->alerts = true;
   }
   return pipelines;
+}
+
+void check_alerts_stream(base::MappingReader& r, const Config& config) {
+  const std::string& stream = config.alerts.stream;
+  if (stream.empty()) {
+    return;
+  }
+  if (stream == config.delivery.stream) {
+    r.error("stream", "alerts.stream is delivery.stream (" + stream +
+                          "): event and alert lines would mix with the vehicle's records in "
+                          "S3; name a second Firehose stream, or leave alerts.stream out");
+  } else if (config.delivery.region.empty()) {
+    r.error("stream", "alerts.stream delivers to Firehose: set delivery.region (e.g. eu-west-1)");
+  }
 }
 
 void complete_ingest_streams(base::MappingReader& r, Config& config) {

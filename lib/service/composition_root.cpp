@@ -1,6 +1,7 @@
 #include "service/composition_root.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -15,8 +16,7 @@
 #include "config/config_check.hpp"
 #include "config/record_options.hpp"
 #include "config/stream_pipelines.hpp"
-#include "dbc/dbc_decoder.hpp"
-#include "dbc/dbc_parser.hpp"
+#include "dbc/dbc_loader.hpp"
 #include "gps/gps_metrics.hpp"
 #include "gps/gpsd_client.hpp"
 #include "ingest/ingest_server.hpp"
@@ -33,6 +33,7 @@
 #include "record/raw_frame_recorder.hpp"
 #include "record/record_builder.hpp"
 #include "record/record_metrics.hpp"
+#include "service/alerts_wiring.hpp"
 #include "service/daemon.hpp"
 #include "service/frame_router.hpp"
 #include "service/replay_flow_control.hpp"
@@ -43,23 +44,21 @@ namespace {
 
 constexpr std::string_view kLog = "canhosed";
 
-std::optional<dbc::DbcDecoder> load_decoder(const dbc::DbcOptions& options) {
-  if (options.file.empty()) {
-    return std::nullopt;
+std::int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<dbc::DbcDecoder> decoder_for(const dbc::DbcOptions& options) {
+  dbc::LoadedDecoder loaded = dbc::load_decoder(options);
+  for (const std::string& w : loaded.warnings) {
+    log::notice(kLog, w);
   }
-  dbc::DbcParseResult parsed = dbc::load_dbc_file(options.file);
-  if (!parsed.ok()) {
-    std::string message = "sources.can.dbc_file " + options.file + " has errors:";
-    for (const auto& e : parsed.errors) {
-      message += "\n  " + e.to_string();
-    }
-    throw std::runtime_error(message);
+  if (loaded.decoder) {
+    log::info(kLog, "DBC ", options.file, ": ", loaded.messages, " messages");
   }
-  for (const auto& w : parsed.warnings) {
-    log::notice(kLog, w.to_string());
-  }
-  log::info(kLog, "DBC ", options.file, ": ", parsed.database.messages.size(), " messages");
-  return dbc::DbcDecoder(std::move(parsed.database), options.decoder_options());
+  return std::move(loaded.decoder);
 }
 
 }  // namespace
@@ -76,6 +75,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
   record::FieldStore store;
   std::unique_ptr<record::RecordSink> sink;
   std::unique_ptr<record::RawFrameRecorder> raw_frames;
+  AlertsParts alerts;
   std::unique_ptr<FrameRouter> router;
   can::SocketCanOpener can_opener;
   std::unique_ptr<gps::GpsdClient> gps_client;
@@ -98,7 +98,8 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     }
     const bool any_upstream = std::any_of(pipeline_options.begin(), pipeline_options.end(),
                                           [](const auto& p) { return !p.upstream.empty(); });
-    if (any_upstream) {
+    const bool sns = config.alerts.active() && !config.alerts.topic_arn.empty();
+    if (any_upstream || sns) {
       aws = aws::make_aws_client(io.get_executor(), config::aws_client_options(config));
       aws->credentials->start();
     }
@@ -153,15 +154,38 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     daemon.add(std::make_unique<lifecycle::CallbackComponent>(
         "records", [&] { builder->start(); }, [&] { builder->stop(); }));
 
-    // 5. Sources, last: they start once everything downstream is ready, and stop first.
+    // 5. Alerts: the rule engine the sources feed, the SNS outbox and its publisher, the
+    // records of alerts.stream.
+    const auto alerts_pipeline = std::find_if(pipelines.begin(), pipelines.end(),
+                                              [](const StreamPipeline& p) { return p.alerts; });
+    add_alerts(alerts, io, daemon, registry, config, aws.get(),
+               alerts_pipeline == pipelines.end() ? nullptr : alerts_pipeline->queue);
+    alerting::AlertMonitor* monitor = alerts.monitor.get();
+
+    // 6. Sources, last: they start once everything downstream is ready, and stop first.
     if (config.sources.can.enabled || config.sources.replay.enabled) {
       router =
-          std::make_unique<FrameRouter>(store, load_decoder(config.sources.dbc), raw_frames.get());
+          std::make_unique<FrameRouter>(store, decoder_for(config.sources.dbc), raw_frames.get());
+      if (monitor != nullptr) {
+        router->set_alerts(&monitor->engine(), [monitor] { monitor->publish(); });
+      }
     }
     if (config.sources.gps.enabled) {
       gps_client = std::make_unique<gps::GpsdClient>(io, config.sources.gps);
       gps_fields = std::make_unique<record::GpsFieldPublisher>(store);
       gps_client->on_fix([&](const gps::GpsFix& fix) { gps_fields->publish(fix); });
+      if (monitor != nullptr) {
+        // GPS values reach the rules at the time they arrive, on the clock CAN frames use.
+        gps_fields->set_observer([monitor](std::string_view field, std::optional<double> value) {
+          const std::int64_t now = unix_now_ns();
+          if (value) {
+            monitor->update(field, *value, now);
+          } else {
+            monitor->clear(field, now);
+          }
+          monitor->publish();
+        });
+      }
       gps_client->on_gps_time([&](auto gps_utc, auto observed) {
         // ClockOffset ignores implausible times (a receiver with the 1024-week rollover
         // bug reports dates ~19.6 years in the past), with a rate-limited warning.
@@ -182,15 +206,29 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     }
     if (config.sources.obd.enabled) {
       obd::ObdCallbacks callbacks;
-      callbacks.on_value = [&store](std::string_view name, double value, std::string_view,
-                                    std::int64_t) {
+      callbacks.on_value = [&store, monitor](std::string_view name, double value, std::string_view,
+                                             std::int64_t time_ns) {
         store.publish(name, record::FieldValue(value));
+        if (monitor != nullptr) {
+          monitor->update(name, value, time_ns);
+          monitor->publish();
+        }
       };
-      callbacks.on_integer = [&store](std::string_view name, std::int64_t value, std::int64_t) {
+      callbacks.on_integer = [&store, monitor](std::string_view name, std::int64_t value,
+                                               std::int64_t time_ns) {
         store.publish(name, record::FieldValue(value));
+        if (monitor != nullptr) {
+          monitor->update(name, static_cast<double>(value), time_ns);
+          monitor->publish();
+        }
       };
-      callbacks.on_text = [&store](std::string_view name, const std::string& text, std::int64_t) {
+      callbacks.on_text = [&store, monitor](std::string_view name, const std::string& text,
+                                            std::int64_t time_ns) {
         store.publish(name, record::FieldValue(text));
+        if (monitor != nullptr) {
+          monitor->update(name, std::string_view(text), time_ns);
+          monitor->publish();
+        }
       };
       const bool vin_configured = !config.device.vin.empty();
       callbacks.on_vin = [&store, vin_configured](const std::string& vin) {

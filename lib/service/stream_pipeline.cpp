@@ -61,6 +61,7 @@ StreamPipeline add_stream_pipeline(asio::io_context& io, Daemon& daemon,
   StreamPipeline pipeline;
   pipeline.upstream = options.upstream;
   pipeline.vehicle = options.vehicle;
+  pipeline.alerts = options.alerts;
   queue::Queue::OpenResult opened = queue::Queue::open(io, options.queue);
   if (!opened.queue) {
     throw std::runtime_error("cannot open the queue " + options.queue.dir.string() +

@@ -19,6 +19,7 @@ namespace canhose::service {
 struct StreamPipeline {
   std::string upstream;  // empty: the vehicle's records are kept, not sent
   bool vehicle = false;  // the vehicle's own pipeline (delivery.stream)
+  bool alerts = false;   // alerts.stream: the alert monitor writes into its queue
   queue::Queue* queue = nullptr;
   delivery::FirehoseDelivery* delivery = nullptr;  // null when upstream is empty
 };
