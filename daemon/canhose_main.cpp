@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/alerts_command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/put_command.hpp"
 #include "cli/status_command.hpp"
@@ -28,6 +29,10 @@ constexpr const char* kUsage =
     "                       the running canhosed at a glance, read from its metrics endpoint\n"
     "                       (metrics.listen); frame rates are measured over --interval\n"
     "                       (default 1 s; 0: averages since start)\n"
+    "  alerts test --replay CANDUMP [--config FILE] [--interface NAME] [--json]\n"
+    "                       runs alerts.rules over a recorded drive (candump -l log) at full\n"
+    "                       speed and prints the events and alerts canhosed would raise;\n"
+    "                       nothing is sent\n"
     "  streams list [--config FILE] [--json]\n"
     "  streams describe NAME [--config FILE] [--json]\n"
     "  streams create NAME --bucket BUCKET --role-arn ROLE_ARN [--prefix PREFIX]\n"
@@ -88,6 +93,9 @@ int main(int argc, char** argv) {
   }
   if (command == "put") {
     return cli::PutCommand(stdin, stderr).run(rest);
+  }
+  if (command == "alerts") {
+    return cli::AlertsCommand(stdout, stderr).run(rest);
   }
   if (command == "streams") {
     return cli::StreamsCommand(stdin, stdout, stderr).run(rest);

@@ -125,6 +125,7 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
   gps(latest);
   can(latest, earlier, interval.count());
   obd(latest);
+  alerts(latest, now_s);
   json_["healthy"] = healthy();
   json_["problems"] = problems_;
 }

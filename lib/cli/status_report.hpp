@@ -9,7 +9,8 @@
 // Health, which sets the exit code:
 //   healthy   delivering, nothing below is wrong
 //   degraded  delivery paused, backing off, or not configured; gpsd not connected; a CAN
-//             interface down or bus-off; the OBD-II link closed; records dropped
+//             interface down or bus-off; the OBD-II link closed; records dropped; SNS
+//             refusing alerts (the outbox keeps them)
 // Each degraded condition is listed in problems() with what to look at.
 
 #include <chrono>
@@ -53,6 +54,7 @@ class StatusReport {
   void gps(const PrometheusText& m);
   void can(const PrometheusText& m, const PrometheusText* earlier, double interval_s);
   void obd(const PrometheusText& m);
+  void alerts(const PrometheusText& m, double now_s);  // status_alerts.cpp
 
   std::optional<double> uptime_s_;
   std::vector<Line> lines_;
@@ -64,6 +66,8 @@ class StatusReport {
 std::string format_bytes(double bytes);
 // "3 s", "2 min 5 s", "1 h 2 min", "3 d 4 h".
 std::string format_age(double seconds);
+// "2026-12-08 01:02:03 UTC".
+std::string format_utc(double unix_seconds);
 // "2026-11-25 20:40:01 UTC".
 std::string format_utc(double unix_seconds);
 
