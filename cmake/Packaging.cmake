@@ -15,6 +15,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/conf/canhose.yaml DESTINATION ${CANHOSE_CONF
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/canhose.service
         DESTINATION ${CANHOSE_SYSTEMD_UNIT_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/packaging/debian/copyright
+              ${PROJECT_SOURCE_DIR}/conf/alerts.example.yaml
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The README links docs/<part>.md: keep that layout so the links work in /usr/share/doc.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
