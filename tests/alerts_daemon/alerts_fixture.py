@@ -75,7 +75,8 @@ RULES = """  rules:
 def config(state_dir, endpoint, *, replay_log=None, topic_arn=TOPIC_ARN, rules=RULES):
     """canhose.yaml: the harsh_braking rule, SNS and Firehose through `endpoint` (the
     emulator, https with the test PKI's CA), the replay of `replay_log` at full speed on its
-    own timestamps (none when None), metrics on an ephemeral port, fast retries."""
+    own timestamps (none when None), metrics and ingest (daemon_fixture.Canhosed reads
+    both ports from the log) on ephemeral ports, fast retries."""
     replay = (f"  replay:\n    enabled: true\n    file: {replay_log}\n    speed: max\n"
               f"    original_timestamps: true\n") if replay_log else ""
     return f"""device:
@@ -105,6 +106,10 @@ record:
   period: 1h
 metrics:
   listen: 127.0.0.1:0
+ingest:
+  listen: 127.0.0.1:0
+  streams:
+    - name: {VEHICLE_STREAM}
 sources:
   can:
     dbc_file: {DBC}
@@ -170,7 +175,8 @@ class AlertsTestBed:
 
     def status(self, daemon):
         """`canhose status --json` against daemon's configuration: (exit code, JSON)."""
-        done = run_cli("status", "--config", daemon.config_path, "--json")
+        metrics = daemon.metrics_url.removeprefix("http://").removesuffix("/metrics")
+        done = run_cli("status", "--config", daemon.config_path, "--metrics", metrics, "--json")
         try:
             return done.returncode, json.loads(done.stdout)
         except ValueError:
