@@ -1,5 +1,7 @@
 #include "alerting/alert_outbox.hpp"
 
+#include <chrono>
+
 #include <algorithm>
 #include <cmath>
 
@@ -40,7 +42,8 @@ std::string outbox_entry_id(std::string_view vehicle, const alerts::Alert& alert
   return aws::crypto::sha256_hex(key);
 }
 
-std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view vehicle) {
+std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view vehicle,
+                                std::int64_t queued_ns) {
   nlohmann::json a = nlohmann::json::object();
   a["rule"] = alert.rule;
   a["severity"] = std::string(alerts::to_string(alert.severity));
@@ -57,6 +60,7 @@ std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view veh
   entry["id"] = outbox_entry_id(vehicle, alert);
   entry["vehicle"] = std::string(vehicle);
   entry["alert"] = std::move(a);
+  entry["queued_ns"] = queued_ns;
   return entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -87,6 +91,8 @@ std::optional<OutboxEntry> decode_outbox_entry(std::string_view data, std::strin
     e.alert.count = a.at("count").get<std::uint32_t>();
     e.alert.window_ns = a.at("window_ns").get<std::int64_t>();
     e.alert.message = a.at("message").get<std::string>();
+    // Entries written before queued_ns existed: the data time is the best guess left.
+    e.queued_ns = j.contains("queued_ns") ? j.at("queued_ns").get<std::int64_t>() : e.alert.time_ns;
     if (a.contains("lat") || a.contains("lon")) {
       e.alert.position = alerts::Position{a.at("lat").get<double>(), a.at("lon").get<double>()};
     }
@@ -140,7 +146,11 @@ bool AlertOutbox::push(const alerts::Alert& alert, std::string_view vehicle) {
                  " not stored: the outbox is closed");
     return false;
   }
-  const queue::AppendResult result = queue_->append(encode_outbox_entry(alert, vehicle));
+  const queue::AppendResult result =
+      queue_->append(encode_outbox_entry(alert, vehicle,
+                                         std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()));
   if (!result.accepted()) {
     ++refused_;
     log::warning(kLog, "alert ", alert.rule, " not stored in the outbox (",

@@ -50,12 +50,14 @@ struct OutboxEntry {
   std::string id;         // hex SHA-256 of vehicle|rule|time_ns
   std::string vehicle;
   alerts::Alert alert;
+  std::int64_t queued_ns = 0;  // wall-clock Unix time it was pushed (alert.time_ns is data time)
 };
 
 // The stable id of an alert raised on `vehicle`.
 std::string outbox_entry_id(std::string_view vehicle, const alerts::Alert& alert);
 // The stored form of an entry, and back (nullopt, with `error` set, for a damaged one).
-std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view vehicle);
+std::string encode_outbox_entry(const alerts::Alert& alert, std::string_view vehicle,
+                                std::int64_t queued_ns);
 std::optional<OutboxEntry> decode_outbox_entry(std::string_view data, std::string* error);
 
 class AlertOutbox {

@@ -79,7 +79,8 @@ std::string human_span(std::int64_t ns) {
   return "0s";
 }
 
-SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std::int64_t sent_ns) {
+SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std::int64_t queued_ns,
+                      std::int64_t sent_ns) {
   const std::string severity(alerts::to_string(alert.severity));
   SnsAlertText text;
   text.subject = aws::make_valid_subject("canhose " + severity + ": " + alert.rule + " on " +
@@ -103,9 +104,9 @@ SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std:
        (usable(alert.position) ? fixed5(alert.position->lat) + ", " + fixed5(alert.position->lon)
                                : std::string("position unknown")) +
        "\n";
-  if (sent_ns - alert.time_ns > kDelayNoteAfterNs) {
+  if (sent_ns - queued_ns > kDelayNoteAfterNs) {
     m += "\nraised at " + iso8601_ms(alert.time_ns) + ", sent at " + iso8601_ms(sent_ns) +
-         " (delayed by " + human_span(sent_ns - alert.time_ns) +
+         " (delayed by " + human_span(sent_ns - queued_ns) +
          ": it waited on the vehicle until SNS could be reached)\n";
   }
   text.message = aws::make_valid_message(m);

@@ -31,9 +31,12 @@ struct SnsAlertText {
   std::string message;
 };
 
-// The SNS subject and message for `alert` raised on `vehicle`, sent at `sent_ns` (Unix
-// nanoseconds): its delay is sent_ns - alert.time_ns.
-SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std::int64_t sent_ns);
+// The SNS subject and message for `alert` raised on `vehicle`, put into the outbox at
+// `queued_ns` and sent at `sent_ns` (both wall-clock Unix nanoseconds): its delay is
+// sent_ns - queued_ns. Not sent_ns - alert.time_ns: that is data time, which a replay with
+// the log's timestamps, or a vehicle clock not yet set, puts anywhere.
+SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std::int64_t queued_ns,
+                      std::int64_t sent_ns);
 
 // {"type":"event","vehicle":..,"rule":..,"time":"2026-12-08T01:02:03.456Z",
 //  "events_in_window":2} and a newline.

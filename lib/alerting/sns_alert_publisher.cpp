@@ -75,8 +75,8 @@ void SnsAlertPublisher::wait_ready() {
 }
 
 void SnsAlertPublisher::publish(const OutboxEntry& entry) {
-  const SnsAlertText text =
-      sns_text(entry.alert, entry.vehicle, unix_ns(std::chrono::system_clock::now()));
+  const SnsAlertText text = sns_text(entry.alert, entry.vehicle, entry.queued_ns,
+                                     unix_ns(std::chrono::system_clock::now()));
   aws::SnsPublishRequest request;
   request.subject = text.subject;
   request.message = text.message;

@@ -82,13 +82,14 @@ TEST_F(AlertOutboxTest, AnEntryDecodesToWhatWasPushed) {
   alerts::Alert a = alert("bus_off", kT0);
   a.severity = alerts::Severity::critical;
   std::string error;
-  const auto entry = decode_outbox_entry(encode_outbox_entry(a, "truck-17"), &error);
+  const auto entry = decode_outbox_entry(encode_outbox_entry(a, "truck-17", kT0 + 7), &error);
   ASSERT_TRUE(entry) << error;
   EXPECT_EQ(entry->vehicle, "truck-17");
   EXPECT_EQ(entry->id, outbox_entry_id("truck-17", a));
   EXPECT_EQ(entry->alert.rule, "bus_off");
   EXPECT_EQ(entry->alert.severity, alerts::Severity::critical);
   EXPECT_EQ(entry->alert.time_ns, kT0);
+  EXPECT_EQ(entry->queued_ns, kT0 + 7);
   EXPECT_EQ(entry->alert.first_event_ns, a.first_event_ns);
   EXPECT_EQ(entry->alert.count, 4u);
   EXPECT_EQ(entry->alert.window_ns, 300 * kSecond);
@@ -96,7 +97,7 @@ TEST_F(AlertOutboxTest, AnEntryDecodesToWhatWasPushed) {
   ASSERT_TRUE(entry->alert.position);
   EXPECT_DOUBLE_EQ(entry->alert.position->lat, 52.5);
   a.position.reset();
-  EXPECT_FALSE(decode_outbox_entry(encode_outbox_entry(a, "v"), nullptr)->alert.position);
+  EXPECT_FALSE(decode_outbox_entry(encode_outbox_entry(a, "v", kT0), nullptr)->alert.position);
   EXPECT_FALSE(decode_outbox_entry("{\"id\":1}", &error));
   EXPECT_FALSE(error.empty());
 }
@@ -203,9 +204,9 @@ TEST_F(AlertOutboxTest, ADamagedEntryIsSkippedAndCounted) {
     o.segment_bytes = 64 * 1024;
     auto q = queue::Queue::open(io, o);
     ASSERT_TRUE(q.queue) << q.error;
-    q.queue->append(encode_outbox_entry(alert("before", kT0), "v"));
+    q.queue->append(encode_outbox_entry(alert("before", kT0), "v", kT0));
     q.queue->append(std::string_view("{\"id\": \"not an alert\""));
-    q.queue->append(encode_outbox_entry(alert("after", kT0 + 1), "v"));
+    q.queue->append(encode_outbox_entry(alert("after", kT0 + 1), "v", kT0 + 1));
     q.queue->close();
   }
   auto outbox = open();

@@ -67,7 +67,7 @@ TEST(AlertText, SpansAreForPeople) {
 }
 
 TEST(AlertText, SubjectNamesSeverityRuleAndVehicle) {
-  const SnsAlertText text = sns_text(bus_off(), "truck-17", kRaised + kSecond);
+  const SnsAlertText text = sns_text(bus_off(), "truck-17", kRaised, kRaised + kSecond);
   EXPECT_EQ(text.subject, "canhose critical: bus_off on truck-17");
 }
 
@@ -77,7 +77,7 @@ TEST(AlertText, SubjectIsShortPrintableAsciiWhateverTheNames) {
   const SnsAlertText text = sns_text(a,
                                      "Lkw-Stra\xC3\x9F"
                                      "e\t17",
-                                     kRaised);
+                                     kRaised, kRaised);
   EXPECT_LE(text.subject.size(), aws::sns_max_subject_chars);
   for (const char c : text.subject) {
     EXPECT_TRUE(c >= 0x20 && c <= 0x7E) << "character " << static_cast<int>(c);
@@ -87,13 +87,13 @@ TEST(AlertText, SubjectIsShortPrintableAsciiWhateverTheNames) {
   EXPECT_EQ(sns_text(bus_off(),
                      "Stra\xC3\x9F"
                      "e",
-                     kRaised)
+                     kRaised, kRaised)
                 .subject,
             "canhose critical: bus_off on Stra?e");
 }
 
 TEST(AlertText, MessageNamesVehicleRuleCountWindowTimesAndPosition) {
-  const SnsAlertText text = sns_text(bus_off(), "truck-17", kRaised + 30 * kSecond);
+  const SnsAlertText text = sns_text(bus_off(), "truck-17", kRaised, kRaised + 30 * kSecond);
   const std::string& m = text.message;
   EXPECT_NE(m.find("Vehicle:     truck-17\n"), std::string::npos) << m;
   EXPECT_NE(m.find("Rule:        bus_off\n"), std::string::npos) << m;
@@ -109,20 +109,33 @@ TEST(AlertText, MessageNamesVehicleRuleCountWindowTimesAndPosition) {
 TEST(AlertText, AnUnknownPositionIsSaid) {
   alerts::Alert a = bus_off();
   a.position.reset();
-  EXPECT_NE(sns_text(a, "truck-17", kRaised).message.find("Position:    position unknown\n"),
-            std::string::npos);
+  EXPECT_NE(
+      sns_text(a, "truck-17", kRaised, kRaised).message.find("Position:    position unknown\n"),
+      std::string::npos);
 }
 
 TEST(AlertText, AnAlertSentLateSaysWhenItWasRaisedAndSent) {
   const std::int64_t sent = kRaised + (2 * 3600 + 3 * 60) * kSecond;
-  const std::string m = sns_text(bus_off(), "truck-17", sent).message;
+  const std::string m = sns_text(bus_off(), "truck-17", kRaised, sent).message;
   EXPECT_NE(m.find("raised at 2026-12-08T01:02:03.456Z, sent at 2026-12-08T03:05:03.456Z "
                    "(delayed by 2h 3min: "),
             std::string::npos)
       << m;
   // Exactly at the limit: not yet.
-  EXPECT_EQ(sns_text(bus_off(), "truck-17", kRaised + kDelayNoteAfterNs).message.find("delayed"),
+  EXPECT_EQ(
+      sns_text(bus_off(), "truck-17", kRaised, kRaised + kDelayNoteAfterNs).message.find("delayed"),
+      std::string::npos);
+}
+
+// A replay with the log's timestamps raises alerts with last year's data time: sent at once,
+// it waited on the vehicle for nothing, and the message must not claim otherwise.
+TEST(AlertText, TheDelayIsWallClockTimeInTheOutboxNotTheAgeOfTheData) {
+  const std::int64_t now = kRaised + 400LL * 86400 * kSecond;
+  EXPECT_EQ(sns_text(bus_off(), "truck-17", now - kSecond, now).message.find("delayed"),
             std::string::npos);
+  EXPECT_NE(
+      sns_text(bus_off(), "truck-17", now - 3 * 3600 * kSecond, now).message.find("(delayed by 3h"),
+      std::string::npos);
 }
 
 TEST(AlertText, ALongMessageIsCutOnACharacterBoundary) {
@@ -132,7 +145,7 @@ TEST(AlertText, ALongMessageIsCutOnACharacterBoundary) {
     a.message += "\xC3\xA9";  // é: two bytes each, 400,000 in all
   }
   a.message += "x";
-  const std::string m = sns_text(a, "truck-17", kRaised).message;
+  const std::string m = sns_text(a, "truck-17", kRaised, kRaised).message;
   EXPECT_LE(m.size(), aws::sns_max_message_bytes);
   EXPECT_GT(m.size(), aws::sns_max_message_bytes - 1000);
   EXPECT_TRUE(valid_utf8(m));
