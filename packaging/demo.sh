@@ -51,10 +51,11 @@ ingest_port=$(free_port)
 
 # shellcheck source=packaging/emulator.sh
 source packaging/emulator.sh
-start_emulator "$PWD" "$work" fleet-telemetry dashcam-events || exit 1
+topic=arn:aws:sns:us-east-1:123456789012:fleet-alerts
+start_emulator "$PWD" "$work" fleet-telemetry dashcam-events fleet-alerts topic:fleet-alerts || exit 1
 pids+=("$emulator_pid")
 port=$emulator_port
-echo "Firehose emulator: https://127.0.0.1:$port (streams fleet-telemetry, dashcam-events)"
+echo "Firehose and SNS emulator: https://127.0.0.1:$port (streams fleet-telemetry, dashcam-events, fleet-alerts; topic fleet-alerts)"
 
 # gpsfake starts its own gpsd on the port (-P) and loops over the log; -c paces sentences.
 (cd "$work" && exec /usr/bin/gpsfake -q -P "$gps_port" -c 0.1 "$OLDPWD/tests/data/nmea/bt451.log" \
@@ -109,6 +110,23 @@ ingest:
       upstream: dashcam-events
       pack: false
       flush_interval: 5s
+# Alerts raised on the vehicle (README, "Alerts on the vehicle"), on the real GPS drive:
+# sent to an SNS topic, and as JSON lines to a third Firehose stream.
+alerts:
+  topic_arn: $topic
+  endpoint: https://127.0.0.1:$port
+  stream: fleet-alerts
+  rules:
+    - name: gps_fix_lost
+      when: gps_mode < 2
+      more_than: 1
+      within: 1min
+      message: "GPS fix lost {count} times within {within}"
+    - name: fast
+      when: gps_speed > 50
+      for: 2s
+      cooldown: 30s
+      message: "{gps_speed} km/h for {for}"
 YAML
 chmod 600 "$work/canhose.yaml"
 $canhose check-config "$work/canhose.yaml"
@@ -182,6 +200,25 @@ print("\nraw frame records:")
 print(raw_df.tail(3).to_string(index=False))
 ids = [int(l.split()[0]) for l in lines]
 print("\nrecord ids unique:", len(ids) == len(set(ids)))
+PY
+echo
+echo "=== alerts raised on the vehicle (rules -> outbox -> SNS topic fleet-alerts; events and alerts -> Firehose fleet-alerts)"
+/usr/bin/python3 - "$work/s3" <<'PY'
+import glob, json, os, sys
+sns = os.path.join(sys.argv[1], "sns", "fleet-alerts.jsonl")
+messages = [json.loads(l) for l in open(sns)] if os.path.exists(sns) else []
+print(f"SNS messages published: {len(messages)}")
+for m in messages[:2]:
+    print(f"--- subject: {m['subject']}")
+    print(m["message"].rstrip())
+files = sorted(f for f in glob.glob(sys.argv[1] + "/fleet-alerts/**/*", recursive=True)
+               if os.path.isfile(f))
+records = [json.loads(l) for f in files for l in open(f) if l.strip()]
+events = [r for r in records if r["type"] == "event"]
+alerts = [r for r in records if r["type"] == "alert"]
+print(f"\nfleet-alerts stream: {len(events)} events and {len(alerts)} alerts in {len(files)} objects")
+for r in alerts[:2]:
+    print(json.dumps(r))
 PY
 echo
 echo "=== the dashcam's events (local producer -> canhose ingest -> Firehose dashcam-events)"

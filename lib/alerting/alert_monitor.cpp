@@ -1,13 +1,11 @@
 #include "alerting/alert_monitor.hpp"
 
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <variant>
 
 #include "alerting/alert_outbox.hpp"
 #include "alerting/alert_text.hpp"
-#include "base/units.hpp"
 #include "log/logger.hpp"
 #include "queue/queue.hpp"
 
@@ -75,8 +73,7 @@ void AlertMonitor::on_event(const alerts::Event& event) {
 void AlertMonitor::on_alert(const alerts::Alert& alert) {
   const std::string count = std::to_string(alert.count);
   const std::string time = iso8601_ms(alert.time_ns);
-  const std::string within = base::format_duration(
-      std::chrono::duration_cast<base::Duration>(std::chrono::nanoseconds(alert.window_ns)));
+  const std::string within = human_span(alert.window_ns);
   const std::string lat = alert.position ? coordinate(alert.position->lat) : "";
   const std::string lon = alert.position ? coordinate(alert.position->lon) : "";
   std::vector<log::LogField> fields{{"RULE", alert.rule},
@@ -159,6 +156,14 @@ void AlertMonitor::collect_metrics(std::vector<metrics::MetricFamily>& out) cons
   out.push_back(std::move(in_window));
   out.push_back(std::move(last_alert));
   out.push_back(std::move(refused));
+  if (targets_.stream != nullptr) {
+    MetricFamily stream{"canhose_alerts_stream_info",
+                        "The Firehose stream events and alerts are written to (alerts.stream).",
+                        MetricType::gauge,
+                        {}};
+    stream.samples.push_back({{{"stream", targets_.stream_name}}, 1});
+    out.push_back(std::move(stream));
+  }
 }
 
 }  // namespace canhose::alerting

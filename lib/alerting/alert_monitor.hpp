@@ -37,6 +37,7 @@ class AlertMonitor {
   struct Targets {
     AlertOutbox* outbox = nullptr;   // null: no SNS topic
     queue::Queue* stream = nullptr;  // null: no alerts.stream
+    std::string stream_name;         // alerts.stream, for the metrics
   };
 
   // `options` must have passed the config reader (the engine throws otherwise).
@@ -69,7 +70,7 @@ class AlertMonitor {
   // canhose_alerts_raised_total, canhose_alerts_suppressed_total (within the cooldown),
   // canhose_alerts_events_in_window, canhose_alerts_last_alert_time_seconds (data time,
   // once the rule has raised one); canhose_alerts_stream_refused_total (records the alerts
-  // stream's queue refused).
+  // stream's queue refused); canhose_alerts_stream_info{stream="..."} 1 with alerts.stream.
   void collect_metrics(std::vector<metrics::MetricFamily>& out) const;
 
  private:

@@ -55,8 +55,10 @@ int AlertsCommand::test(const std::vector<std::string>& words) {
   std::optional<dbc::DbcDecoder> decoder;
   try {
     dbc::LoadedDecoder dbc = dbc::load_decoder(config.sources.dbc);
-    for (const std::string& w : dbc.warnings) {
-      std::fprintf(err_, "canhose alerts test: %s\n", w.c_str());
+    if (!dbc.warnings.empty()) {
+      // canhosed logs each at notice; here they would bury the events.
+      std::fprintf(err_, "canhose alerts test: %zu warning(s) in the DBC file, the first: %s\n",
+                   dbc.warnings.size(), dbc.warnings.front().c_str());
     }
     decoder = std::move(dbc.decoder);
   } catch (const std::exception& e) {
@@ -83,7 +85,7 @@ int AlertsCommand::test(const std::vector<std::string>& words) {
     for (const auto& output : engine.take_outputs()) {
       if (const auto* event = std::get_if<alerts::Event>(&output)) {
         if (json) {
-          std::fprintf(out_, "%s\n", alerting::event_record(*event, vehicle).c_str());
+          std::fputs(alerting::event_record(*event, vehicle).c_str(), out_);
         } else {
           std::fprintf(out_, "%s  event  %s  (%u within the window)\n",
                        alerting::iso8601_ms(event->time_ns).c_str(), event->rule.c_str(),
@@ -93,7 +95,7 @@ int AlertsCommand::test(const std::vector<std::string>& words) {
       }
       const auto& alert = std::get<alerts::Alert>(output);
       if (json) {
-        std::fprintf(out_, "%s\n", alerting::alert_record(alert, vehicle).c_str());
+        std::fputs(alerting::alert_record(alert, vehicle).c_str(), out_);
       } else {
         std::fprintf(out_, "%s  ALERT  %s  %s: %s\n", alerting::iso8601_ms(alert.time_ns).c_str(),
                      alert.rule.c_str(), std::string(alerts::to_string(alert.severity)).c_str(),

@@ -101,6 +101,8 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
   add("", head);
 
   const std::vector<std::string> streams = latest.label_values("canhose_queue_records", "stream");
+  const std::string alerts_stream =
+      latest.label("canhose_alerts_stream_info", "stream").value_or("");
   if (streams.size() <= 1) {
     json_["delivery"] = delivery(latest, now, {}, "");
     json_["queue"] = queue(latest, now, {}, "");
@@ -109,8 +111,10 @@ StatusReport::StatusReport(const PrometheusText& latest, const PrometheusText* e
     for (std::size_t i = 0; i < streams.size(); ++i) {
       const std::string& name = streams[i];
       const PrometheusText::Labels where{{"stream", name}};
-      add("Stream", (name.empty() ? std::string("(none)") : name) +
-                        (i == 0 ? " (vehicle records)" : " (local producers)"));
+      add("Stream", (name.empty() ? std::string("(none)") : name) + (i == 0 ? " (vehicle records)"
+                                                                     : name == alerts_stream
+                                                                         ? " (alert events)"
+                                                                         : " (local producers)"));
       nlohmann::json one = {{"name", name},
                             {"delivery", delivery(latest, now, where, "stream " + name + ": ")},
                             {"queue", queue(latest, now, where, "stream " + name + ": ")}};

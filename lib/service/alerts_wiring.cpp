@@ -17,6 +17,7 @@ void add_alerts(AlertsParts& parts, asio::io_context& io, Daemon& daemon,
   }
   alerting::AlertMonitor::Targets targets;
   targets.stream = stream;
+  targets.stream_name = options.stream;
   if (!options.topic_arn.empty()) {
     alerting::AlertOutbox::OpenResult opened = alerting::AlertOutbox::open(
         io, config.service.state_dir / "alerts" / "outbox", options.outbox_max_bytes.bytes);

@@ -58,7 +58,7 @@ TEST_F(AlertMonitorTest, EventsAndAlertsGoToTheStreamAndAlertsToTheOutbox) {
   open();
   AlertOutbox::OpenResult opened = AlertOutbox::open(io_, dir_.path() / "outbox");
   ASSERT_TRUE(opened.outbox) << opened.error;
-  AlertMonitor monitor(overspeed_rule(), "van-17", {opened.outbox.get(), queue_.get()});
+  AlertMonitor monitor(overspeed_rule(), "van-17", {opened.outbox.get(), queue_.get(), "alerts"});
   drive(monitor);
 
   ASSERT_TRUE(wait_durable(3));
