@@ -9,8 +9,9 @@ namespace canhose::log {
 
 // Structured entries straight to journald: PRIORITY (so `journalctl -p warning` works),
 // MESSAGE, SYSLOG_IDENTIFIER and CANHOSE_COMPONENT (so `journalctl CANHOSE_COMPONENT=queue`
-// works), and each of the record's fields as CANHOSE_<NAME>. If the journal socket cannot be reached, falls back to "<N>component: message"
-// lines on stderr, which journald's stream reader also turns into priorities.
+// works), and each of the record's fields as CANHOSE_<NAME>. If the journal socket cannot be
+// reached, falls back to "<N>component: message" lines on stderr, which journald's stream reader
+// also turns into priorities.
 class JournalSink final : public LogSink {
  public:
   void write(const LogRecord& record) override;
