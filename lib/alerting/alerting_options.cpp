@@ -22,13 +22,7 @@ void read_options(base::MappingReader& r, AlertingOptions& c) {
     }
     return std::nullopt;
   });
-  r.value("endpoint", c.endpoint, [](const std::string& url) -> std::optional<std::string> {
-    if (url.empty()) {
-      return std::nullopt;
-    }
-    const https::EndpointParseResult parsed = https::parse_endpoint(url);
-    return parsed.error.empty() ? std::nullopt : std::optional<std::string>(parsed.error);
-  });
+  r.value("endpoint", c.endpoint, https::endpoint_override_problem);
   if (!c.endpoint.empty() && c.topic_arn.empty()) {
     r.error("endpoint",
             "alerts.endpoint is set but alerts.topic_arn is not: set the topic to "

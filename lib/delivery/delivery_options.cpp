@@ -31,13 +31,7 @@ void read_options(MappingReader& r, DeliveryOptions& c) {
     }
     return std::nullopt;
   });
-  r.value("endpoint", c.endpoint, [](const std::string& url) -> std::optional<std::string> {
-    if (url.empty()) {
-      return std::nullopt;
-    }
-    const https::EndpointParseResult parsed = https::parse_endpoint(url);
-    return parsed.error.empty() ? std::nullopt : std::optional<std::string>(parsed.error);
-  });
+  r.value("endpoint", c.endpoint, https::endpoint_override_problem);
   if (!c.stream.empty() && c.region.empty()) {
     r.error("region", "delivery.region is required when delivery.stream is set (e.g. eu-west-1)");
   }

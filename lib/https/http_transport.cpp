@@ -61,6 +61,14 @@ bool is_loopback_host(std::string_view host) {
   return false;
 }
 
+std::optional<std::string> endpoint_override_problem(const std::string& url) {
+  if (url.empty()) {
+    return std::nullopt;
+  }
+  EndpointParseResult parsed = parse_endpoint(url);
+  return parsed.ok() ? std::nullopt : std::optional<std::string>(std::move(parsed.error));
+}
+
 EndpointParseResult parse_endpoint(std::string_view url) {
   EndpointParseResult result;
   Endpoint& e = result.endpoint;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -35,6 +36,10 @@ struct EndpointParseResult {
 // user info, a path other than "/", a query or fragment, a bad port, and "http" for any
 // host that is not loopback (127.0.0.0/8, ::1, localhost).
 EndpointParseResult parse_endpoint(std::string_view url);
+
+// For a config key holding an endpoint override (delivery.endpoint, alerts.endpoint):
+// nothing when `url` is empty (no override) or parses, else parse_endpoint()'s message.
+std::optional<std::string> endpoint_override_problem(const std::string& url);
 
 // True for "localhost", 127.0.0.0/8 and ::1.
 bool is_loopback_host(std::string_view host);
