@@ -9,26 +9,19 @@
 #include "alerting/alert_outbox.hpp"
 #include "queue/queue.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/alerting/sample_alert.hpp"
 
 namespace canhose::alerting {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::int64_t kSecond = 1'000'000'000;
+using testing::kSecond;
 constexpr std::int64_t kT0 = 1'796'691'723'456'000'000;
 
 alerts::Alert alert(std::string rule, std::int64_t time_ns, std::string message = "4 brakings") {
-  alerts::Alert a;
-  a.rule = std::move(rule);
-  a.severity = alerts::Severity::warning;
-  a.time_ns = time_ns;
-  a.first_event_ns = time_ns - 100 * kSecond;
-  a.count = 4;
-  a.window_ns = 300 * kSecond;
-  a.message = std::move(message);
-  a.position = alerts::Position{52.5, 13.4};
-  return a;
+  return testing::sample_alert(std::move(rule), time_ns, std::move(message),
+                               alerts::Severity::warning);
 }
 
 class AlertOutboxTest : public ::testing::Test {
@@ -95,7 +88,7 @@ TEST_F(AlertOutboxTest, AnEntryDecodesToWhatWasPushed) {
   EXPECT_EQ(entry->alert.window_ns, 300 * kSecond);
   EXPECT_EQ(entry->alert.message, "4 brakings");
   ASSERT_TRUE(entry->alert.position);
-  EXPECT_DOUBLE_EQ(entry->alert.position->lat, 52.5);
+  EXPECT_DOUBLE_EQ(entry->alert.position->lat, 52.52);
   a.position.reset();
   EXPECT_FALSE(decode_outbox_entry(encode_outbox_entry(a, "v", kT0), nullptr)->alert.position);
   EXPECT_FALSE(decode_outbox_entry("{\"id\":1}", &error));

@@ -6,24 +6,18 @@
 
 #include "alerting/alert_text.hpp"
 #include "aws/sns_api.hpp"
+#include "unit/alerting/sample_alert.hpp"
 
 namespace canhose::alerting {
 namespace {
 
-constexpr std::int64_t kSecond = 1'000'000'000;
+using testing::kSecond;
 // 2026-12-08T01:02:03.456Z
 constexpr std::int64_t kRaised = 1'796'691'723'456'000'000;
 
 alerts::Alert bus_off() {
-  alerts::Alert a;
-  a.rule = "bus_off";
-  a.severity = alerts::Severity::critical;
-  a.time_ns = kRaised;
+  alerts::Alert a = testing::sample_alert("bus_off", kRaised, "CAN bus went bus-off 4 times");
   a.first_event_ns = kRaised - 240 * kSecond;
-  a.count = 4;
-  a.window_ns = 300 * kSecond;
-  a.message = "CAN bus went bus-off 4 times";
-  a.position = alerts::Position{52.52, 13.405};
   return a;
 }
 

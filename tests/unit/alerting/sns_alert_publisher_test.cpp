@@ -19,29 +19,21 @@
 #include "support/firehose_emulator_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
+#include "unit/alerting/sample_alert.hpp"
 
 namespace canhose::alerting {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::int64_t kSecond = 1'000'000'000;
+using testing::kSecond;
 constexpr std::int64_t kT0 = 1'796'691'723'456'000'000;
 const std::string kTopic = test::sns_topic_arn("fleet-alerts");
 const std::string kFifoTopic = test::sns_topic_arn("fleet-alerts.fifo");
 const std::string kOtherSecret = "an-other-secret-the-client-does-not-have-000";
 
 alerts::Alert alert(std::string rule, std::int64_t time_ns) {
-  alerts::Alert a;
-  a.rule = std::move(rule);
-  a.severity = alerts::Severity::critical;
-  a.time_ns = time_ns;
-  a.first_event_ns = time_ns - 100 * kSecond;
-  a.count = 4;
-  a.window_ns = 300 * kSecond;
-  a.message = "4 harsh brakings";
-  a.position = alerts::Position{52.52, 13.405};
-  return a;
+  return testing::sample_alert(std::move(rule), time_ns);
 }
 
 const metrics::Sample* find_sample(const std::vector<metrics::MetricFamily>& families,
