@@ -85,11 +85,12 @@ void AlertMonitor::on_alert(const alerts::Alert& alert) {
     fields.push_back({"LAT", lat});
     fields.push_back({"LON", lon});
   }
-  log::logger().write(log::Severity::warning, kLog,
-                      "alert " + alert.rule + " (" +
-                          std::string(alerts::to_string(alert.severity)) + "): " + alert.message +
-                          " [" + count + " events within " + within + ", last at " + time + "]",
-                      fields);
+  log::logger().write(
+      log::Severity::warning, kLog,
+      "alert " + alert.rule + " (" + std::string(alerts::to_string(alert.severity)) +
+          "): " + alert.message + " [" + count +
+          (alert.window_ns > 0 ? " events within " + within : " event") + ", last at " + time + "]",
+      fields);
   if (targets_.outbox != nullptr) {
     targets_.outbox->push(alert, vehicle_);
   }

@@ -95,9 +95,8 @@ SnsAlertText sns_text(const alerts::Alert& alert, std::string_view vehicle, std:
   m += "Vehicle:     " + std::string(vehicle) + "\n";
   m += "Rule:        " + alert.rule + "\n";
   m += "Severity:    " + severity + "\n";
-  m += "Events:      " + std::to_string(alert.count) +
-       (alert.count == 1 ? " event within " : " events within ") + human_span(alert.window_ns) +
-       "\n";
+  m += "Events:      " + std::to_string(alert.count) + (alert.count == 1 ? " event" : " events") +
+       (alert.window_ns > 0 ? " within " + human_span(alert.window_ns) : std::string()) + "\n";
   m += "First event: " + iso8601_ms(alert.first_event_ns) + "\n";
   m += "Raised at:   " + iso8601_ms(alert.time_ns) + "\n";
   m += "Position:    " +

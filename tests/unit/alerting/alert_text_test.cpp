@@ -100,6 +100,14 @@ TEST(AlertText, MessageNamesVehicleRuleCountWindowTimesAndPosition) {
   EXPECT_EQ(m.find("delayed"), std::string::npos) << "sent within a minute: no delay line";
 }
 
+TEST(AlertText, ARuleWithoutAWindowSaysNoWindow) {
+  alerts::Alert a = bus_off();
+  a.count = 1;
+  a.window_ns = 0;
+  const std::string m = sns_text(a, "truck-17", kRaised, kRaised).message;
+  EXPECT_NE(m.find("Events:      1 event\n"), std::string::npos) << m;
+}
+
 TEST(AlertText, AnUnknownPositionIsSaid) {
   alerts::Alert a = bus_off();
   a.position.reset();
