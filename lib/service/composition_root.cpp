@@ -80,6 +80,7 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
   can::SocketCanOpener can_opener;
   std::unique_ptr<gps::GpsdClient> gps_client;
   std::unique_ptr<record::GpsFieldPublisher> gps_fields;
+  std::int64_t gps_fix_arrived_ns = 0;  // the fix being published, for the alert rules
   std::unique_ptr<record::RecordBuilder> builder;
   Daemon daemon(io, config_path, config);
   registry.add_collector([&daemon](auto& out) { daemon.collect_metrics(out); });
@@ -173,17 +174,22 @@ int run_service(const std::filesystem::path& config_path, config::Config config)
     if (config.sources.gps.enabled) {
       gps_client = std::make_unique<gps::GpsdClient>(io, config.sources.gps);
       gps_fields = std::make_unique<record::GpsFieldPublisher>(store);
-      gps_client->on_fix([&](const gps::GpsFix& fix) { gps_fields->publish(fix); });
-      if (monitor != nullptr) {
-        // GPS values reach the rules at the time they arrive, on the clock CAN frames use.
-        gps_fields->set_observer([monitor](std::string_view field, std::optional<double> value) {
-          const std::int64_t now = unix_now_ns();
-          if (value) {
-            monitor->update(field, *value, now);
-          } else {
-            monitor->clear(field, now);
-          }
+      // GPS values reach the rules stamped with the time their fix arrived, on the clock
+      // CAN frames use; what they raise is sent once the whole fix is in.
+      gps_client->on_fix([&, monitor](const gps::GpsFix& fix) {
+        gps_fix_arrived_ns = unix_now_ns();
+        gps_fields->publish(fix);
+        if (monitor != nullptr) {
           monitor->publish();
+        }
+      });
+      if (monitor != nullptr) {
+        gps_fields->set_observer([&, monitor](std::string_view field, std::optional<double> value) {
+          if (value) {
+            monitor->update(field, *value, gps_fix_arrived_ns);
+          } else {
+            monitor->clear(field, gps_fix_arrived_ns);
+          }
         });
       }
       gps_client->on_gps_time([&](auto gps_utc, auto observed) {
