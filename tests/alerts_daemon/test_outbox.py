@@ -63,7 +63,9 @@ class OutboxTest(unittest.TestCase):
         emulator = self.bed.start_emulator(self.port)
         second = self.bed.start_daemon(
             alerts_fixture.config(self.bed.state_dir, self.endpoint), "second")
-        self.assertIn("(1 waiting)", second.log())
+        # The publisher starts after the ingest listener start_daemon waits for.
+        wait_until(lambda: "(1 waiting)" in second.log(),
+                   lambda: "the kept alert announced:\n" + second.log())
         self.assertSentOnceLate(emulator, second)
         # The restarted canhosed has no replay: it raised nothing itself.
         self.assertEqual(
